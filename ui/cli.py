@@ -1,0 +1,40 @@
+"""The `recagent` command line. Each concept registers its own sub-commands.
+
+    recagent data prepare --dataset ml-100k
+    recagent train --dataset ml-100k --model sasrec --seed 0
+    recagent evaluate --dataset ml-100k --models popularity,sasrec --seeds 3
+    recagent index --dataset ml-latest-small
+    recagent search --dataset ml-latest-small "a heist with a twist" --year-min 1990
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from recmodels.readers import DataError
+from ui import commands_data, commands_models, commands_retriever
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="recagent", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    for module in (commands_data, commands_models, commands_retriever):
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse arguments and run the chosen command; exit status 0 on success."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except DataError as err:
+        print(f"recagent: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
