@@ -28,7 +28,9 @@ class Item:
     text: str = ""
 
 
-def item_text(title: str, year: int | None, genres: Sequence[str], attributes: Mapping[str, AttributeValue]) -> str:
+def item_text(
+    title: str, year: int | None, genres: Sequence[str], attributes: Mapping[str, AttributeValue]
+) -> str:
     """The document text of an item: title, year, genres, enrichment and any description."""
     parts = [f"{title} ({year})" if year else title]
     if genres:

@@ -34,14 +34,18 @@ def build_dataset(name: str, raw: RawData, enrichment_matches: int | None = None
     first_line: dict[str, int] = {}
     for rec in raw.items:
         if rec.id in first_line:
-            raise DataError(rec.source, rec.line, f"duplicate item id '{rec.id}' (first on line {first_line[rec.id]})")
+            raise DataError(
+                rec.source, rec.line, f"duplicate item id '{rec.id}' (first on line {first_line[rec.id]})"
+            )
         first_line[rec.id] = rec.line
     catalog = Catalog([_to_item(rec) for rec in raw.items])
     frame = raw.interactions
     known = frame["item"].isin(first_line.keys())
     if not known.all():
         row = frame[~known].iloc[0]
-        raise DataError(raw.interactions_file, int(row["line"]), f"interaction with unknown item '{row['item']}'")
+        raise DataError(
+            raw.interactions_file, int(row["line"]), f"interaction with unknown item '{row['item']}'"
+        )
     index = {item_id: i for i, item_id in enumerate(catalog.ids)}
     user_ids, user_index = np.unique(frame["user"].to_numpy(dtype=str), return_inverse=True)
     interactions = Interactions(
@@ -55,8 +59,14 @@ def build_dataset(name: str, raw: RawData, enrichment_matches: int | None = None
 
 
 def _to_item(rec: ItemRecord) -> Item:
-    return Item(rec.id, rec.title, rec.year, rec.genres, rec.attributes,
-                item_text(rec.title, rec.year, rec.genres, rec.attributes))
+    return Item(
+        rec.id,
+        rec.title,
+        rec.year,
+        rec.genres,
+        rec.attributes,
+        item_text(rec.title, rec.year, rec.genres, rec.attributes),
+    )
 
 
 def describe(catalog: Catalog, interactions: Interactions, enrichment_matches: int | None) -> DatasetInfo:
@@ -83,14 +93,19 @@ def prepare_dataset(name: str, home: Path, source: Path | None = None, enrich_mo
     if not NAME.match(name):
         raise DataError(name, None, "dataset names use letters, digits, '.', '_' and '-'")
     if source is None and name not in BUNDLED:
-        raise DataError(name, None, f"unknown dataset: prepare it with --source DIR, or use one of {', '.join(BUNDLED)}")
+        raise DataError(
+            name, None, f"unknown dataset: prepare it with --source DIR, or use one of {', '.join(BUNDLED)}"
+        )
     raw = read_directory(source) if source is not None else read_bundled(name, home)
     matches = None
     if enrich_movies:
         items, matches = enrich(raw.items)
         raw = RawData(items, raw.interactions, raw.interactions_file)
-        print(f"enrichment (ggplot2movies, title + year): {matches}/{len(items)} items joined "
-              f"({matches / max(len(items), 1):.1%})", flush=True)
+        print(
+            f"enrichment (ggplot2movies, title + year): {matches}/{len(items)} items joined "
+            f"({matches / max(len(items), 1):.1%})",
+            flush=True,
+        )
     dataset = build_dataset(name, raw, matches)
     save_dataset(dataset, home / "data" / name)
     return dataset
@@ -103,12 +118,24 @@ def save_dataset(dataset: Dataset, target: Path) -> None:
     try:
         with (staging / "items.jsonl").open("w", encoding="utf-8") as out:
             for it in dataset.catalog:
-                record = {"id": it.id, "title": it.title, "year": it.year, "genres": list(it.genres),
-                          "attributes": dict(it.attributes), "text": it.text}
+                record = {
+                    "id": it.id,
+                    "title": it.title,
+                    "year": it.year,
+                    "genres": list(it.genres),
+                    "attributes": dict(it.attributes),
+                    "text": it.text,
+                }
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
         inter = dataset.interactions
-        np.savez(staging / "interactions.npz", user=inter.user, item=inter.item, timestamp=inter.timestamp,
-                 rating=inter.rating, user_ids=np.array(inter.user_ids, dtype=str))
+        np.savez(
+            staging / "interactions.npz",
+            user=inter.user,
+            item=inter.item,
+            timestamp=inter.timestamp,
+            rating=inter.rating,
+            user_ids=np.array(inter.user_ids, dtype=str),
+        )
         info = {"name": dataset.name, "format": FORMAT_VERSION, **asdict(dataset.info)}
         (staging / "info.json").write_text(json.dumps(info, indent=2))
         old = target.with_name(f".{target.name}-old")
@@ -131,11 +158,16 @@ def load_prepared(path: Path) -> Dataset:
         ]
     arrays = np.load(path / "interactions.npz")
     interactions = Interactions(
-        user=arrays["user"], item=arrays["item"], timestamp=arrays["timestamp"], rating=arrays["rating"],
+        user=arrays["user"],
+        item=arrays["item"],
+        timestamp=arrays["timestamp"],
+        rating=arrays["rating"],
         user_ids=tuple(str(u) for u in arrays["user_ids"]),
     )
     if info.pop("format") != FORMAT_VERSION:
-        raise DataError(path / "info.json", None, "prepared with another version: run `recagent data prepare` again")
+        raise DataError(
+            path / "info.json", None, "prepared with another version: run `recagent data prepare` again"
+        )
     return Dataset(info.pop("name"), Catalog(items), interactions, DatasetInfo(**info))
 
 

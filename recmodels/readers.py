@@ -66,14 +66,18 @@ def read_directory(path: Path) -> RawData:
         if items_file is None:
             raise DataError(path, None, "found interactions.csv but neither items.csv nor items.jsonl")
         items = read_items_jsonl(items_file) if items_file.suffix == ".jsonl" else read_items_csv(items_file)
-        return RawData(items, read_interactions_csv(path / "interactions.csv"), str(path / "interactions.csv"))
+        return RawData(
+            items, read_interactions_csv(path / "interactions.csv"), str(path / "interactions.csv")
+        )
     if (path / "ratings.dat").exists() and (path / "movies.dat").exists():
         return read_movielens_dat(path)
     if (path / "ratings.csv").exists() and (path / "movies.csv").exists():
         return read_movielens_csv(path)
     raise DataError(
-        path, None, "no known layout: expected interactions.csv + items.csv|items.jsonl, "
-        "ratings.dat + movies.dat (ML-1M) or ratings.csv + movies.csv (ML-20M/25M/32M)"
+        path,
+        None,
+        "no known layout: expected interactions.csv + items.csv|items.jsonl, "
+        "ratings.dat + movies.dat (ML-1M) or ratings.csv + movies.csv (ML-20M/25M/32M)",
     )
 
 
@@ -135,7 +139,9 @@ def read_interactions_csv(file: Path) -> pd.DataFrame:
         rating = pd.to_numeric(given, errors="coerce")
         bad = rating.isna() & (given != "")
         if bad.any():
-            raise DataError(file, int(frame["line"][bad.idxmax()]), f"rating '{given[bad.idxmax()]}' is not a number")
+            raise DataError(
+                file, int(frame["line"][bad.idxmax()]), f"rating '{given[bad.idxmax()]}' is not a number"
+            )
         out["rating"] = rating
     out["line"] = frame["line"]
     return out.reset_index(drop=True)
@@ -212,7 +218,9 @@ def split_title_year(title: str) -> tuple[str, int | None]:
 
 def _movielens_items(frame: pd.DataFrame, file: Path) -> list[ItemRecord]:
     records = []
-    for item_id, title_year, genres, line in frame[["item", "title", "genres", "line"]].itertuples(index=False):
+    for item_id, title_year, genres, line in frame[["item", "title", "genres", "line"]].itertuples(
+        index=False
+    ):
         title, year = split_title_year(title_year)
         records.append(ItemRecord(item_id, title, year, _genres(genres), {}, str(file), int(line)))
     return records
@@ -228,15 +236,20 @@ def read_movielens_dat(path: Path) -> RawData:
         rows = [ln.rstrip("\n").split("::") for ln in file.read_text(encoding="latin-1").splitlines()]
         for line_no, row in enumerate(rows, start=1):
             if len(row) != len(columns):
-                raise DataError(file, line_no, f"expected {len(columns)} '::'-separated fields, got {len(row)}")
+                raise DataError(
+                    file, line_no, f"expected {len(columns)} '::'-separated fields, got {len(row)}"
+                )
         frame = pd.DataFrame(rows, columns=columns)
         frame["line"] = frame.index + 1
         return frame
 
     movies = dat("movies.dat", ["item", "title", "genres"])
     ratings = dat("ratings.dat", ["user", "item", "rating", "timestamp"])
-    return RawData(_movielens_items(movies, path / "movies.dat"), _ratings(ratings, path / "ratings.dat"),
-                   str(path / "ratings.dat"))
+    return RawData(
+        _movielens_items(movies, path / "movies.dat"),
+        _ratings(ratings, path / "ratings.dat"),
+        str(path / "ratings.dat"),
+    )
 
 
 def read_movielens_csv(path: Path) -> RawData:
@@ -245,8 +258,11 @@ def read_movielens_csv(path: Path) -> RawData:
     _require(movies, ("item", "title", "genres"), path / "movies.csv")
     ratings = _read_csv(path / "ratings.csv")
     _require(ratings, ("user", "item", "rating", "timestamp"), path / "ratings.csv")
-    return RawData(_movielens_items(movies, path / "movies.csv"), _ratings(ratings, path / "ratings.csv"),
-                   str(path / "ratings.csv"))
+    return RawData(
+        _movielens_items(movies, path / "movies.csv"),
+        _ratings(ratings, path / "ratings.csv"),
+        str(path / "ratings.csv"),
+    )
 
 
 def _ratings(frame: pd.DataFrame, file: Path) -> pd.DataFrame:

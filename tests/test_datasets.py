@@ -33,8 +33,9 @@ def test_prepared_dataset_round_trips(ml100k: Dataset, tmp_path: Path) -> None:
         assert np.array_equal(getattr(again.interactions, name), getattr(ml100k.interactions, name))
 
 
-def test_a_failed_write_keeps_the_previous_dataset(ml100k: Dataset, tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_write_keeps_the_previous_dataset(
+    ml100k: Dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = tmp_path / "data" / "ml-100k"
     save_dataset(ml100k, target)
     before = sorted(p.name for p in target.iterdir())

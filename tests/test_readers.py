@@ -10,10 +10,12 @@ import pytest
 from recmodels.datasets import build_dataset, prepare_dataset
 from recmodels.readers import DataError, read_directory, split_title_year
 
-ITEMS_CSV = "id,title,year,genres,description,director\n" \
-    "m1,Alien,1979,Horror|Sci-Fi,A crew meets a creature.,Ridley Scott\n" \
-    "m2,Heat,1995,Crime|Thriller,,Michael Mann\n" \
+ITEMS_CSV = (
+    "id,title,year,genres,description,director\n"
+    "m1,Alien,1979,Horror|Sci-Fi,A crew meets a creature.,Ridley Scott\n"
+    "m2,Heat,1995,Crime|Thriller,,Michael Mann\n"
     "m3,Up,2009,Animation,,\n"
+)
 INTER_CSV = "user,item,timestamp,rating\nu1,m1,100,5\nu1,m2,2020-01-01T00:00:00Z,4\nu2,m3,50,\nu2,m1,50,3\n"
 
 
@@ -44,10 +46,17 @@ def test_ties_are_ordered_by_item_id(tmp_path: Path) -> None:
 
 
 def test_own_jsonl_items_accept_genre_lists(tmp_path: Path) -> None:
-    lines = [{"id": "a", "title": "Alpha", "genres": ["Drama", "War"], "year": 2001, "mood": "bleak"},
-             {"id": "b", "title": "Beta", "genres": "Comedy|Romance"}]
-    folder = write(tmp_path / "d", {"items.jsonl": "\n".join(json.dumps(x) for x in lines) + "\n",
-                                    "interactions.csv": "user,item,timestamp\nx,a,1\nx,b,2\n"})
+    lines = [
+        {"id": "a", "title": "Alpha", "genres": ["Drama", "War"], "year": 2001, "mood": "bleak"},
+        {"id": "b", "title": "Beta", "genres": "Comedy|Romance"},
+    ]
+    folder = write(
+        tmp_path / "d",
+        {
+            "items.jsonl": "\n".join(json.dumps(x) for x in lines) + "\n",
+            "interactions.csv": "user,item,timestamp\nx,a,1\nx,b,2\n",
+        },
+    )
     data = build_dataset("own", read_directory(folder))
     assert data.catalog.by_id("a").genres == ("Drama", "War")
     assert data.catalog.by_id("b").genres == ("Comedy", "Romance") and data.catalog.by_id("b").year is None
@@ -57,8 +66,11 @@ def test_own_jsonl_items_accept_genre_lists(tmp_path: Path) -> None:
 def test_movielens_1m_dat_layout(tmp_path: Path) -> None:
     folder = tmp_path / "ml-1m"
     folder.mkdir()
-    (folder / "movies.dat").write_bytes("1::Toy Story (1995)::Animation|Children's|Comedy\n"
-                                        "2::Amélie (2001)::Comedy|Romance\n".encode("latin-1"))
+    (folder / "movies.dat").write_bytes(
+        "1::Toy Story (1995)::Animation|Children's|Comedy\n2::Amélie (2001)::Comedy|Romance\n".encode(
+            "latin-1"
+        )
+    )
     (folder / "ratings.dat").write_text("1::1::5::978300760\n1::2::3::978302109\n2::1::4::978301968\n")
     data = build_dataset("ml-1m", read_directory(folder))
     assert data.catalog.by_id("2").title == "Amélie" and data.catalog.by_id("2").year == 2001
@@ -66,10 +78,13 @@ def test_movielens_1m_dat_layout(tmp_path: Path) -> None:
 
 
 def test_movielens_20m_csv_layout(tmp_path: Path) -> None:
-    folder = write(tmp_path / "ml-25m", {
-        "movies.csv": 'movieId,title,genres\n1,Toy Story (1995),Adventure|Animation\n2,"Usual Suspects, The (1995)",Crime\n',
-        "ratings.csv": "userId,movieId,rating,timestamp\n1,1,4.0,944249077\n1,2,5.0,944250228\n",
-    })
+    folder = write(
+        tmp_path / "ml-25m",
+        {
+            "movies.csv": 'movieId,title,genres\n1,Toy Story (1995),Adventure|Animation\n2,"Usual Suspects, The (1995)",Crime\n',
+            "ratings.csv": "userId,movieId,rating,timestamp\n1,1,4.0,944249077\n1,2,5.0,944250228\n",
+        },
+    )
     data = build_dataset("ml-25m", read_directory(folder))
     assert data.catalog.by_id("2").title == "Usual Suspects, The" and data.catalog.by_id("2").year == 1995
     assert float(data.interactions.rating.sum()) == 9.0
@@ -81,19 +96,45 @@ def test_split_title_year() -> None:
 
 
 BAD_CASES = {
-    "missing column": ({"interactions.csv": "user,item\nu1,m1\n"}, "interactions.csv", 1, "missing column 'timestamp'"),
-    "bad timestamp": ({"interactions.csv": "user,item,timestamp\nu1,m1,1\nu1,m2,yesterday\n"},
-                      "interactions.csv", 3, "unparseable timestamp 'yesterday'"),
-    "bad rating": ({"interactions.csv": "user,item,timestamp,rating\nu1,m1,1,great\n"},
-                   "interactions.csv", 2, "rating 'great' is not a number"),
-    "duplicate item": ({"items.csv": ITEMS_CSV + "m2,Heat again,1995,Crime,,\n"},
-                       "items.csv", 5, "duplicate item id 'm2' (first on line 3)"),
-    "unknown item": ({"interactions.csv": "user,item,timestamp\nu1,m1,1\nu1,m9,2\n"},
-                     "interactions.csv", 3, "interaction with unknown item 'm9'"),
+    "missing column": (
+        {"interactions.csv": "user,item\nu1,m1\n"},
+        "interactions.csv",
+        1,
+        "missing column 'timestamp'",
+    ),
+    "bad timestamp": (
+        {"interactions.csv": "user,item,timestamp\nu1,m1,1\nu1,m2,yesterday\n"},
+        "interactions.csv",
+        3,
+        "unparseable timestamp 'yesterday'",
+    ),
+    "bad rating": (
+        {"interactions.csv": "user,item,timestamp,rating\nu1,m1,1,great\n"},
+        "interactions.csv",
+        2,
+        "rating 'great' is not a number",
+    ),
+    "duplicate item": (
+        {"items.csv": ITEMS_CSV + "m2,Heat again,1995,Crime,,\n"},
+        "items.csv",
+        5,
+        "duplicate item id 'm2' (first on line 3)",
+    ),
+    "unknown item": (
+        {"interactions.csv": "user,item,timestamp\nu1,m1,1\nu1,m9,2\n"},
+        "interactions.csv",
+        3,
+        "interaction with unknown item 'm9'",
+    ),
     "empty interactions": ({"interactions.csv": ""}, "interactions.csv", None, "empty file"),
     "header only": ({"interactions.csv": "user,item,timestamp\n"}, "interactions.csv", None, "empty file"),
     "missing title": ({"items.csv": "id,title\nm1,Alien\nm2,\n"}, "items.csv", 3, "item 'm2' has no title"),
-    "bad year": ({"items.csv": "id,title,year\nm1,Alien,nineteen\n"}, "items.csv", 2, "year 'nineteen' is not a number"),
+    "bad year": (
+        {"items.csv": "id,title,year\nm1,Alien,nineteen\n"},
+        "items.csv",
+        2,
+        "year 'nineteen' is not a number",
+    ),
 }
 
 
@@ -111,8 +152,10 @@ def test_every_data_error_names_file_line_and_problem(tmp_path: Path, home: Path
 
 
 def test_invalid_jsonl_line_is_reported(tmp_path: Path) -> None:
-    folder = write(tmp_path / "d", {"items.jsonl": '{"id": "a", "title": "A"}\n{"id": "b", title}\n',
-                                    "interactions.csv": INTER_CSV})
+    folder = write(
+        tmp_path / "d",
+        {"items.jsonl": '{"id": "a", "title": "A"}\n{"id": "b", title}\n', "interactions.csv": INTER_CSV},
+    )
     with pytest.raises(DataError, match=r"items.jsonl:2: invalid JSON"):
         read_directory(folder)
 

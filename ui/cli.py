@@ -1,10 +1,10 @@
 """The `recagent` command line. Each concept registers its own sub-commands.
 
-    recagent data prepare --dataset ml-100k
-    recagent train --dataset ml-100k --model sasrec --seed 0
-    recagent evaluate --dataset ml-100k --models popularity,sasrec --seeds 3
-    recagent index --dataset ml-latest-small
-    recagent search --dataset ml-latest-small "a heist with a twist" --year-min 1990
+recagent data prepare --dataset ml-100k
+recagent train --dataset ml-100k --model sasrec --seed 0
+recagent evaluate --dataset ml-100k --models popularity,sasrec --seeds 3
+recagent index --dataset ml-latest-small
+recagent search --dataset ml-latest-small "a heist with a twist" --year-min 1990
 """
 
 from __future__ import annotations

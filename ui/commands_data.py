@@ -13,9 +13,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     data = sub.add_parser("data", help="prepare and describe datasets")
     actions = data.add_subparsers(dest="action", required=True)
     prepare = actions.add_parser("prepare", help="read, validate, enrich and store a dataset")
-    prepare.add_argument("--dataset", required=True, help="ml-100k, ml-latest-small, or a name for --source data")
-    prepare.add_argument("--source", type=Path, help="directory with your own data or a MovieLens ML-1M/20M+ layout")
-    prepare.add_argument("--no-enrich", action="store_true", help="skip the IMDb (ggplot2movies) title+year join")
+    prepare.add_argument(
+        "--dataset", required=True, help="ml-100k, ml-latest-small, or a name for --source data"
+    )
+    prepare.add_argument(
+        "--source", type=Path, help="directory with your own data or a MovieLens ML-1M/20M+ layout"
+    )
+    prepare.add_argument(
+        "--no-enrich", action="store_true", help="skip the IMDb (ggplot2movies) title+year join"
+    )
     prepare.set_defaults(handler=run_prepare)
     info = actions.add_parser("info", help="users, items, interactions, date range, density, enrichment")
     info.add_argument("--dataset", required=True, help="a prepared or bundled dataset name")
@@ -23,9 +29,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_prepare(args: argparse.Namespace) -> int:
-    dataset = prepare_dataset(args.dataset, recagent_home(), source=args.source, enrich_movies=not args.no_enrich)
+    dataset = prepare_dataset(
+        args.dataset, recagent_home(), source=args.source, enrich_movies=not args.no_enrich
+    )
     info = dataset.info
-    print(f"prepared {dataset.name}: {info.users} users, {info.items} items, {info.interactions} interactions")
+    print(
+        f"prepared {dataset.name}: {info.users} users, {info.items} items, {info.interactions} interactions"
+    )
     return 0
 
 
