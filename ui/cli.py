@@ -13,13 +13,13 @@ import argparse
 import sys
 
 from recmodels.readers import DataError
-from ui import commands_data, commands_models, commands_retriever
+from ui import commands_data, commands_models, commands_retriever, commands_semantic_ids
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="recagent", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    for module in (commands_data, commands_models, commands_retriever):
+    for module in (commands_data, commands_models, commands_retriever, commands_semantic_ids):
         module.register(sub)
     return parser
 

@@ -1,0 +1,112 @@
+"""Content vectors per item, the input of semantic-ID quantisation.
+
+A vector is the concatenation of up to three blocks, each standardised per dimension and then scaled so
+that its total variance is `weight x` the text block's (the text block has weight 1):
+
+- text: the MiniLM embedding of `item.text`, cached under `<home>/embeddings/<dataset>-<fingerprint>.npy`
+  (computed once per catalog version; ~30 s for 9k items);
+- genres: one-hots over `Catalog.genres()`;
+- collaborative factors: a truncated SVD of the item-user matrix of the *training* split only, so no
+  validation or test interaction leaks into the item IDs.
+
+    vectors = content_vectors(text_embeddings(dataset, home), genre_onehots(dataset.catalog),
+                              collaborative_factors(split.train, len(dataset.catalog), 32, seed=0),
+                              genre_weight=0.25, cf_weight=0.25)  # (N, 384 + G + 32)
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from sklearn.utils.extmath import randomized_svd
+
+from recmodels.catalog import Catalog, Dataset
+from recmodels.text_encoder import TextEncoder, default_encoder
+
+
+def embedding_cache_path(dataset: Dataset, home: Path) -> Path:
+    """Where the text embeddings of this dataset's current catalog are cached."""
+    return home / "embeddings" / f"{dataset.name}-{dataset.catalog.fingerprint()}.npy"
+
+
+def text_embeddings(dataset: Dataset, home: Path, encoder: TextEncoder | None = None) -> np.ndarray:
+    """(N, d) float32 embeddings of every `item.text`, read from the cache or computed and cached.
+
+    The cache is keyed by the catalog fingerprint (ids + texts), so an edited catalog is re-embedded,
+    and checked against the encoder's width. It is written to a temporary file and renamed, so an
+    interrupted run never leaves a partial file.
+    """
+    encoder = encoder or default_encoder()
+    path = embedding_cache_path(dataset, home)
+    if path.exists():
+        cached = np.load(path)
+        if cached.shape == (len(dataset.catalog), encoder.dim):
+            return cached
+    vectors = encoder.encode([it.text for it in dataset.catalog])  # (N, d)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staging = path.with_name(f".{path.stem}-{os.getpid()}.npy")
+    try:
+        np.save(staging, vectors)
+        os.replace(staging, path)
+    finally:
+        staging.unlink(missing_ok=True)
+    return vectors
+
+
+def genre_onehots(catalog: Catalog) -> np.ndarray:
+    """(N, G) float32 multi-hot genre indicators, columns in `catalog.genres()` order."""
+    column = {genre: j for j, genre in enumerate(catalog.genres())}
+    onehots = np.zeros((len(catalog), len(column)), dtype=np.float32)
+    for i, item in enumerate(catalog):
+        onehots[i, [column[g] for g in item.genres]] = 1.0
+    return onehots
+
+
+def collaborative_factors(train: Sequence[np.ndarray], num_items: int, dims: int, seed: int) -> np.ndarray:
+    """(N, dims) float32 item factors from a truncated SVD of the binary item-user training matrix.
+
+    Rows are L2-normalised so popular items do not dominate; items never seen in training get zeros.
+    """
+    if not any(len(seq) for seq in train):
+        raise ValueError("collaborative factors need at least one training interaction")
+    rows = np.concatenate([np.asarray(seq, dtype=np.int64) for seq in train])
+    cols = np.repeat(np.arange(len(train)), [len(seq) for seq in train])
+    matrix = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(num_items, len(train)))  # (N, U)
+    matrix.data[:] = 1.0  # repeated interactions count once
+    rank = min(dims, min(matrix.shape) - 1)
+    u, s, _ = randomized_svd(matrix, n_components=rank, random_state=seed)  # (N, rank), (rank,)
+    factors = np.zeros((num_items, dims), dtype=np.float32)
+    factors[:, :rank] = u * s
+    norms = np.linalg.norm(factors, axis=1, keepdims=True)  # (N, 1)
+    return factors / np.maximum(norms, 1e-12)
+
+
+def standardise(block: np.ndarray) -> np.ndarray:
+    """(N, d) float64: zero mean and unit variance per dimension (constant dimensions become 0)."""
+    block = np.asarray(block, dtype=np.float64)
+    std = block.std(axis=0)  # (d,)
+    return (block - block.mean(axis=0)) / np.where(std > 0, std, 1.0)
+
+
+def content_vectors(
+    text: np.ndarray,
+    genres: np.ndarray | None = None,
+    cf: np.ndarray | None = None,
+    genre_weight: float = 0.0,
+    cf_weight: float = 0.0,
+) -> np.ndarray:
+    """(N, D) float64: standardised blocks, each scaled to `weight x` the text block's total variance."""
+    text_z = standardise(text)  # (N, d_text)
+    blocks = [text_z]
+    text_variance = float((text_z**2).sum(axis=1).mean())
+    for block, weight in ((genres, genre_weight), (cf, cf_weight)):
+        if block is None or weight <= 0 or block.shape[1] == 0:
+            continue
+        z = standardise(block)  # (N, d_block)
+        variance = float((z**2).sum(axis=1).mean())
+        blocks.append(z * np.sqrt(weight * text_variance / variance) if variance > 0 else z)
+    return np.concatenate(blocks, axis=1)

@@ -1,0 +1,391 @@
+"""The vector retriever: catalog items in a Chroma collection, searched by meaning under hard filters.
+
+One persistent collection per dataset under `<RECAGENT_HOME>/chroma/`, cosine space. Documents are
+`item.text`, embedded by `MiniLMEmbeddingFunction`, which is registered with Chroma: a collection
+reopened by any client (this process or a fresh one) embeds with the same offline model and never
+falls back to Chroma's default embedding function (which downloads a model and fails offline).
+The collection metadata stores the catalog fingerprint; `Retriever.open` reuses a current index and
+rebuilds a stale or half-built one.
+
+Filters are enforced by Chroma (`where`), not by the caller: item metadata holds year, runtime, mpaa,
+imdb_rating (only when known), the item id, and one boolean per catalog genre (`genre_Comedy`).
+An item whose year/runtime/rating is unknown never passes a filter on that field.
+
+    recagent index --dataset ml-latest-small
+    recagent search --dataset ml-latest-small "space adventure" --exclude-genre Comedy --year-min 1990
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Literal, cast
+
+import chromadb
+from chromadb.api import ClientAPI
+from chromadb.api.models.Collection import Collection
+from chromadb.api.types import (
+    Documents,
+    Embeddable,
+    EmbeddingFunction,
+    Embeddings,
+    Metadata,
+    Space,
+    Where,
+)
+from chromadb.config import Settings
+from chromadb.errors import NotFoundError
+from chromadb.utils.embedding_functions import register_embedding_function
+from tqdm import tqdm
+
+from recmodels.catalog import AttributeValue, Catalog, Item
+from recmodels.text_encoder import MODEL_NAME, TextEncoder, default_encoder
+
+GENRE_PREFIX = "genre_"
+EMBEDDING_FUNCTION_NAME = "recagent-minilm"
+
+
+@register_embedding_function
+class MiniLMEmbeddingFunction(EmbeddingFunction[Documents]):
+    """Chroma's view of a `TextEncoder`. Its config names the model, so Chroma can rebuild it offline."""
+
+    def __init__(self, encoder: TextEncoder | None = None):
+        self.encoder: TextEncoder = encoder if encoder is not None else default_encoder()
+
+    def __call__(self, input: Documents) -> Embeddings:
+        return list(self.encoder.encode(list(input)))  # n arrays of shape (384,)
+
+    @staticmethod
+    def name() -> str:
+        return EMBEDDING_FUNCTION_NAME
+
+    def get_config(self) -> dict[str, Any]:
+        return {"model_name": self.encoder.model_name}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> MiniLMEmbeddingFunction:
+        MiniLMEmbeddingFunction.validate_config(config)
+        return MiniLMEmbeddingFunction()
+
+    @staticmethod
+    def validate_config(config: dict[str, Any]) -> None:
+        if config.get("model_name", MODEL_NAME) != MODEL_NAME:
+            raise ValueError(
+                f"{EMBEDDING_FUNCTION_NAME} only serves {MODEL_NAME}, not {config['model_name']}"
+            )
+
+    def default_space(self) -> Space:
+        return "cosine"
+
+    def supported_spaces(self) -> list[Space]:
+        return ["cosine", "ip", "l2"]
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Hard constraints on a search. Genres use the catalog's spelling; bounds are inclusive."""
+
+    genres_include: tuple[str, ...] = ()  # any of these
+    genres_exclude: tuple[str, ...] = ()  # none of these
+    year_min: int | None = None
+    year_max: int | None = None
+    runtime_min: int | None = None  # minutes
+    runtime_max: int | None = None
+    min_rating: float | None = None  # IMDb rating, 0-10
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result, described from the catalog. `score` is the cosine similarity to the query."""
+
+    item_id: str
+    title: str
+    score: float
+    year: int | None
+    genres: tuple[str, ...]
+    runtime: int | None
+    imdb_rating: float | None
+    mpaa: str | None
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """Hits plus where the time went: embedding the query and the Chroma query."""
+
+    hits: list[Hit]
+    embed_ms: float
+    query_ms: float
+
+    @property
+    def total_ms(self) -> float:
+        return self.embed_ms + self.query_ms
+
+
+@dataclass(frozen=True)
+class IndexReport:
+    """What `Retriever.open` did with the index."""
+
+    action: Literal["built", "rebuilt", "reused"]
+    collection: str
+    count: int
+    seconds: float
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class RetrieverConfig:
+    """How the index is built."""
+
+    batch_size: int = 256  # items per add (and per progress-bar step)
+    progress: bool = True  # show a tqdm bar while embedding
+
+
+class UnknownGenreError(ValueError):
+    """A filter names a genre the catalog does not have. The caller (or the model) can fix this."""
+
+    def __init__(self, genres: Sequence[str], known: Sequence[str]):
+        super().__init__(f"unknown genre(s) {', '.join(genres)}; known: {', '.join(known)}")
+        self.genres = tuple(genres)
+        self.known = tuple(known)
+
+
+def genre_key(genre: str) -> str:
+    """The metadata key of a genre flag."""
+    return GENRE_PREFIX + genre
+
+
+def _clause(key: str, op: str, value: str | int | float | bool | list[str]) -> Where:
+    """`{key: {op: value}}`; Chroma's `Where` alias is too narrow for mypy to infer, hence the cast."""
+    return cast(Where, {key: {op: value}})
+
+
+def _all_of(clauses: list[Where]) -> Where | None:
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def compile_where(filters: SearchFilters, exclude_ids: Iterable[str] = ()) -> Where | None:
+    """The Chroma `where` clause for `filters` and excluded ids; None when nothing constrains."""
+    clauses: list[Where] = []
+    include = [_clause(genre_key(g), "$eq", True) for g in dict.fromkeys(filters.genres_include)]
+    if include:
+        clauses.append(include[0] if len(include) == 1 else {"$or": include})
+    clauses.extend(_clause(genre_key(g), "$ne", True) for g in dict.fromkeys(filters.genres_exclude))
+    bounds: list[tuple[str, str, float | int | None]] = [
+        ("year", "$gte", filters.year_min),
+        ("year", "$lte", filters.year_max),
+        ("runtime", "$gte", filters.runtime_min),
+        ("runtime", "$lte", filters.runtime_max),
+        ("imdb_rating", "$gte", filters.min_rating),
+    ]
+    clauses.extend(_clause(key, op, value) for key, op, value in bounds if value is not None)
+    excluded = list(dict.fromkeys(exclude_ids))
+    if excluded:
+        clauses.append(_clause("item_id", "$nin", excluded))
+    return _all_of(clauses)
+
+
+def item_metadata(item: Item, genres: Sequence[str]) -> Metadata:
+    """Chroma metadata of one item: known attributes only, plus a flag for every catalog genre."""
+    meta: dict[str, str | int | float | bool] = {"item_id": item.id, "title": item.title}
+    if item.year is not None:
+        meta["year"] = int(item.year)
+    runtime, rating, mpaa = (_known(item.attributes.get(key)) for key in ("runtime", "imdb_rating", "mpaa"))
+    if runtime is not None:
+        meta["runtime"] = int(runtime)
+    if rating is not None:
+        meta["imdb_rating"] = float(rating)
+    if mpaa is not None:
+        meta["mpaa"] = str(mpaa)
+    own = set(item.genres)
+    meta.update({genre_key(g): g in own for g in genres})
+    return meta
+
+
+def _for_chroma(ef: MiniLMEmbeddingFunction) -> EmbeddingFunction[Embeddable]:
+    """Chroma's client methods are typed for any `Embeddable`; ours embeds documents (text) only."""
+    return cast(EmbeddingFunction[Embeddable], ef)
+
+
+def collection_name(dataset: str) -> str:
+    """A valid Chroma collection name for a dataset (3-512 chars of [a-zA-Z0-9._-])."""
+    return "items-" + re.sub(r"[^a-zA-Z0-9._-]+", "-", dataset).strip("-._")
+
+
+def persistent_client(home: Path) -> ClientAPI:
+    """An embedded Chroma client storing under `<home>/chroma/`, telemetry off (we are offline)."""
+    path = home / "chroma"
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=Settings(anonymized_telemetry=False))
+
+
+def _known(value: AttributeValue | None) -> AttributeValue | None:
+    """None for a missing or NaN attribute."""
+    return None if value is None or value != value else value
+
+
+def _hit(item: Item, distance: float) -> Hit:
+    runtime, rating, mpaa = (_known(item.attributes.get(key)) for key in ("runtime", "imdb_rating", "mpaa"))
+    return Hit(
+        item_id=item.id,
+        title=item.title,
+        score=1.0 - float(distance),
+        year=item.year,
+        genres=item.genres,
+        runtime=None if runtime is None else int(runtime),
+        imdb_rating=None if rating is None else float(rating),
+        mpaa=None if mpaa is None else str(mpaa),
+    )
+
+
+def _index_metadata(fingerprint: str, encoder: TextEncoder, count: int) -> dict[str, str | int]:
+    return {"fingerprint": fingerprint, "encoder": encoder.model_name, "items": count}
+
+
+def _is_current(collection: Collection, fingerprint: str, encoder: TextEncoder, count: int) -> bool:
+    """True when the stored index embeds exactly this catalog with this model, completely."""
+    meta = collection.metadata or {}
+    expected = _index_metadata(fingerprint, encoder, count)
+    return all(meta.get(k) == v for k, v in expected.items()) and collection.count() == count
+
+
+def _build(
+    client: ClientAPI, name: str, catalog: Catalog, ef: MiniLMEmbeddingFunction, config: RetrieverConfig
+) -> Collection:
+    """Create the collection and embed every item in batches. The fingerprint is written last, so an
+    interrupted build is never mistaken for a current one."""
+    collection = client.create_collection(
+        name,
+        configuration={"hnsw": {"space": "cosine"}},
+        metadata={"fingerprint": "building"},
+        embedding_function=_for_chroma(ef),
+    )
+    genres = catalog.genres()
+    batch = max(1, min(config.batch_size, client.get_max_batch_size()))
+    with tqdm(total=len(catalog), desc=f"indexing {name}", unit="item", disable=not config.progress) as bar:
+        for start in range(0, len(catalog), batch):
+            items = catalog.items[start : start + batch]
+            collection.add(
+                ids=[it.id for it in items],
+                documents=[it.text or it.title for it in items],
+                metadatas=[item_metadata(it, genres) for it in items],
+            )
+            bar.update(len(items))
+    collection.modify(metadata=_index_metadata(catalog.fingerprint(), ef.encoder, len(catalog)))
+    return collection
+
+
+def _existing(client: ClientAPI, name: str, ef: MiniLMEmbeddingFunction) -> Collection | None:
+    try:
+        return client.get_collection(name, embedding_function=_for_chroma(ef))
+    except NotFoundError:
+        return None
+
+
+class Retriever:
+    """Semantic search over one catalog's Chroma collection, with filters enforced by Chroma."""
+
+    def __init__(
+        self, collection: Collection, catalog: Catalog, embedding_function: MiniLMEmbeddingFunction,
+        report: IndexReport,
+    ):  # fmt: skip
+        self.collection = collection
+        self.catalog = catalog
+        self.embedding_function = embedding_function
+        self.report = report
+        self._genres = {g.casefold(): g for g in catalog.genres()}
+
+    @classmethod
+    def open(
+        cls,
+        catalog: Catalog,
+        home: Path | None = None,
+        *,
+        name: str,
+        client: ClientAPI | None = None,
+        encoder: TextEncoder | None = None,
+        config: RetrieverConfig = RetrieverConfig(),
+        rebuild: bool = False,
+    ) -> Retriever:
+        """Open the index of `catalog` named `name`: reuse it when current, else (re)build it.
+
+        `client` defaults to a `PersistentClient` under `<home>/chroma/`; pass an `HttpClient` for a
+        Chroma server. `encoder` defaults to the shared MiniLM. `rebuild` forces a fresh index."""
+        if client is None:
+            if home is None:
+                raise ValueError("Retriever.open needs either home or client")
+            client = persistent_client(home)
+        ef = MiniLMEmbeddingFunction(encoder)
+        coll_name = collection_name(name)
+        fingerprint = catalog.fingerprint()
+        start = time.perf_counter()
+        collection = _existing(client, coll_name, ef)
+        action: Literal["built", "rebuilt", "reused"] = "built"
+        if (
+            collection is not None
+            and not rebuild
+            and _is_current(collection, fingerprint, ef.encoder, len(catalog))
+        ):
+            action = "reused"
+        else:
+            if collection is not None:
+                client.delete_collection(coll_name)
+                action = "rebuilt"
+            collection = _build(client, coll_name, catalog, ef, config)
+        report = IndexReport(action, coll_name, collection.count(), time.perf_counter() - start, fingerprint)
+        return cls(collection, catalog, ef, report)
+
+    def resolve_genres(self, filters: SearchFilters) -> SearchFilters:
+        """Filters with genres in the catalog's spelling (case-insensitive); unknown ones raise."""
+        names = (*filters.genres_include, *filters.genres_exclude)
+        unknown = [g for g in names if g.casefold() not in self._genres]
+        if unknown:
+            raise UnknownGenreError(unknown, list(self._genres.values()))
+        return replace(
+            filters,
+            genres_include=tuple(self._genres[g.casefold()] for g in filters.genres_include),
+            genres_exclude=tuple(self._genres[g.casefold()] for g in filters.genres_exclude),
+        )
+
+    def warm_up(self) -> None:
+        """Load the sentence model now (a reused index needs it only at the first query)."""
+        self.embedding_function.embed_query(["warm-up"])
+
+    def search_timed(
+        self,
+        query: str,
+        filters: SearchFilters = SearchFilters(),
+        k: int = 10,
+        exclude_ids: Iterable[str] = (),
+    ) -> SearchResult:
+        """`search` plus the time spent embedding the query and querying Chroma."""
+        where = compile_where(self.resolve_genres(filters), exclude_ids)
+        if k <= 0:
+            return SearchResult([], 0.0, 0.0)
+        t0 = time.perf_counter()
+        vector = self.embedding_function.embed_query([query])  # 1 array of shape (384,)
+        t1 = time.perf_counter()
+        found = self.collection.query(
+            query_embeddings=vector, n_results=k, where=where, include=["distances"]
+        )
+        t2 = time.perf_counter()
+        ids, distances = found["ids"][0], (found["distances"] or [[]])[0]
+        hits = [
+            _hit(self.catalog.by_id(i), d) for i, d in zip(ids, distances, strict=True) if i in self.catalog
+        ]
+        return SearchResult(hits, (t1 - t0) * 1000.0, (t2 - t1) * 1000.0)
+
+    def search(
+        self,
+        query: str,
+        filters: SearchFilters = SearchFilters(),
+        k: int = 10,
+        exclude_ids: Iterable[str] = (),
+    ) -> list[Hit]:
+        """The `k` items closest in meaning to `query` that pass `filters` and are not in `exclude_ids`,
+        best first. Raises `UnknownGenreError` for a genre the catalog lacks."""
+        return self.search_timed(query, filters, k, exclude_ids).hits
