@@ -1,0 +1,265 @@
+"""GenRec: a causal transformer over items written as semantic IDs, decoded by trie-constrained beam search.
+
+Input: an optional preference text (sentence embedding -> one projected prefix token, Mender-Emb style;
+a learned "no preference" vector otherwise), then the history, each item embedded as the sum of its
+ID embedding and its semantic-code embeddings (so items with similar content share parameters).
+At every position the hidden state h predicts the next item twice:
+- generatively, code by code: level t's logits come from h and the embeddings of the codes chosen so
+  far (`CodeDecoder`), so log p(item) = sum_t log p(code_t | h, code_<t);
+- densely, as SASRec does: h . item vector, full-softmax cross-entropy (the input vectors, tied).
+Inference (`recommend`) is beam search over the prefix trie of real items: beams only follow codes that
+lead to an item that is allowed (not in the history, not denied, in `allow` when given). At the last
+level each leaf is scored log p_gen(item) + dense_weight * log p_dense(item); the generative path
+produces every candidate, the dense score only re-weighs the leaves.
+
+    model = GenRec(GenRecConfig(), semantic_ids, text_dim=384)
+    items, scores = model.recommend([history], k=10, deny=[{5, 7}])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from recmodels.sasrec import PAD, Block, SASRecConfig, _init_weights, left_pad
+from recmodels.semantic_ids import SemanticIds
+
+SCORE_DEPTH = 20  # items decoded per user for HR/NDCG@{5,10,20}
+
+
+@dataclass(frozen=True)
+class GenRecConfig:
+    """Model, decoding and optimisation settings (the trainer reads lr .. eval_every)."""
+
+    d_model: int = 64
+    layers: int = 2
+    heads: int = 2
+    dropout: float = 0.3
+    max_len: int = 200
+    code_loss_weight: float = 1.0  # generative (code) loss next to the dense cross-entropy
+    text_dropout: float = 0.5  # share of training windows that see no preference text
+    beam_width: int = 50
+    dense_weight: float = 1.0  # weight of log p_dense in a leaf's score
+    lr: float = 1e-3
+    weight_decay: float = 0.01
+    batch_size: int = 64
+    epochs: int = 200
+    patience: int = 8
+    eval_every: int = 1
+
+    def backbone(self) -> SASRecConfig:
+        return SASRecConfig(
+            d_model=self.d_model,
+            layers=self.layers,
+            heads=self.heads,
+            dropout=self.dropout,
+            max_len=self.max_len,
+        )
+
+
+class CodeDecoder(nn.Module):
+    """p(code_t | h, code_<t): z_t = LN(h + sum of chosen code embeddings), logits_t = head_t(z_t + mlp(z_t))."""
+
+    def __init__(self, d: int, sizes: Sequence[int]):
+        super().__init__()
+        self.offsets = [int(x) for x in np.cumsum((0, *sizes[:-1]))]
+        self.code_emb = nn.Embedding(int(sum(sizes)), d)
+        self.norms = nn.ModuleList(nn.LayerNorm(d) for _ in sizes)
+        self.mlps = nn.ModuleList(
+            nn.Sequential(nn.Linear(d, 2 * d), nn.GELU(), nn.Linear(2 * d, d)) for _ in sizes
+        )
+        self.heads = nn.ModuleList(nn.Linear(d, k) for k in sizes)
+
+    def level_log_probs(self, t: int, state: torch.Tensor) -> torch.Tensor:
+        """state: (..., d) = h + prefix embedding -> log-probabilities of level-t codes (..., K_t)."""
+        z = self.norms[t](state)
+        return F.log_softmax(self.heads[t](z + self.mlps[t](z)), dim=-1)
+
+    def step(self, t: int, codes: torch.Tensor) -> torch.Tensor:
+        """Embedding (..., d) of level-t codes (...,) to add to the decoder state."""
+        return self.code_emb(codes + self.offsets[t])
+
+    def loss(self, hidden: torch.Tensor, codes: torch.Tensor) -> torch.Tensor:
+        """Teacher-forced NLL summed over levels: hidden (P, d), target codes (P, T)."""
+        state, total = hidden, hidden.new_zeros(())
+        for t in range(codes.shape[1]):
+            total = total + F.nll_loss(self.level_log_probs(t, state), codes[:, t])
+            state = state + self.step(t, codes[:, t])
+        return total
+
+
+class GenRec(nn.Module):
+    """Next-item model over semantic IDs with a preference-text prefix; see the module docstring."""
+
+    codes: torch.Tensor  # (N, T) buffer: every item's codes
+    item_tokens: torch.Tensor  # (N, T) buffer: the same as flat-vocabulary tokens
+
+    def __init__(self, config: GenRecConfig, ids: SemanticIds, text_dim: int):
+        super().__init__()
+        self.config, self.ids = config, ids
+        d, n = config.d_model, len(ids)
+        self.register_buffer("codes", torch.from_numpy(ids.codes.copy()), persistent=False)  # (N, T)
+        self.register_buffer("item_tokens", torch.from_numpy(ids.tokens.copy()), persistent=False)  # (N, T)
+        self.item_emb = nn.Embedding(n + 1, d, padding_idx=PAD)  # item i -> token i + 1
+        self.code_emb = nn.Embedding(ids.vocab_size, d)
+        self.pos_emb = nn.Embedding(config.max_len + 1, d)  # the last position is the preference prefix
+        self.text_proj = nn.Linear(text_dim, d)
+        self.no_text = nn.Parameter(torch.zeros(d))
+        self.drop = nn.Dropout(config.dropout)
+        self.blocks = nn.ModuleList(Block(config.backbone()) for _ in range(config.layers))
+        self.norm = nn.LayerNorm(d)
+        self.decoder = CodeDecoder(d, ids.codebook_sizes)
+        self.trie = TorchTrie(ids)
+        self.apply(_init_weights)
+
+    def item_vectors(self) -> torch.Tensor:
+        """(N, d): ID embedding + sum of the item's code embeddings; inputs and dense outputs alike."""
+        return self.item_emb.weight[1:] + self.code_emb(self.item_tokens).sum(dim=1)
+
+    def forward(self, tokens: torch.Tensor, text: torch.Tensor | None) -> torch.Tensor:
+        """tokens (B, T) left-padded item tokens, text (B, text_dim) or None -> hidden (B, T, d).
+
+        Rows of `text` that are all zero mean "no preference text".
+        """
+        B, T = tokens.shape
+        vectors = torch.cat([torch.zeros_like(self.no_text)[None], self.item_vectors()])  # (N + 1, d)
+        x = vectors[tokens] + self.pos_emb(
+            torch.arange(self.config.max_len - T, self.config.max_len)
+        )  # (B, T, d)
+        prefix = self.no_text.expand(B, -1)  # (B, d)
+        if text is not None:
+            given = text.abs().sum(dim=1, keepdim=True) > 0  # (B, 1)
+            prefix = torch.where(given, self.text_proj(text), prefix)
+        prefix = prefix + self.pos_emb.weight[self.config.max_len]
+        x = self.drop(torch.cat([prefix[:, None], x], dim=1))  # (B, 1 + T, d)
+        visible = torch.cat([torch.ones(B, 1, dtype=torch.bool), tokens != PAD], dim=1)  # (B, 1 + T)
+        causal = torch.ones(T + 1, T + 1, dtype=torch.bool).tril()  # (1 + T, 1 + T)
+        allowed = (causal & visible[:, None, :]) | torch.eye(T + 1, dtype=torch.bool)  # (B, 1 + T, 1 + T)
+        for block in self.blocks:
+            x = block(x, allowed[:, None])
+        return self.norm(x)[:, 1:]  # (B, T, d): position j has seen the prefix and items <= j
+
+    def loss(self, tokens: torch.Tensor, labels: torch.Tensor, text: torch.Tensor | None) -> torch.Tensor:
+        """Dense full-softmax CE + code_loss_weight * generative NLL at positions with a label (B, T)."""
+        hidden = self.forward(tokens, text)  # (B, T, d)
+        keep = labels >= 0  # (B, T)
+        h, target = hidden[keep], labels[keep]  # (P, d), (P,)
+        dense = F.cross_entropy(h @ self.item_vectors().T, target)  # logits (P, N)
+        return dense + self.config.code_loss_weight * self.decoder.loss(h, self.codes[target])
+
+    def last_hidden(self, histories: Sequence[np.ndarray], text: torch.Tensor | None) -> torch.Tensor:
+        """(B, d) hidden state after each history (its last max_len items)."""
+        length = max(1, min(self.config.max_len, max(len(h) for h in histories)))
+        tokens = torch.from_numpy(left_pad([np.asarray(h) + 1 for h in histories], PAD, length))  # (B, T)
+        return self.forward(tokens, text)[:, -1]
+
+    @torch.no_grad()
+    def recommend(
+        self,
+        histories: Sequence[np.ndarray],
+        k: int = 10,
+        text: torch.Tensor | None = None,
+        deny: Sequence[Collection[int]] | None = None,
+        allow: Sequence[Collection[int] | None] | None = None,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Top-k items (B, k) and scores (B, k) by constrained beam search; -1 / -inf pad a short list.
+
+        Never returns a history item, a denied item, or (when `allow[b]` is given) an item outside it.
+        """
+        was_training = self.training
+        self.eval()
+        banned = self.banned_mask(histories, deny, allow)  # (B, N)
+        hidden = self.last_hidden(histories, text)  # (B, d)
+        dense = F.log_softmax(hidden @ self.item_vectors().T, dim=-1)  # (B, N)
+        items, scores = beam_search(self, hidden, dense, banned, k)
+        self.train(was_training)
+        return items.numpy(), scores.numpy()
+
+    def score(self, histories: list[np.ndarray], text: torch.Tensor | None = None) -> np.ndarray:
+        """(B, N) scores for full-ranking evaluation: the beam's top SCORE_DEPTH items keep their
+        fused log-probability, every other item gets -inf (ranked last, never a hit)."""
+        items, scores = self.recommend(histories, k=SCORE_DEPTH, text=text)
+        out = np.full((len(histories), len(self.ids)), -np.inf, dtype=np.float32)
+        rows, cols = np.nonzero(items >= 0)
+        out[rows, items[rows, cols]] = scores[rows, cols]
+        return out
+
+    def banned_mask(
+        self,
+        histories: Sequence[np.ndarray],
+        deny: Sequence[Collection[int]] | None,
+        allow: Sequence[Collection[int] | None] | None,
+    ) -> torch.Tensor:
+        """(B, N) True for items that must not be recommended to row b."""
+        banned = torch.zeros(len(histories), len(self.ids), dtype=torch.bool)
+        for b, history in enumerate(histories):
+            banned[b, torch.as_tensor(np.asarray(history, dtype=np.int64))] = True
+            if deny is not None and deny[b]:
+                banned[b, torch.as_tensor(sorted(deny[b]), dtype=torch.long)] = True
+            if allow is not None and allow[b] is not None:
+                permitted = torch.zeros(len(self.ids), dtype=torch.bool)
+                permitted[torch.as_tensor(sorted(allow[b] or ()), dtype=torch.long)] = True
+                banned[b] |= ~permitted
+        return banned
+
+
+class TorchTrie:
+    """The semantic-ID trie as tensors: transition tables and every item's node at each depth."""
+
+    def __init__(self, ids: SemanticIds):
+        self.tables = [torch.from_numpy(table.astype(np.int64)) for table in ids.transitions]  # (P_t, K_t)
+        codes = torch.from_numpy(np.array(ids.codes))  # (N, T)
+        node = torch.zeros(len(ids), dtype=torch.long)
+        self.item_nodes = []  # per depth t + 1: (N,) node of each item
+        for t, table in enumerate(self.tables):
+            node = table[node, codes[:, t]]
+            self.item_nodes.append(node)
+        self.sizes = [table.shape[0] for table in self.tables[1:]] + [len(ids)]  # nodes per depth t + 1
+
+    def open_counts(self, banned: torch.Tensor) -> list[torch.Tensor]:
+        """Per depth t + 1, (B, P) number of allowed items below each node (banned: (B, N))."""
+        B, N = banned.shape
+        open_items = (~banned).float()  # (B, N)
+        return [
+            torch.zeros(B, size).scatter_add_(1, nodes.expand(B, N), open_items)
+            for size, nodes in zip(self.sizes, self.item_nodes, strict=True)
+        ]
+
+
+def beam_search(
+    model: GenRec, hidden: torch.Tensor, dense: torch.Tensor, banned: torch.Tensor, k: int
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Trie-constrained beam search for B users at once; returns items (B, k) and scores (B, k)."""
+    trie, decoder, width = model.trie, model.decoder, max(model.config.beam_width, k)
+    B, d = hidden.shape
+    counts = trie.open_counts(banned)
+    nodes = torch.zeros(B, 1, dtype=torch.long)  # (B, b) trie nodes, b beams per user
+    logp = torch.zeros(B, 1)  # (B, b)
+    state = hidden[:, None, :]  # (B, b, d)
+    last = len(trie.tables) - 1
+    for t, table in enumerate(trie.tables):
+        step = decoder.level_log_probs(t, state)  # (B, b, K_t)
+        child = table[nodes]  # (B, b, K_t), -1 = no item
+        open_child = (child >= 0) & (counts[t].gather(1, child.clamp(min=0).flatten(1)).view_as(child) > 0)
+        cand = logp[..., None] + step  # (B, b, K_t)
+        if t == last:
+            cand = cand + model.config.dense_weight * dense.gather(1, child.clamp(min=0).flatten(1)).view_as(
+                child
+            )
+        cand = cand.masked_fill(~open_child, -torch.inf).flatten(1)  # (B, b * K_t)
+        keep = min(k if t == last else width, cand.shape[1])
+        logp, flat = cand.topk(keep, dim=1)  # (B, keep)
+        parent, code = flat // table.shape[1], flat % table.shape[1]  # (B, keep)
+        nodes = child.flatten(1).gather(1, flat)  # (B, keep)
+        state = state.gather(1, parent[..., None].expand(-1, -1, d)) + decoder.step(t, code)
+    items = torch.where(torch.isfinite(logp), nodes, torch.full_like(nodes, -1))
+    if items.shape[1] < k:
+        pad = k - items.shape[1]
+        items = F.pad(items, (0, pad), value=-1)
+        logp = F.pad(logp, (0, pad), value=-torch.inf)
+    return items, logp
