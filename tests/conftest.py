@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 
-import pytest
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # before torch loads: see ui/__init__.py
 
-from recmodels.catalog import Dataset
-from recmodels.datasets import load_dataset
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from recmodels.catalog import Dataset  # noqa: E402
+from recmodels.datasets import load_dataset  # noqa: E402
 
 
 @pytest.fixture
