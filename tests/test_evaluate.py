@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
-import torch
 
 from recmodels.catalog import Catalog, Dataset, Interactions, Item
 from recmodels.datasets import describe
@@ -28,14 +26,7 @@ from recmodels.split import LeaveOneOut
 TINY = {"d_model": 16, "layers": 1, "heads": 1, "dropout": 0.0, "max_len": 8, "batch_size": 16, "epochs": 2}
 
 
-@pytest.fixture(autouse=True)
-def one_thread() -> Iterator[None]:
-    """Tiny models gain nothing from a second thread; on a busy 2-core machine OpenMP spin-waits
-    make them ~20x slower (measured: 150 tiny steps 2.9 s on one thread, 64 s on two)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def cyclic_dataset(num_users: int = 30, num_items: int = 25, length: int = 10) -> Dataset:

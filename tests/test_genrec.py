@@ -16,6 +16,7 @@ from recmodels.semantic_ids import SemanticIdConfig, SemanticIds, semantic_ids_f
 from recmodels.trainer import window_batch
 
 N_ITEMS, TEXT_DIM = 60, 8
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 @pytest.fixture(scope="module")

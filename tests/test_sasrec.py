@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -27,14 +26,7 @@ from recmodels.trainer import (
 TINY = SASRecConfig(d_model=32, layers=1, heads=2, dropout=0.0, max_len=12, lr=1e-2, batch_size=32, epochs=1)
 
 
-@pytest.fixture(autouse=True)
-def one_thread() -> Iterator[None]:
-    """Tiny models gain nothing from a second thread; on a busy 2-core machine OpenMP spin-waits
-    make them ~20x slower (measured: 150 tiny steps 2.9 s on one thread, 64 s on two)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def cyclic_split(num_users: int = 120, num_items: int = 40, length: int = 16, seed: int = 0) -> LeaveOneOut:
