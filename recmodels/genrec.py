@@ -37,9 +37,9 @@ class GenRecConfig:
     """Model, decoding and optimisation settings (the trainer reads lr .. eval_every)."""
 
     d_model: int = 64
-    layers: int = 2
+    layers: int = 1
     heads: int = 2
-    dropout: float = 0.3
+    dropout: float = 0.2
     max_len: int = 200
     code_loss_weight: float = 1.0  # generative (code) loss next to the dense cross-entropy
     text_dropout: float = 0.5  # share of training windows that see no preference text
@@ -47,7 +47,7 @@ class GenRecConfig:
     dense_weight: float = 1.0  # weight of log p_dense in a leaf's score
     lr: float = 1e-3
     weight_decay: float = 0.01
-    batch_size: int = 64
+    batch_size: int = 16
     epochs: int = 200
     patience: int = 8
     eval_every: int = 1

@@ -48,6 +48,8 @@ def window_texts(windows: list[np.ndarray], catalog: Catalog, encoder: TextEncod
 class GenRecTrainer(Trainer):
     """The SASRec trainer's loop, with a preference text (or none) attached to every window."""
 
+    name = "genrec"
+
     def __init__(
         self,
         config: GenRecConfig,

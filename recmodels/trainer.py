@@ -58,6 +58,8 @@ class TrainResult:
 class Trainer:
     """Runs AdamW epochs over shuffled windows; keeps the weights with the best validation NDCG@10."""
 
+    name = "sasrec"  # the progress bar label
+
     def __init__(
         self, config: SASRecConfig, model: SASRec, split: LeaveOneOut, seed: int, progress: bool = True
     ):
@@ -73,7 +75,7 @@ class Trainer:
         optimizer = torch.optim.AdamW(self.model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
         start = time.perf_counter()
         best_state, best_epoch, best, curve = self._state(), 0, -1.0, []
-        bar = tqdm(range(1, cfg.epochs + 1), desc="sasrec", disable=not self.progress, leave=False)
+        bar = tqdm(range(1, cfg.epochs + 1), desc=self.name, disable=not self.progress, leave=False)
         for epoch in bar:
             loss = self._epoch(optimizer)
             ndcg = split_metrics(self.model.score, self.split, "valid")["ndcg@10"]
