@@ -14,6 +14,7 @@ tables and the training record, so it loads without the dataset.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -55,7 +56,7 @@ class GenRecTrainer(Trainer):
         config: GenRecConfig,
         model: GenRec,
         split: LeaveOneOut,
-        texts_of: Any,
+        texts_of: Callable[[list[np.ndarray]], np.ndarray],
         seed: int,
         progress: bool = True,
     ):
@@ -63,19 +64,11 @@ class GenRecTrainer(Trainer):
         self.texts = texts_of(self.windows)  # (W, V, D)
         self.text_dropout = config.text_dropout
 
-    def _epoch(self, optimizer: torch.optim.Optimizer) -> float:
-        self.model.train()
-        losses = []
-        for batch in self._batches():
-            inputs, labels = window_batch([self.windows[i] for i in batch])
-            text = self.texts[batch, self.rng.integers(TEXT_VARIANTS, size=len(batch))]  # (B, D)
-            text[self.rng.random(len(batch)) < self.text_dropout] = 0.0
-            loss = self.model.loss(inputs, labels, torch.from_numpy(text))  # type: ignore[call-arg]
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
-            losses.append(loss.item())
-        return float(np.mean(losses))
+    def _batch_loss(self, batch: np.ndarray) -> torch.Tensor:
+        inputs, labels = window_batch([self.windows[i] for i in batch])
+        text = self.texts[batch, self.rng.integers(TEXT_VARIANTS, size=len(batch))]  # (B, D)
+        text[self.rng.random(len(batch)) < self.text_dropout] = 0.0
+        return self.model.loss(inputs, labels, torch.from_numpy(text))  # type: ignore[call-arg]
 
 
 def train_genrec(
@@ -90,8 +83,10 @@ def train_genrec(
     """Seed torch and numpy, build GenRec over `ids` and train it with early stopping."""
     torch.manual_seed(seed)
     model = GenRec(config, ids, encoder.dim)
-    texts_of = lambda windows: window_texts(windows, catalog, encoder, seed)  # noqa: E731
-    result = GenRecTrainer(config, model, split, texts_of, seed, progress).fit()
+    trainer = GenRecTrainer(
+        config, model, split, lambda windows: window_texts(windows, catalog, encoder, seed), seed, progress
+    )
+    result = trainer.fit()
     return model, result
 
 

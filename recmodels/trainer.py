@@ -94,13 +94,17 @@ class Trainer:
         self.model.train()
         losses = []
         for batch in self._batches():
-            inputs, labels = window_batch([self.windows[i] for i in batch])
-            loss = self.model.loss(inputs, labels)
+            loss = self._batch_loss(batch)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
             losses.append(loss.item())
         return float(np.mean(losses))
+
+    def _batch_loss(self, batch: np.ndarray) -> torch.Tensor:
+        """The training loss of the windows with these indices (subclasses add model inputs)."""
+        inputs, labels = window_batch([self.windows[i] for i in batch])
+        return self.model.loss(inputs, labels)
 
     def _batches(self) -> list[np.ndarray]:
         """Window indices grouped by similar length (little padding), batches in random order.
