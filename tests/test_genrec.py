@@ -126,9 +126,5 @@ def test_training_with_preference_texts_runs_and_keeps_the_best_epoch(ids: Seman
         d_model=16, layers=1, heads=1, dropout=0.0, max_len=12, beam_width=8, epochs=3, lr=1e-2
     )
     model, result = train_genrec(config, catalog, split, ids, HashEncoder(), seed=0, progress=False)
-    assert (
-        1 <= result.best_epoch <= 3
-        and len(result.valid_curve) == result.best_epoch
-        or len(result.valid_curve) == 3
-    )
+    assert len(result.valid_curve) == 3 and 1 <= result.best_epoch <= 3  # every epoch validated
     assert result.best_valid_ndcg == max(result.valid_curve) > 0.0  # the cyclic next item is learnable
