@@ -42,9 +42,10 @@ class GenRecConfig:
     dropout: float = 0.2
     max_len: int = 200
     code_loss_weight: float = 1.0  # generative (code) loss next to the dense cross-entropy
-    text_dropout: float = 0.5  # share of training windows that see no preference text
+    text_dropout: float = 0.4  # share of training windows that see no preference text
+    request_share: float = 0.3  # share that see a request naming their last items (genrec_training)
     beam_width: int = 50
-    dense_weight: float = 1.0  # weight of log p_dense in a leaf's score
+    dense_weight: float = 1.0  # weight of log p_dense in a leaf's score (tuned on validation after training)
     lr: float = 1e-3
     weight_decay: float = 0.01
     batch_size: int = 16
@@ -116,10 +117,30 @@ class GenRec(nn.Module):
         self.decoder = CodeDecoder(d, ids.codebook_sizes)
         self.trie = TorchTrie(ids)
         self.apply(_init_weights)
+        self._vectors: torch.Tensor | None = None
+        self.register_load_state_dict_post_hook(lambda module, _: setattr(module, "_vectors", None))
 
     def item_vectors(self) -> torch.Tensor:
-        """(N, d): ID embedding + sum of the item's code embeddings; inputs and dense outputs alike."""
-        return self.item_emb.weight[1:] + self.code_emb(self.item_tokens).sum(dim=1)
+        """(N, d): ID embedding + sum of the item's code embeddings; inputs and dense outputs alike.
+
+        Cached while the model is in eval mode without gradients (inference); `train()`, `eval()`
+        and loading weights drop the cache.
+        """
+        if self.training or torch.is_grad_enabled():
+            return self.item_emb.weight[1:] + self.code_emb(self.item_tokens).sum(dim=1)
+        if self._vectors is None:
+            self._vectors = self.item_emb.weight[1:] + self.code_emb(self.item_tokens).sum(dim=1)
+        return self._vectors
+
+    def train(self, mode: bool = True) -> GenRec:
+        self._vectors = None
+        return super().train(mode)
+
+    def embed(self, tokens: torch.Tensor) -> torch.Tensor:
+        """(B, T, d) input vectors of item tokens (item i = token i + 1); PAD gives zeros."""
+        codes = self.item_tokens[(tokens - 1).clamp(min=0)]  # (B, T, L)
+        vectors = self.item_emb(tokens) + self.code_emb(codes).sum(dim=2)
+        return vectors * (tokens != PAD)[..., None]
 
     def forward(self, tokens: torch.Tensor, text: torch.Tensor | None) -> torch.Tensor:
         """tokens (B, T) left-padded item tokens, text (B, text_dim) or None -> hidden (B, T, d).
@@ -127,8 +148,7 @@ class GenRec(nn.Module):
         Rows of `text` that are all zero mean "no preference text".
         """
         B, T = tokens.shape
-        vectors = torch.cat([torch.zeros_like(self.no_text)[None], self.item_vectors()])  # (N + 1, d)
-        x = vectors[tokens] + self.pos_emb(
+        x = self.embed(tokens) + self.pos_emb(
             torch.arange(self.config.max_len - T, self.config.max_len)
         )  # (B, T, d)
         prefix = self.no_text.expand(B, -1)  # (B, d)

@@ -99,6 +99,32 @@ def preference_text(
     return " ".join(kept)
 
 
+def request_text(
+    targets: Sequence[int] | np.ndarray, catalog: Catalog, rng: np.random.Generator
+) -> tuple[str, np.ndarray]:
+    """A request naming a genre and/or the decade of one random item of `targets` (a training text).
+
+    Returns the text and which of `targets` (bool, same length) have every attribute it names, so
+    training can teach "this text -> the next item looks like this" only where that is true.
+    """
+    last = catalog[int(targets[int(rng.integers(len(targets)))])]
+    genre = str(rng.choice(last.genres)) if last.genres else None
+    decade = decade_of(last.year) if last.year is not None else None
+    kinds = [k for k, v in (("genre", genre), ("decade", decade)) if v is not None]
+    if not kinds:
+        return "", np.zeros(len(targets), dtype=bool)
+    use = {str(rng.choice(kinds))} if len(kinds) == 1 or rng.random() < 0.7 else set(kinds)
+    parts, match = [], np.ones(len(targets), dtype=bool)
+    if "genre" in use:
+        parts.append(genre_request(str(genre), rng))
+        match &= np.array([genre in catalog[int(i)].genres for i in targets])
+    if "decade" in use and decade is not None:
+        parts.append(decade_request(decade, rng))
+        years = [catalog[int(i)].year for i in targets]
+        match &= np.array([y is not None and decade_of(y) == decade for y in years])
+    return " ".join(parts), match
+
+
 def hint_text(target: int, catalog: Catalog, rng: np.random.Generator) -> str:
     """A target-derived text (its genres and decade): only for the labelled `hint` setting."""
     item = catalog[target]

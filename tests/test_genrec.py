@@ -83,7 +83,7 @@ def test_text_prefix_changes_the_ranking(ids: SemanticIds) -> None:
 
 def test_checkpoint_round_trip_gives_identical_recommendations(ids: SemanticIds, tmp_path: Path) -> None:
     model = tiny_model(ids)
-    meta = GenRecMeta("tiny", "f", 0, model.config, TEXT_DIM, 1, 0.0, 0.0)
+    meta = GenRecMeta("tiny", "f", 0, model.config, TEXT_DIM, 1, 0.0, 0.0, model.config.dense_weight)
     save_genrec(model, meta, tmp_path / "ckpt")
     again, meta_again = load_genrec(tmp_path / "ckpt")
     history = [np.array([3, 1, 4, 1, 5])]

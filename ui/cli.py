@@ -5,6 +5,7 @@ recagent train --dataset ml-100k --model sasrec --seed 0
 recagent evaluate --dataset ml-100k --models popularity,sasrec --seeds 3
 recagent index --dataset ml-latest-small
 recagent search --dataset ml-latest-small "a heist with a twist" --year-min 1990
+recagent steer --dataset ml-100k --seed 0
 """
 
 from __future__ import annotations
@@ -13,13 +14,19 @@ import argparse
 import sys
 
 from recmodels.readers import DataError
-from ui import commands_data, commands_models, commands_retriever, commands_semantic_ids
+from ui import commands_data, commands_models, commands_retriever, commands_semantic_ids, commands_steering
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="recagent", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    for module in (commands_data, commands_models, commands_retriever, commands_semantic_ids):
+    for module in (
+        commands_data,
+        commands_models,
+        commands_retriever,
+        commands_semantic_ids,
+        commands_steering,
+    ):
         module.register(sub)
     return parser
 
