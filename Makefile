@@ -22,7 +22,7 @@ run: install
 	$(VENV)/bin/recagent data info --dataset $(DATASET)
 	$(VENV)/bin/recagent index --dataset $(DATASET)
 	$(VENV)/bin/recagent search --dataset $(DATASET) "a funny animated movie for the whole family"
-	$(VENV)/bin/recagent evaluate --dataset $(DATASET) --models popularity,sasrec --seeds 1
+	$(VENV)/bin/recagent evaluate --dataset $(DATASET) --models popularity,sasrec,genrec --seeds 1
 
 lint: install
 	$(VENV)/bin/ruff check .

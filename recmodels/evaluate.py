@@ -200,14 +200,33 @@ class Report:
         title = (
             f"dataset {self.dataset}: test stage, full ranking, history masked; mean ± std over seeds {seeds}"
         )
-        header = " | ".join([f"{'model/setting':<20}", *(f"{c:>15}" for c in columns)])
+        header = " | ".join([f"{'model/setting':<{LABEL_WIDTH}}", *(f"{c:>15}" for c in columns)])
         body = [_row(label, np.array(values), columns) for label, values in runs.items()]
-        return "\n".join([title, header, *body, *self.notes])
+        return "\n".join([title, header, *body, *self._ratios(runs), *self.notes])
+
+    @staticmethod
+    def _ratios(runs: dict[str, list[list[float]]], base: str = "sasrec/history") -> list[str]:
+        """Each row's mean NDCG@10 as a multiple of the SASRec row's, when there is one."""
+        if base not in runs:
+            return []
+        column = METRIC_NAMES.index("ndcg@10")
+        reference = float(np.mean([values[column] for values in runs[base]]))
+        ratios = [
+            f"{label} {np.mean([v[column] for v in values]) / reference:.2f}x"
+            for label, values in runs.items()
+            if label != base
+        ]
+        return [f"mean ndcg@10 relative to {base}: " + ", ".join(ratios)] if ratios and reference > 0 else []
+
+
+LABEL_WIDTH = 28  # "genrec/hint (target-derived)"
 
 
 def _row(label: str, values: np.ndarray, columns: list[str]) -> str:
     """values: (seeds, columns) -> one table line of mean ± std cells."""
-    return " | ".join([f"{label:<20}", *(_cell(values[:, c], name) for c, name in enumerate(columns))])
+    return " | ".join(
+        [f"{label:<{LABEL_WIDTH}}", *(_cell(values[:, c], name) for c, name in enumerate(columns))]
+    )
 
 
 def _cell(values: np.ndarray, column: str) -> str:

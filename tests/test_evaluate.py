@@ -86,6 +86,12 @@ def test_report_json_has_the_documented_schema(tmp_path: Path, tiny_sasrec: None
     assert table[1].split("|")[0].strip() == "model/setting"
     assert [line.split("|")[0].strip() for line in table[2:4]] == ["popularity/history", "sasrec/history"]
     assert "±" in table[2]
+    ratio = [line for line in table if line.startswith("mean ndcg@10 relative to sasrec/history")]
+    pop, sas = (
+        np.mean([r["metrics"]["ndcg@10"] for r in data["results"] if r["model"] == m])
+        for m in ("popularity", "sasrec")
+    )
+    assert ratio == [f"mean ndcg@10 relative to sasrec/history: popularity/history {pop / sas:.2f}x"]
 
 
 @pytest.mark.slow

@@ -8,18 +8,25 @@ from __future__ import annotations
 
 import argparse
 import json
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from recmodels.datasets import load_dataset
 from recmodels.evaluate import REGISTRY as BASELINES
 from recmodels.evaluate import FitContext, evaluate_models
 from recmodels.genrec_eval import GENREC_VARIANTS
+from recmodels.genrec_training import load_genrec
 from recmodels.home import recagent_home
 from recmodels.metrics import split_metrics
 from recmodels.split import LeaveOneOut
+from recmodels.trainer import checkpoint_dir, load_checkpoint
 
 # Every model the CLI knows: the baselines and the generative recommender (with its settings).
 REGISTRY = {**BASELINES, **GENREC_VARIANTS}
+# How each trained model's checkpoint is read back (`train` times it).
+LOADERS: dict[str, Callable[[Path], Any]] = {"sasrec": load_checkpoint, "genrec": load_genrec}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -54,6 +61,11 @@ def train_command(args: argparse.Namespace) -> int:
     metrics = split_metrics(fitted.recommender.score, split, "valid")
     print(f"{variant.model}/{variant.setting} seed {args.seed}: {fitted.note} ({fitted.train_seconds:.1f} s)")
     print("validation: " + "  ".join(f"{name} {value:.4f}" for name, value in metrics.items()))
+    if variant.model in LOADERS:
+        directory = checkpoint_dir(recagent_home(), dataset.name, variant.model, args.seed)
+        start = time.perf_counter()
+        LOADERS[variant.model](directory)
+        print(f"checkpoint {directory} loads in {time.perf_counter() - start:.2f} s")
     return 0
 
 

@@ -1,0 +1,81 @@
+"""Steering: request texts train only where they hold, and the steering table measures real matches."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from recmodels.catalog import Catalog, Item
+from recmodels.genrec import GenRec, GenRecConfig
+from recmodels.genrec_training import DENSE_WEIGHTS, GenRecTrainer, tune_dense_weight, window_texts
+from recmodels.semantic_ids import SemanticIdConfig, semantic_ids_from_vectors
+from recmodels.split import LeaveOneOut
+from recmodels.steering import matches, steering_table
+
+N_ITEMS, TEXT_DIM = 40, 8
+GENRES = ("Horror", "Comedy", "Drama")
+CATALOG = Catalog([Item(str(i), f"Film {i}", 1960 + i, (GENRES[i % 3],)) for i in range(N_ITEMS)])
+SPLIT = LeaveOneOut(
+    [np.array([(u * 3 + t) % N_ITEMS for t in range(12)]) for u in range(20)],
+    np.array([(u * 3 + 12) % N_ITEMS for u in range(20)]),
+    np.array([(u * 3 + 13) % N_ITEMS for u in range(20)]),
+)
+pytestmark = pytest.mark.usefixtures("one_thread")
+
+
+class HashEncoder:
+    model_name, dim = "hash", TEXT_DIM
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        return np.stack(
+            [np.random.default_rng(abs(hash(t)) % 2**32).normal(size=TEXT_DIM) for t in texts]
+        ).astype(np.float32)
+
+
+def tiny_model(**overrides: float) -> GenRec:
+    torch.manual_seed(0)
+    vectors = np.random.default_rng(0).normal(size=(N_ITEMS, 6)).astype(np.float32)
+    ids = semantic_ids_from_vectors(vectors, SemanticIdConfig(levels=2, codebook_size=4), seed=0)
+    config = GenRecConfig(d_model=16, heads=1, dropout=0.0, max_len=16, beam_width=8, **overrides)  # type: ignore[arg-type]
+    return GenRec(config, ids, TEXT_DIM)
+
+
+def test_request_rows_learn_only_at_targets_their_text_describes() -> None:
+    model = tiny_model(text_dropout=0.0, request_share=1.0)
+    texts = lambda windows: window_texts(windows, CATALOG, HashEncoder(), seed=0)  # noqa: E731
+    trainer = GenRecTrainer(model.config, model, SPLIT, texts, seed=0, progress=False)
+    seen = {}
+
+    def capture(inputs: torch.Tensor, labels: torch.Tensor, text: torch.Tensor) -> torch.Tensor:
+        seen.update(labels=labels.clone(), text=text.clone())
+        return torch.zeros(())
+
+    model.loss = capture  # type: ignore[method-assign]
+    batch = np.arange(len(trainer.windows))
+    trainer._batch_loss(batch)
+    assert seen["text"].abs().sum(dim=1).gt(0).all()  # every row got a request text
+    learned = seen["labels"][seen["labels"] >= 0]
+    assert 0 < len(learned) < sum(len(w) - 1 for w in trainer.windows)  # some targets dropped
+    for row, w in enumerate(batch):  # each kept label is a target the row's request fits
+        fits = [trainer.texts.request_fits[w][v] for v in range(2)]
+        kept = seen["labels"][row][seen["labels"][row] >= 0].numpy()
+        targets = trainer.windows[w][1:]
+        assert any(set(kept) == set(targets[f]) for f in fits)
+
+
+def test_tuned_dense_weight_is_the_best_on_validation() -> None:
+    model = tiny_model()
+    best, tried = tune_dense_weight(model, SPLIT)
+    assert set(tried) == set(DENSE_WEIGHTS) and tried[best] == max(tried.values())
+    assert model.config.dense_weight == best
+
+
+def test_steering_table_counts_catalog_matches() -> None:
+    horror = matches(CATALOG, "genre", "Horror")
+    assert horror.sum() == len([i for i in range(N_ITEMS) if i % 3 == 0])
+    sixties = matches(CATALOG, "decade", "1960")
+    assert sixties.sum() == 10
+    rows = steering_table(tiny_model(), CATALOG, SPLIT, HashEncoder(), users=10, seed=0)
+    assert rows and all(0.0 <= x <= 1.0 for r in rows for x in (r.without_text, r.with_text))
+    assert rows[0].request == "I love Horror movies." and rows[0].catalog_share == pytest.approx(14 / 40)
