@@ -1,0 +1,122 @@
+"""The composition root: `RecommenderAgent.load` reads the environment, data, checkpoints and index.
+
+    agent = RecommenderAgent.load(dataset="ml-latest-small")  # backend from env; default offline
+    session = agent.new_session(user_id=None)                  # or a dataset user id: starts from their history
+    session = agent.resume(session.id)                         # after a restart: same profile, state, history
+
+Backends: with `OPENAI_BASE_URL` or `OPENAI_API_KEY` set, `ChatOpenAI` (model `RECAGENT_LLM_MODEL`,
+default gpt-4o-mini; `RECAGENT_LLM_TIMEOUT` seconds, default 30) answers and the offline model is the
+fallback; otherwise the offline model alone.
+One agent loop (`langchain.agents.create_agent`, a per-turn tool-call budget) serves both.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from langchain.agents import create_agent
+from langchain.agents.middleware import ToolCallLimitMiddleware
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage
+from pydantic import SecretStr
+
+from agent.context import Resources, SessionData, TurnContext
+from agent.offline import OfflineChatModel
+from agent.profile import UserProfile
+from agent.session import Session
+from agent.store import SessionStore
+from tools.agent_tools import TOOLS
+
+TOOL_BUDGET = 6  # tool calls per turn; then the model must answer
+DEFAULT_LLM = "gpt-4o-mini"
+
+
+class MalformedToolCall(RuntimeError):
+    """The model emitted a tool call whose arguments are not valid JSON."""
+
+
+def llm_from_env(env: Mapping[str, str]) -> tuple[str, BaseChatModel] | None:
+    """(model name, chat model) when an OpenAI-compatible endpoint is configured, else None."""
+    base_url, api_key = env.get("OPENAI_BASE_URL"), env.get("OPENAI_API_KEY")
+    if not (base_url or api_key):
+        return None
+    from langchain_openai import ChatOpenAI  # noqa: PLC0415 (only needed with an endpoint)
+
+    name = env.get("RECAGENT_LLM_MODEL", DEFAULT_LLM)
+    timeout = float(env.get("RECAGENT_LLM_TIMEOUT", "30"))
+    key = SecretStr(api_key or "unused")  # never logged or stored
+    model = ChatOpenAI(model=name, base_url=base_url, api_key=key, timeout=timeout, max_retries=0)
+    return name, model
+
+
+class RecommenderAgent:
+    def __init__(
+        self, resources: Resources, store: SessionStore, llm: tuple[str, BaseChatModel] | None = None
+    ):
+        self.resources, self.store = resources, store
+        self.graphs: dict[str, Any] = {
+            "offline": self._graph(OfflineChatModel(vocabulary=resources.vocabulary))
+        }
+        self.backends = ["offline"]
+        if llm is not None:
+            self.graphs[llm[0]] = self._graph(llm[1])
+            self.backends = [llm[0], "offline"]
+
+    @property
+    def backend(self) -> str:
+        return self.backends[0]
+
+    @staticmethod
+    def _graph(model: BaseChatModel) -> Any:
+        budget = ToolCallLimitMiddleware(run_limit=TOOL_BUDGET, exit_behavior="continue")
+        return create_agent(model, TOOLS, middleware=[budget])
+
+    def _run(self, backend: str, messages: list[BaseMessage], ctx: TurnContext) -> list[BaseMessage]:
+        out = list(
+            self.graphs[backend].invoke({"messages": messages}, context=ctx)["messages"][len(messages) :]
+        )
+        broken = [c for m in out if isinstance(m, AIMessage) for c in m.invalid_tool_calls]
+        if broken:  # a tool call whose arguments did not parse: treated like any other model failure
+            raise MalformedToolCall(f"{broken[0].get('name')}: {str(broken[0].get('error'))[:100]}")
+        return out
+
+    @classmethod
+    def load(
+        cls, dataset: str = "ml-latest-small", home: Path | None = None, env: Mapping[str, str] | None = None,
+        progress: bool = True,
+    ) -> RecommenderAgent:  # fmt: skip
+        from agent.resources import build_resources  # noqa: PLC0415 (imports torch, chroma)
+        from recmodels.home import recagent_home  # noqa: PLC0415
+
+        home = home or recagent_home()
+        resources = build_resources(dataset, home, progress)
+        return cls(
+            resources,
+            SessionStore(home / "sessions.sqlite"),
+            llm_from_env(env if env is not None else os.environ),
+        )
+
+    def new_session(self, user_id: str | None = None) -> Session:
+        """A fresh session; with a dataset user id it starts from that user's history and profile."""
+        history: list[int] = []
+        if user_id is not None:
+            if str(user_id) not in self.resources.histories:
+                raise KeyError(f"no user {user_id!r} in {self.resources.dataset}")
+            history = list(self.resources.histories[str(user_id)])
+        profile = UserProfile.from_history(history, self.resources.catalog) if history else UserProfile()
+        data = SessionData(uuid.uuid4().hex, self.resources.dataset, user_id, history, profile)
+        self.store.save(data)
+        return self._session(data)
+
+    def resume(self, session_id: str) -> Session:
+        data = self.store.load(session_id)
+        if data is None:
+            raise KeyError(f"no session {session_id!r}")
+        return self._session(data)
+
+    def _session(self, data: SessionData) -> Session:
+        return Session(data, self.resources, self.store, self._run, self.backends)

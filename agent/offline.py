@@ -1,0 +1,234 @@
+"""The embedded offline model: a deterministic LangChain chat model that makes the tool calls an LLM would.
+
+It runs in the same agent loop as any LLM. On a user message it reads the words (`agent.understand`)
+and the system context (the list on screen, the last request) and emits tool calls; once the tool
+results are back it writes the reply from them alone, so every title, year and genre it says comes
+from the catalog. What it cannot read it asks about.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
+from pydantic import ConfigDict
+
+from agent.state import FOCUS, LAST
+from agent.understand import Understood, Vocabulary, understand
+from recmodels.preferences import decade_name, join_words
+
+HELP = (
+    "Tell me what you're in the mood for: a genre, a decade, a length, or a film you liked "
+    '(e.g. "something funny from the 90s, no horror" or "more like #2 but older").'
+)
+LASTING = r"\b(?:no more|never|i (?:hate|dislike|can't stand)|stop (?:showing|recommending))\b"
+LOVES = r"\bi (?:really )?(?:love|like|enjoy|adore|am into|'m into)\b"
+RELAX_WORDS = {
+    "genres": "genre", "exclude_genres": "excluded genre", "decades": "decade", "year_min": "earliest year",
+    "year_max": "latest year", "runtime_min": "minimum length", "runtime_max": "maximum length",
+}  # fmt: skip
+
+
+class OfflineChatModel(BaseChatModel):
+    """See the module docstring. `vocabulary` holds the catalog's genres and titles."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+    vocabulary: Vocabulary
+
+    @property
+    def _llm_type(self) -> str:
+        return "recagent-offline"
+
+    def bind_tools(self, tools: Any, **kwargs: Any) -> OfflineChatModel:
+        return self
+
+    def _generate(
+        self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None, **kwargs: Any
+    ) -> ChatResult:
+        return ChatResult(generations=[ChatGeneration(message=self.respond(messages))])
+
+    def respond(self, messages: list[BaseMessage]) -> AIMessage:
+        system = next((str(m.content) for m in messages if isinstance(m, SystemMessage)), "")
+        start = max((i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=-1)
+        user = str(messages[start].content) if start >= 0 else ""
+        results = [m for m in messages[start + 1 :] if isinstance(m, ToolMessage)]
+        asked = understand(user, self.vocabulary)
+        if not any(isinstance(m, AIMessage) for m in messages[start + 1 :]):
+            calls = plan(asked, user, system, [f"id:{self.vocabulary.catalog[i].id}" for i in asked.titles])
+            if calls:
+                return AIMessage(content="", tool_calls=[
+                    {"name": name, "args": args, "id": f"call_{n}", "type": "tool_call"} for n, (name, args) in enumerate(calls)
+                ])  # fmt: skip
+        return AIMessage(content=compose(asked, results))
+
+
+def _context(system: str) -> tuple[int, dict[str, Any]]:
+    """(number of items on screen, last recommend arguments) from the system message."""
+    shown = re.search(r"^On screen: (.*)$", system, re.M)
+    last = re.search(r"^Last request: (.*)$", system, re.M)
+    return (
+        len(re.findall(r"#\d+ ", shown.group(1))) if shown else 0,
+        json.loads(last.group(1)) if last else {},
+    )
+
+
+def _ref(slot: int) -> str:
+    return "last" if slot == LAST else "that" if slot == FOCUS else f"#{slot}"
+
+
+def plan(asked: Understood, user: str, system: str, titled: list[str]) -> list[tuple[str, dict[str, Any]]]:
+    """The tool calls for one message ([] = answer directly); `titled`: refs of the titles it names."""
+    on_screen, last = _context(system)
+    refs = [_ref(s) for s in asked.slots]
+    if asked.intent in ("empty", "greet", "reset"):
+        return []
+    if asked.intent == "explain":
+        targets = refs or titled or (["that"] if on_screen else [])
+        return [("explain", {"item": r}) for r in targets[:3]]
+    if asked.intent == "details":
+        targets = refs or titled or (["that"] if on_screen else [])
+        return [("item_details", {"item": r}) for r in targets[:3]]
+    if asked.intent == "like":
+        return [("feedback", {"items": refs or titled, "verdict": "like"})]
+    if asked.intent == "reject":
+        ask = {**last, "k": max(on_screen, 1) if on_screen else 5}
+        return [("feedback", {"items": refs or ["that"], "verdict": "reject"}), ("recommend", ask)]
+    calls: list[tuple[str, dict[str, Any]]] = []
+    lasting = {}
+    if asked.exclude_genres and re.search(LASTING + r"|\bno\b", user.lower()):
+        lasting["dislike_genres"] = asked.exclude_genres
+    if asked.include_genres and re.search(LOVES, user.lower()) and asked.intent == "recommend":
+        lasting["like_genres"] = asked.include_genres
+    if lasting:
+        calls.append(("update_profile", lasting))
+    if asked.intent == "vague":
+        return calls + [("recommend", {"k": 10, "preview": True})]
+    if asked.intent == "more_like":
+        like = refs or titled
+        if not like:
+            wanted = re.split(r"\blike\b|\bsimilar to\b", user, maxsplit=1, flags=re.I)[-1].strip(" ?.!\"'")
+            return calls + [("find_title", {"title": wanted or user})]
+        ask = _ask(asked, {}, on_screen, anchor=like[0])
+        ask["like"] = like
+        return calls + [("recommend", ask)]
+    refining = not (asked.include_genres or asked.decades or asked.query or asked.titles)
+    ask = _ask(asked, last if refining else {}, on_screen, anchor="list" if on_screen else None)
+    if titled and not refining:
+        ask["like"] = titled
+    return calls + [("recommend", ask)]
+
+
+def _ask(asked: Understood, base: dict[str, Any], on_screen: int, anchor: str | None) -> dict[str, Any]:
+    """recommend() arguments: the message's constraints on top of `base` (the last request, when refining)."""
+    ask = {
+        k: v
+        for k, v in base.items()
+        if k not in ("like", "older_than", "newer_than", "shorter_than", "longer_than", "preview")
+    }
+    if asked.include_genres:
+        ask["genres"] = asked.include_genres
+    if asked.exclude_genres:
+        ask["exclude_genres"] = sorted(set(ask.get("exclude_genres", [])) | set(asked.exclude_genres))
+        ask["genres"] = [g for g in ask.get("genres", []) if g not in asked.exclude_genres]
+    if asked.decades:
+        ask["decades"] = asked.decades
+    for key in ("year_min", "year_max", "runtime_min", "runtime_max"):
+        if getattr(asked, key) is not None:
+            ask[key] = getattr(asked, key)
+    if asked.query:
+        ask["query"] = asked.query
+    if anchor is not None:
+        for flag, key in (
+            ("older", "older_than"),
+            ("newer", "newer_than"),
+            ("shorter", "shorter_than"),
+            ("longer", "longer_than"),
+        ):
+            if getattr(asked, flag):
+                ask[key] = anchor
+                if key in ("older_than", "newer_than"):
+                    ask.pop("decades", None)  # "older" than a 90s film leaves the 90s
+    ask.setdefault("k", 5)
+    return {k: v for k, v in ask.items() if v not in (None, [], "")}
+
+
+def compose(asked: Understood, results: list[ToolMessage]) -> str:
+    """The reply, written only from tool results."""
+    if asked.intent == "empty":
+        return "I didn't catch anything there. " + HELP
+    if asked.intent == "greet":
+        return "Hi! " + HELP
+    if not results:
+        return HELP
+    parts = []
+    for message in results:
+        try:
+            data = json.loads(str(message.content))
+        except json.JSONDecodeError:
+            parts.append(str(message.content))
+            continue
+        parts.append(_describe(str(message.name), data, asked))
+    return "\n".join(p for p in parts if p)
+
+
+def _card_line(card: dict[str, Any]) -> str:
+    year = f" ({card['year']})" if card.get("year") else ""
+    genres = ", ".join(card.get("genres", []))
+    runtime = f", {card['runtime']} min" if card.get("runtime") else ""
+    return f"{card['slot']} {card['title']}{year}: {genres}{runtime}"
+
+
+def _describe(tool: str, data: dict[str, Any], asked: Understood) -> str:
+    if "error" in data:
+        return f"I couldn't do that: {data['error']}."
+    if tool in ("recommend", "search_catalog", "catalog_stats"):
+        if "preview" in data:
+            split = data.get("split") or []
+            options = (
+                f"Are you in the mood for {join_words(split[:2]).replace(' and ', ' or ')}?" if split else ""
+            )
+            return f"Happy to help. {options} Or tell me a decade, a length, or a film you liked."
+        items = data.get("items", [])
+        if not items:
+            relax = data.get("relax")
+            hint = (
+                f" Dropping the {RELAX_WORDS.get(relax, relax)} constraint would open up options."
+                if relax
+                else ""
+            )
+            return "Nothing in the catalog matches all of that." + hint
+        lead = "Here are the top picks by " + data["by"] if tool == "catalog_stats" else "Here are some picks"
+        if asked.decades:
+            lead += f" from the {join_words([decade_name(d) for d in asked.decades])}"
+        return lead + ":\n" + "\n".join(_card_line(c) for c in items)
+    if tool == "explain":
+        return str(data["explanation"])
+    if tool == "item_details":
+        facts = [", ".join(data.get("genres", []))]
+        facts += [f"{data['runtime']} min"] if data.get("runtime") else []
+        facts += [f"rated {data['mpaa']}"] if data.get("mpaa") else []
+        facts += [f"IMDb {data['imdb_rating']}"] if data.get("imdb_rating") else []
+        year = f" ({data['year']})" if data.get("year") else ""
+        return f"{data['title']}{year}: " + "; ".join(f for f in facts if f) + "."
+    if tool == "find_title":
+        if data.get("found"):
+            return f"{data['title']} is in the catalog."
+        return (
+            "I don't have that title in the catalog. Closest matches: "
+            + "; ".join(data["close_matches"])
+            + "."
+        )
+    if tool == "feedback":
+        titles = join_words(data["items"]) if data["items"] else "that"
+        return {"like": f"Noted: you liked {titles}.", "dislike": f"Noted: you didn't like {titles}."}.get(
+            data["verdict"], f"Okay, no more {titles}."
+        )
+    if tool == "update_profile":
+        return "Got it, I've updated your profile." + (
+            " (" + "; ".join(data["changes"]) + ")" if data.get("changes") else ""
+        )
+    return ""

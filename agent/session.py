@@ -1,0 +1,292 @@
+"""A conversation: one turn = the agent loop over the tools, then guardrails, then one write to the store.
+
+    reply = session.send("something funny from the 90s, no horror")
+    reply.text, reply.items, reply.backend, reply.notice, reply.steps
+    session.feedback(reply.items[0].item_id, liked=False)
+    session.edit_profile("I love slow-burn thrillers; never musicals")
+
+Every attempt at a turn works on a copy of the session; only a finished turn is kept and stored. An LLM
+that fails (down, timeout, HTTP 500, a malformed tool call) is retried once, then the offline model
+answers with a visible notice. The guardrails (catalog-only items, every constraint, nothing disliked,
+rejected or shown before, claims checked against the catalog) run on every reply, whoever wrote it.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
+
+from agent.claims import check_claims
+from agent.context import Resources, SessionData, TurnContext
+from agent.profile import Statement, UserProfile
+from agent.store import SessionStore
+from agent.understand import understand
+from tools.catalog_tools import display_title, evidence
+from tools.recommend import Candidate
+
+MAX_INPUT = 2000  # characters of one message that are read
+MEMORY_TURNS = 4  # earlier turns replayed to the model as plain text
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    item_id: str
+    title: str
+    year: int | None
+    genres: tuple[str, ...]
+    score: float
+    explanation: str
+    slot: int
+    runtime: int | None = None
+    mpaa: str | None = None
+
+
+@dataclass(frozen=True)
+class ToolStep:
+    name: str
+    args: dict[str, Any]
+    result: str  # the tool's JSON result, shortened
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    items: list[Recommendation] = field(default_factory=list)
+    backend: str = "offline"
+    notice: str | None = None  # something the user should know (fallback, truncated input, dropped claims)
+    steps: list[ToolStep] = field(default_factory=list)
+
+
+Runner = Callable[[str, list[BaseMessage], TurnContext], list[BaseMessage]]  # backend name -> messages out
+
+
+class Session:
+    def __init__(
+        self, data: SessionData, resources: Resources, store: SessionStore, run: Runner, backends: list[str]
+    ):
+        self.data, self.resources, self.store = data, resources, store
+        self._run, self._backends = run, backends  # backends to try in order; "offline" last
+
+    @property
+    def id(self) -> str:
+        return self.data.id
+
+    @property
+    def profile(self) -> UserProfile:
+        return self.data.profile
+
+    def profile_text(self) -> str:
+        return self.data.profile.text(self.resources.catalog)
+
+    # -- a turn ------------------------------------------------------------------------------------
+    def send(self, text: str) -> Reply:
+        cleaned, notices = clean_input(text)
+        turn = self.data.state.turn + 1
+        if understand(cleaned, self.resources.vocabulary).intent == "reset":
+            return self._commit_reset(turn, cleaned)
+        failures = []
+        for backend in self._backends:
+            for _attempt in range(1 if backend == "offline" else 2):
+                ctx = TurnContext(self.resources, copy.deepcopy(self.data), turn)
+                messages = [SystemMessage(ctx.system_context()), *self._memory(), HumanMessage(cleaned)]
+                try:
+                    out = self._run(backend, messages, ctx)
+                except Exception as err:  # an LLM failure of any kind: retry, then fall back
+                    if backend == "offline":
+                        raise
+                    failures.append(f"{type(err).__name__}: {str(err)[:120]}")
+                    continue
+                if failures:
+                    notices.append(f"The language model failed ({failures[-1]}); the offline model answered.")
+                return self._finish(ctx, cleaned, out, backend, notices)
+        raise RuntimeError("no backend answered")  # unreachable: "offline" is always last
+
+    def _memory(self) -> list[BaseMessage]:
+        recent = [t for t in self.data.transcript if t["turn"] > self.data.state.turn - MEMORY_TURNS]
+        return [HumanMessage(t["text"]) if t["role"] == "user" else AIMessage(t["text"]) for t in recent]
+
+    def _finish(
+        self, ctx: TurnContext, user_text: str, out: list[BaseMessage], backend: str, notices: list[str]
+    ) -> Reply:
+        data, catalog = ctx.data, self.resources.catalog
+        steps, last_ask = _steps(out)
+        shown = self._guard(ctx)
+        if shown and ctx.proposals[-1][0] == "recommend" and last_ask is not None:
+            data.last_ask = {k: v for k, v in last_ask.items() if k != "preview"}
+        final = next((m for m in reversed(out) if isinstance(m, AIMessage) and not m.tool_calls), None)
+        text = _text(final.content) if final is not None else ""
+        allowed = set(shown) | set(data.state.current) | set(data.history) | _mentioned(out, ctx)
+        text, dropped = check_claims(text, self.resources.vocabulary, allowed)
+        if dropped:
+            notices.append(
+                "Removed from the reply, not supported by the catalog: " + "; ".join(dropped) + "."
+            )
+        if shown and not text.strip():
+            text = "Here are some picks:\n" + "\n".join(
+                f"#{s} {display_title(catalog, i)}" for s, i in enumerate(shown, 1)
+            )
+        items = self._cards(ctx, shown)
+        data.state.show(shown)
+        if ctx.focus is not None and not shown:
+            data.state.focus = ctx.focus
+        data.state.turn = ctx.turn
+        data.transcript += [
+            {"turn": ctx.turn, "role": "user", "text": user_text, "items": []},
+            {"turn": ctx.turn, "role": "assistant", "text": text, "items": [catalog[i].id for i in shown]},
+        ]
+        self.store.save(data)
+        self.data = data
+        return Reply(text or "…", items, backend, " ".join(notices) or None, steps)
+
+    def _guard(self, ctx: TurnContext) -> list[int]:
+        """The last list a tool proposed, minus anything a constraint forbids (checked again here)."""
+        if not ctx.proposals:
+            return []
+        genres_off, decades_off, deny = ctx.hard()
+        banned = ctx.excluded() | deny | set(ctx.data.history)
+        catalog, keep = self.resources.catalog, []
+        for c in ctx.proposals[-1][1]:
+            item = catalog[c.index] if 0 <= c.index < len(catalog) else None
+            if item is None or c.index in banned or c.index in keep or genres_off.intersection(item.genres):
+                continue
+            if item.year is not None and item.year - item.year % 10 in decades_off:
+                continue
+            keep.append(c.index)
+            ctx.data.ranks[str(c.index)] = {"rank": c.rank, "sources": list(c.sources)}
+        return keep
+
+    def _cards(self, ctx: TurnContext, shown: list[int]) -> list[Recommendation]:
+        catalog, vectors = self.resources.catalog, self.resources.vectors
+        genres, decades = ctx.liked()
+        cards = []
+        for slot, index in enumerate(shown, 1):
+            meta = ctx.data.ranks[str(index)]
+            candidate = Candidate(index, 0.0, tuple(meta["sources"]), int(meta["rank"]))
+            why = evidence(catalog, vectors, index, ctx.history(), genres, decades, candidate)
+            item = catalog[index]
+            runtime = item.attributes.get("runtime")
+            cards.append(Recommendation(
+                item.id, item.title, item.year, item.genres, 1.0 / candidate.rank, why.text(catalog), slot,
+                int(float(runtime)) if runtime is not None else None,
+                str(item.attributes["mpaa"]) if "mpaa" in item.attributes else None,
+            ))  # fmt: skip
+        return cards
+
+    def _commit_reset(self, turn: int, text: str) -> Reply:
+        data = self.data
+        fresh = (
+            UserProfile.from_history(data.history, self.resources.catalog) if data.history else UserProfile()
+        )
+        self.data = SessionData(data.id, data.dataset, data.user_id, data.history, fresh)
+        self.data.state.turn = turn
+        self.data.transcript = [{"turn": turn, "role": "user", "text": text, "items": []}]
+        self.store.save(self.data)
+        return Reply(
+            "Starting over: your profile is back to " + ("your history." if data.history else "empty."),
+            backend="offline",
+        )
+
+    # -- outside the chat --------------------------------------------------------------------------
+    def feedback(self, item_id: str, liked: bool) -> None:
+        """👍 / 👎 on an item: recorded in the state and the profile (a dislike never comes back)."""
+        if item_id not in self.resources.catalog:
+            raise KeyError(f"no item {item_id!r} in the catalog")
+        data = copy.deepcopy(self.data)
+        ctx = TurnContext(self.resources, data, data.state.turn)
+        ctx.judge(self.resources.catalog.index_of(item_id), "like" if liked else "dislike")
+        self.store.save(data)
+        self.data = data
+
+    def edit_profile(self, text: str) -> UserProfile:
+        """Replace the profile with what `text` says (genres, decades, titles; the rest as a note)."""
+        cleaned, _ = clean_input(text)
+        profile = parse_profile(cleaned, self.resources, self.data.profile)
+        data = copy.deepcopy(self.data)
+        data.profile = profile
+        self.store.save(data)
+        self.data = data
+        return profile
+
+
+def clean_input(text: str) -> tuple[str, list[str]]:
+    """Control characters removed and at most MAX_INPUT characters kept (with a notice)."""
+    cleaned = re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", " ", str(text)).strip()
+    notices = []
+    if len(cleaned) > MAX_INPUT:
+        notices.append(f"Your message had {len(cleaned):,} characters; I read the first {MAX_INPUT:,}.")
+        cleaned = cleaned[:MAX_INPUT]
+    return cleaned, notices
+
+
+def parse_profile(text: str, resources: Resources, before: UserProfile) -> UserProfile:
+    """Statements (source "user edit") from an edited profile text; flips against `before` are recorded."""
+    profile = UserProfile(changes=list(before.changes))
+    old = {s.key: s for s in before.statements}
+    for clause in re.split(r"[.;\n]|\bbut\b", text):
+        if not clause.strip():
+            continue
+        asked = understand(clause, resources.vocabulary)
+        negative = bool(
+            re.search(r"\b(?:avoid|avoids|never|no|not|hate|dislike|disliked|don't)\b", clause.lower())
+        )
+        polarity = "dislike" if negative else "like"
+        found: list[Statement] = [Statement("genre", g, "like", "user edit") for g in asked.include_genres]
+        found += [Statement("genre", g, "dislike", "user edit") for g in asked.exclude_genres]
+        found += [Statement("decade", str(d), polarity, "user edit") for d in asked.decades]  # type: ignore[arg-type]
+        found += [Statement("title", str(i), polarity, "user edit") for i in asked.titles]  # type: ignore[arg-type]
+        if not found:
+            found = [Statement("note", clause.strip()[:300], "like", "user edit")]
+        for statement in found:
+            previous = old.get(statement.key)
+            if previous is not None and previous.polarity != statement.polarity:
+                from agent.profile import Change  # noqa: PLC0415
+
+                profile.changes.append(Change(previous, statement))
+            profile.add(statement)
+    return profile
+
+
+def _text(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    return "".join(part.get("text", "") if isinstance(part, dict) else str(part) for part in content)
+
+
+def _steps(out: list[BaseMessage]) -> tuple[list[ToolStep], dict[str, Any] | None]:
+    """Tool calls with their results, and the arguments of the last recommend call."""
+    results = {m.tool_call_id: str(m.content) for m in out if isinstance(m, ToolMessage)}
+    steps, last_ask = [], None
+    for m in out:
+        if isinstance(m, AIMessage):
+            for call in m.tool_calls:
+                steps.append(
+                    ToolStep(call["name"], dict(call["args"]), results.get(call["id"] or "", "")[:500])
+                )
+                if call["name"] == "recommend":
+                    last_ask = dict(call["args"])
+    return steps, last_ask
+
+
+def _mentioned(out: list[BaseMessage], ctx: TurnContext) -> set[int]:
+    """Items the tools returned this turn (ids in their JSON results)."""
+    found = set()
+    for m in out:
+        if isinstance(m, ToolMessage):
+            for item_id in re.findall(r'"item_id": "([^"]+)"', str(m.content)):
+                if item_id in ctx.catalog:
+                    found.add(ctx.catalog.index_of(item_id))
+            try:
+                data = json.loads(str(m.content))
+            except json.JSONDecodeError:
+                continue
+            titles = data.get("similar_history", []) + data.get("close_matches", []) + data.get("preview", [])
+            titles += [t for t in data.get("items", []) if isinstance(t, str)]  # feedback names its items
+            for title in titles:
+                found.update(ctx.resources.vocabulary.find_titles(title, limit=1))
+    return found

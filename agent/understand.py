@@ -1,0 +1,316 @@
+"""The offline model's reading of one user message: intent, slot references, titles and attributes.
+
+Rule-based and deterministic: genre words and their synonyms (with negation scoped to a clause),
+decades and years, runtimes, comparatives ("older", "shorter"), slot references ("#2", "the second
+one", "that last one") and catalog titles (fuzzy, rapidfuzz). What is left over is the free query the
+retriever searches for ("slow-burn heist").
+
+    ask = understand("something funny from the 90s, no horror", vocabulary)
+    ask.intent, ask.include_genres, ask.exclude_genres, ask.decades  # "recommend", ["Comedy"], ["Horror"], [1990]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from rapidfuzz import fuzz, process, utils
+
+from agent.state import FOCUS, LAST
+from recmodels.catalog import Catalog
+
+Intent = Literal[
+    "recommend",  # a (new or refined) list is wanted
+    "more_like",  # more like a slot or a title
+    "explain",  # why is #n there
+    "details",  # tell me about #n
+    "like",  # feedback on a slot
+    "reject",  # "not that one"
+    "reset",  # start over
+    "greet",  # hello / thanks / chit-chat
+    "vague",  # wants something, says nothing that narrows it
+    "empty",  # nothing (after cleaning)
+]
+
+# Words that name a genre, per canonical genre (catalogs may have a subset).
+GENRE_WORDS: dict[str, tuple[str, ...]] = {
+    "Action": ("action", "explosive", "fight", "fights"),
+    "Adventure": ("adventure", "adventures", "quest"),
+    "Animation": ("animation", "animated", "cartoon", "cartoons", "anime", "pixar"),
+    "Children": ("children", "kids", "kid", "family", "children's"),
+    "Comedy": ("comedy", "comedies", "funny", "hilarious", "laugh", "humor", "humour", "comic"),
+    "Crime": ("crime", "gangster", "gangsters", "mafia", "heist", "heists", "detective"),
+    "Documentary": ("documentary", "documentaries", "docs", "true story"),
+    "Drama": ("drama", "dramas", "dramatic"),
+    "Fantasy": ("fantasy", "magic", "magical", "wizards", "fairy tale"),
+    "Film-Noir": ("noir", "film noir", "film-noir"),
+    "Horror": ("horror", "scary", "slasher", "frightening", "creepy", "gore", "gory"),
+    "IMAX": ("imax",),
+    "Musical": ("musical", "musicals", "singing"),
+    "Mystery": ("mystery", "mysteries", "whodunit", "whodunnit"),
+    "Romance": ("romance", "romantic", "romcom", "rom-com", "love story", "love stories"),
+    "Sci-Fi": (
+        "sci-fi",
+        "scifi",
+        "science fiction",
+        "sf",
+        "space",
+        "aliens",
+        "alien",
+        "robots",
+        "futuristic",
+    ),
+    "Thriller": ("thriller", "thrillers", "suspense", "suspenseful", "tense"),
+    "War": ("war", "wartime", "soldiers", "military"),
+    "Western": ("western", "westerns", "cowboy", "cowboys"),
+}
+NEGATIONS = r"\b(?:no|not|without|never|avoid|except|skip|hate|hates|dislike|don't|do not|nothing|none|less|stop|enough)\b"
+DECADE_WORDS = {
+    "twenties": 1920, "thirties": 1930, "forties": 1940, "fifties": 1950, "sixties": 1960,
+    "seventies": 1970, "eighties": 1980, "nineties": 1990, "noughties": 2000,
+}  # fmt: skip
+ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5,
+    "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10,
+}  # fmt: skip
+GREETINGS = r"^(?:hi|hello|hey|yo|thanks|thank you|thx|good (?:morning|evening|afternoon)|how are you|ok|okay|cool|great|bye)\b"
+VAGUE = r"^(?:(?:recommend|suggest|show|give)(?: me)? )?(?:something|anything|a movie|a film|movies|films|whatever|surprise me)(?: good| nice| to watch| else)?[.!?]*$"
+FILLER = {
+    "a", "an", "the", "me", "i", "i'd", "i'm", "im", "want", "wanna", "would", "like", "love", "some", "something",
+    "anything", "movie", "movies", "film", "films", "from", "of", "in", "with", "and", "or", "please", "show",
+    "give", "recommend", "suggest", "get", "watch", "to", "for", "that", "is", "are", "it", "more", "but",
+    "no", "not", "without", "any", "one", "ones", "s", "can", "you", "good", "really", "very", "mood", "about",
+    "something's", "what", "which", "tonight", "now", "also", "just", "maybe", "kind", "sort", "type",
+}  # fmt: skip
+
+
+@dataclass
+class Understood:
+    intent: Intent
+    slots: list[int] = field(default_factory=list)  # 1-based slots of the current list; LAST = the last one
+    titles: list[int] = field(default_factory=list)  # catalog indices named by title
+    include_genres: list[str] = field(default_factory=list)
+    exclude_genres: list[str] = field(default_factory=list)
+    decades: list[int] = field(default_factory=list)
+    year_min: int | None = None
+    year_max: int | None = None
+    runtime_max: int | None = None
+    runtime_min: int | None = None
+    older: bool = False
+    newer: bool = False
+    shorter: bool = False
+    longer: bool = False
+    query: str = ""  # the words no rule used: what the retriever should search for
+
+    @property
+    def narrows(self) -> bool:
+        """Whether anything beyond the intent was said (a genre, a period, a length, a topic...)."""
+        return bool(
+            self.titles or self.include_genres or self.exclude_genres or self.decades or self.query
+        ) or any(
+            (self.year_min, self.year_max, self.runtime_max, self.runtime_min, self.older, self.newer,
+             self.shorter, self.longer)
+        )  # fmt: skip
+
+
+class Vocabulary:
+    """What the parser matches against: the catalog's genres and titles."""
+
+    def __init__(self, catalog: Catalog):
+        self.catalog = catalog
+        genres = set(catalog.genres())
+        self.genre_of: dict[str, str] = {
+            w: g for g, words in GENRE_WORDS.items() if g in genres for w in words
+        }
+        self.genre_of.update({g.lower(): g for g in genres})
+        words = sorted(self.genre_of, key=len, reverse=True)  # longest first: "science fiction" before "sf"
+        self.genre_pattern = re.compile(
+            r"(?<![\w-])(" + "|".join(re.escape(w) for w in words) + r")(?![\w-])"
+        )
+        self.titles = [utils.default_process(it.title) for it in catalog]
+        self.lowered_titles = [it.title.casefold() for it in catalog]
+
+    def find_titles(self, message: str, limit: int = 3) -> list[int]:
+        """Catalog indices of titles the message names, best first.
+
+        Long titles (8+ characters) match fuzzily (typos, missing articles); shorter ones only as
+        whole words written with a capital ("Heat", "Seven"), so "the seventh one" names no film.
+        """
+        cleaned = utils.default_process(message)
+        if len(cleaned) < 3:
+            return []
+        found = process.extract(
+            cleaned, self.titles, scorer=fuzz.partial_ratio, limit=limit * 8, score_cutoff=90
+        )
+        hits = []
+        for title, score, index in found:
+            if len(title) > len(cleaned) + 2:  # the message is part of a longer title, not naming it
+                continue
+            if len(title) >= 8 or (
+                score == 100
+                and re.search(rf"\b{re.escape(self.catalog[int(index)].title)}\b", message) is not None
+                and re.search(rf"\b{re.escape(title)}\b", cleaned) is not None
+            ):
+                hits.append((score, len(title), int(index)))
+        hits.sort(key=lambda h: (-h[0], -h[1], h[2]))
+        return [index for _, _, index in hits[:limit]]
+
+    def mentioned(self, text: str) -> list[int]:
+        """Catalog items whose exact title occurs in `text` as whole words; a title inside a longer one
+        that also occurs ("Harlem" in "A Great Day in Harlem") does not count on its own."""
+        lowered = text.casefold()
+        found = []
+        for index, title in enumerate(self.lowered_titles):
+            if (
+                len(title) >= 2
+                and title in lowered
+                and re.search(rf"(?<!\w){re.escape(title)}(?!\w)", lowered)
+            ):
+                found.append(index)
+        longest = sorted(found, key=lambda i: -len(self.lowered_titles[i]))
+        kept: list[int] = []
+        for index in longest:
+            if not any(
+                self.lowered_titles[index] in self.lowered_titles[k]
+                and self.lowered_titles[index] != self.lowered_titles[k]
+                for k in kept
+            ):
+                kept.append(index)
+        return kept
+
+    def close_titles(self, text: str, limit: int = 3) -> list[int]:
+        """The nearest titles to `text` even when none matches (for "we don't have that")."""
+        found = process.extract(utils.default_process(text), self.titles, scorer=fuzz.WRatio, limit=limit)
+        return [int(i) for _, _, i in found]
+
+
+def _slots(text: str) -> list[int]:
+    slots = [int(n) for n in re.findall(r"(?:#|\bnumber |\bno\. ?|\bslot )(\d{1,2})\b", text)]
+    slots += [
+        ORDINALS[w]
+        for w in re.findall(r"\b(" + "|".join(ORDINALS) + r")(?: one| pick| movie| film)?\b", text)
+    ]
+    if re.search(r"\b(?:that|the) (?:last|final) one\b|\bthe last (?:one|movie|film)\b|\blast one\b", text):
+        slots.append(LAST)
+    elif re.search(r"\b(?:that one|this one|it)\b", text) and not slots:
+        slots.append(FOCUS)
+    return list(dict.fromkeys(slots))
+
+
+def understand(message: str, vocabulary: Vocabulary) -> Understood:
+    """Read one message (see the module docstring); never raises on any input."""
+    text = re.sub(r"[\x00-\x1f\x7f]+", " ", message).strip().lower()[:2000]
+    if not re.search(r"\w", text):
+        return Understood("empty")
+    out = Understood("recommend")
+    out.slots = _slots(text)
+    out.titles = vocabulary.find_titles(message[:500])
+    used: list[str] = []
+    for clause in re.split(r"[,;.!?]|\bbut\b", text):
+        negated = re.search(NEGATIONS, clause)
+        for match in vocabulary.genre_pattern.finditer(clause):
+            genre = vocabulary.genre_of[match.group(1)]
+            after_negation = negated is not None and negated.start() < match.start()
+            target = out.exclude_genres if after_negation else out.include_genres
+            if genre not in target:
+                target.append(genre)
+            used.append(match.group(1))
+    out.include_genres = [g for g in out.include_genres if g not in out.exclude_genres]
+    _periods(text, out)
+    _runtimes(text, out)
+    out.older = bool(re.search(r"\b(?:older|earlier|classic|classics|vintage|old)\b", text))
+    out.newer = bool(re.search(r"\b(?:newer|recent|more recent|modern|latest|new)\b", text))
+    out.shorter = bool(re.search(r"\b(?:shorter|short|quick|brief)\b", text))
+    out.longer = bool(re.search(r"\b(?:longer|long|epic)\b", text)) and not out.shorter
+    out.intent = _intent(text, out)
+    out.query = _leftover(text, used, out)
+    if out.intent == "recommend" and not out.narrows and re.search(VAGUE, text):
+        out.intent = "vague"
+    return out
+
+
+def _periods(text: str, out: Understood) -> None:
+    for full, short in re.findall(r"\b(?:(1[89]\d0|20[0-2]0)s|'?(\d0)s)\b", text):
+        decade = int(full) if full else (1900 + int(short) if int(short) >= 20 else 2000 + int(short))
+        out.decades.append(decade)
+    out.decades += [d for w, d in DECADE_WORDS.items() if re.search(rf"\b{w}\b", text)]
+    out.decades = list(dict.fromkeys(out.decades))
+    year = r"(1[89]\d\d|20[0-2]\d)\b(?!s)"
+    if m := re.search(rf"\b(?:after|since|newer than) {year}", text):
+        out.year_min = int(m.group(1))
+    if m := re.search(rf"\b(?:before|older than|until) {year}", text):
+        out.year_max = int(m.group(1))
+    if m := re.search(rf"\b(?:in|from) {year}", text):
+        out.year_min = out.year_max = int(m.group(1))
+
+
+def _runtimes(text: str, out: Understood) -> None:
+    unit = r"(\d+(?:\.\d+)?) ?(hours?|hrs?|h|minutes?|mins?|m)\b"
+    for bound, amount, kind in re.findall(
+        rf"\b(under|less than|shorter than|at most|max|below|over|more than|longer than|at least) {unit}",
+        text,
+    ):
+        minutes = int(float(amount) * (60 if kind.startswith("h") else 1))
+        if bound in ("over", "more than", "longer than", "at least"):
+            out.runtime_min = minutes
+        else:
+            out.runtime_max = minutes
+
+
+def _intent(text: str, out: Understood) -> Intent:
+    if re.search(
+        r"^\s*(?:reset|start over|start again|forget (?:everything|it all|me)|clear (?:everything|my profile))\b",
+        text,
+    ):
+        return "reset"
+    if re.search(r"\bwhy\b", text):
+        return "explain"
+    if re.search(
+        r"\b(?:tell me (?:more )?about|what(?:'s| is) .{0,20}about|details|more info|info on|plot of)\b", text
+    ):
+        return "details"
+    if re.search(r"\b(?:more like|similar to|something like|like #|others like|same vibe)\b", text):
+        return "more_like"
+    reference = bool(out.slots or out.titles)
+    if reference and re.search(
+        r"\b(?:not (?:that|this) one|not #|seen (?:it|that|#)|already seen|no to|remove|drop|not interested|don't want)\b",
+        text,
+    ):
+        return "reject"
+    if re.search(
+        r"^\s*(?:no|nope|nah)[.!]*\s*(?:not (?:that|this) one)?[.!]*\s*$|^\s*not (?:that|this) one\b", text
+    ):
+        return "reject"
+    if reference and re.search(
+        r"\b(?:i (?:really )?(?:liked|loved|like|love|enjoyed)|great pick|good one|nice one|perfect|👍)\b",
+        text,
+    ):
+        return "like"
+    if reference and re.search(
+        r"\b(?:i (?:didn't|did not|don't|do not) like|hated|i hate|boring|bad|terrible|👎)\b", text
+    ):
+        return "reject"
+    if re.search(GREETINGS, text) and not (
+        out.include_genres or out.exclude_genres or out.decades or out.titles
+    ):
+        return "greet"
+    return "recommend"
+
+
+def _leftover(text: str, used: list[str], out: Understood) -> str:
+    """The words no rule consumed, as a retriever query ("slow-burn", "heist with a twist")."""
+    rest = text
+    for word in sorted(used, key=len, reverse=True):
+        rest = re.sub(rf"(?<![\w-]){re.escape(word)}(?![\w-])", " ", rest)
+    rest = re.sub(
+        r"#\d+|\b\d+s?\b|'\d0s|\b(?:" + "|".join(list(ORDINALS) + list(DECADE_WORDS)) + r")\b", " ", rest
+    )
+    if out.intent != "recommend":
+        return ""
+    words = [
+        w for w in re.findall(r"[a-z][a-z'-]*", rest) if w not in FILLER and not re.fullmatch(NEGATIONS, w)
+    ]
+    comparative = {"older", "earlier", "newer", "recent", "modern", "shorter", "short", "longer", "long", "old", "new",
+                   "under", "over", "hours", "hour", "minutes", "mins", "than", "less", "before", "after", "since"}  # fmt: skip
+    return " ".join(w for w in words if w not in comparative)[:200]

@@ -1,0 +1,69 @@
+"""Agents for tests: real ml-100k with real MiniLM vectors, or a tiny synthetic catalog (fast, subprocess-safe)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from agent.agent import RecommenderAgent
+from agent.context import Resources
+from agent.resources import resources_for
+from agent.store import SessionStore
+from recmodels.catalog import Catalog, Dataset, Interactions, Item
+from recmodels.datasets import describe
+from recmodels.genrec import GenRec, GenRecConfig
+from recmodels.semantic_ids import SemanticIdConfig, semantic_ids_from_vectors
+
+GENRES = ("Horror", "Comedy", "Drama", "Western", "Sci-Fi")
+DIM = 16
+
+
+class HashEncoder:
+    """Deterministic stand-in for MiniLM: the same text always gives the same unit vector."""
+
+    model_name, dim = "hash", DIM
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        rows = [np.random.default_rng(abs(hash(t)) % 2**32).normal(size=DIM) for t in texts]
+        return np.stack([r / np.linalg.norm(r) for r in rows]).astype(np.float32)
+
+
+def untrained_genrec(vectors: np.ndarray, text_dim: int) -> GenRec:
+    torch.manual_seed(0)
+    ids = semantic_ids_from_vectors(vectors, SemanticIdConfig(levels=2, codebook_size=16), seed=0)
+    model = GenRec(GenRecConfig(d_model=32, heads=1, dropout=0.0, beam_width=20), ids, text_dim)
+    return model.eval()
+
+
+def tiny_dataset() -> Dataset:
+    items = [
+        Item(
+            str(i),
+            f"Picture Number {i}",
+            1950 + i,
+            (GENRES[i % 5],) + ((GENRES[(i + 2) % 5],) if i % 3 == 0 else ()),
+            {"runtime": 80 + (i * 7) % 70, "imdb_rating": 5 + (i % 5), "imdb_votes": 2000 + i},
+        )  # fmt: skip
+        for i in range(60)
+    ]
+    users = np.repeat(np.arange(6), 10)
+    seen = np.array([(u * 7 + t) % 60 for u in range(6) for t in range(10)])
+    interactions = Interactions(
+        users.astype(np.int32), seen.astype(np.int32), np.arange(60, dtype=np.int64),
+        np.full(60, np.nan, dtype=np.float32), tuple(str(u + 1) for u in range(6)),
+    )  # fmt: skip
+    catalog = Catalog(items)
+    return Dataset("tiny", catalog, interactions, describe(catalog, interactions, None))
+
+
+def tiny_resources() -> Resources:
+    dataset = tiny_dataset()
+    encoder = HashEncoder()
+    vectors = encoder.encode([it.text or it.title for it in dataset.catalog])
+    return resources_for(dataset, untrained_genrec(vectors, DIM), vectors, encoder=encoder)
+
+
+def tiny_agent(store: Path) -> RecommenderAgent:
+    return RecommenderAgent(tiny_resources(), SessionStore(store))

@@ -1,0 +1,93 @@
+"""The offline model's reading of user messages, on the real ml-100k catalog."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from agent.state import FOCUS, LAST, DialogueState
+from agent.understand import Vocabulary, understand
+from recmodels.catalog import Dataset
+
+
+@pytest.fixture(scope="module")
+def vocab(ml100k: Dataset) -> Vocabulary:
+    return Vocabulary(ml100k.catalog)
+
+
+def test_genres_decade_and_scoped_negation(vocab: Vocabulary) -> None:
+    ask = understand("something funny from the 90s, no horror", vocab)
+    assert ask.intent == "recommend"
+    assert (ask.include_genres, ask.exclude_genres, ask.decades) == (["Comedy"], ["Horror"], [1990])
+    assert understand("No more horror please", vocab).exclude_genres == ["Horror"]
+    ask = understand("I love sci-fi but I hate romantic stuff", vocab)
+    assert (ask.include_genres, ask.exclude_genres) == (["Sci-Fi"], ["Romance"])
+
+
+@pytest.mark.parametrize(
+    ("message", "intent", "slots"),
+    [
+        ("more like #2 but older", "more_like", [2]),
+        ("why #3?", "explain", [3]),
+        ("Why did you pick the second one?", "explain", [2]),
+        ("not that one", "reject", [FOCUS]),
+        ("I liked #1", "like", [1]),
+        ("tell me more about that last one", "details", [LAST]),
+        ("reset", "reset", []),
+        ("Hi there!", "greet", []),
+        ("thanks!", "greet", []),
+        ("recommend something", "vague", []),
+        ("something good", "vague", []),
+        ("   \x00\x07  ", "empty", []),
+        ("something shorter", "recommend", []),
+    ],
+)
+def test_intents_and_slot_references(vocab: Vocabulary, message: str, intent: str, slots: list[int]) -> None:
+    ask = understand(message, vocab)
+    assert (ask.intent, ask.slots) == (intent, slots)
+
+
+def test_comparatives_years_and_runtimes(vocab: Vocabulary) -> None:
+    assert understand("more like #2 but older", vocab).older
+    assert understand("something shorter", vocab).shorter
+    ask = understand("a thriller under 2 hours made after 1990", vocab)
+    assert (ask.include_genres, ask.runtime_max, ask.year_min) == (["Thriller"], 120, 1990)
+    assert understand("westerns before 1970", vocab).year_max == 1970
+    assert understand("films from the eighties", vocab).decades == [1980]
+
+
+def test_titles_fuzzy_but_not_from_ordinary_words(vocab: Vocabulary) -> None:
+    catalog = vocab.catalog
+    named = understand("something like The Usual Suspects", vocab)
+    assert named.intent == "more_like" and catalog[named.titles[0]].title == "The Usual Suspects"
+    assert catalog[understand("more like usual suspects", vocab).titles[0]].title == "The Usual Suspects"
+    assert understand("tell me about the seventh one", vocab).titles == []
+    assert understand("something funny", vocab).titles == []
+
+
+def test_leftover_words_become_the_search_query(vocab: Vocabulary) -> None:
+    assert understand("a slow-burn heist with a twist", vocab).query == "slow-burn twist"
+    assert understand("something funny from the 90s", vocab).query == ""
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_any_text_is_read_without_error(vocab: Vocabulary, message: str) -> None:
+    understand(message, vocab)
+
+
+def test_slots_resolve_against_the_current_list() -> None:
+    state = DialogueState()
+    state.show([10, 11, 12])
+    assert (state.resolve(1), state.resolve(LAST), state.resolve(FOCUS), state.resolve(4)) == (
+        10,
+        12,
+        10,
+        None,
+    )
+    state.focus = 12
+    assert state.resolve(FOCUS) == 12
+    state.reject(11)
+    state.like(11)  # liking it later takes it back out of the rejected list
+    assert state.rejected == [] and state.liked == [11] and state.excluded() == {10, 11, 12}
