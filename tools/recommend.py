@@ -138,7 +138,7 @@ class Recommender:
         exclude_genres: Collection[str] = (),
         exclude_decades: Collection[int] = (),
     ) -> Found:
-        deny = set(exclude) | {int(i) for i in history}
+        deny = set(exclude) | {int(i) for i in history} | {int(i) for i in ask.like}
         allowed = self.mask(ask, exclude_genres, exclude_decades, deny)
         if not allowed.any():
             return Found([], self._relax(ask, exclude_genres, exclude_decades, deny))
