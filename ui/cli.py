@@ -6,6 +6,7 @@ recagent evaluate --dataset ml-100k --models popularity,sasrec --seeds 3
 recagent index --dataset ml-latest-small
 recagent search --dataset ml-latest-small "a heist with a twist" --year-min 1990
 recagent steer --dataset ml-100k --seed 0
+recagent chat --dataset ml-latest-small --user 15
 """
 
 from __future__ import annotations
@@ -14,7 +15,14 @@ import argparse
 import sys
 
 from recmodels.readers import DataError
-from ui import commands_data, commands_models, commands_retriever, commands_semantic_ids, commands_steering
+from ui import (
+    commands_chat,
+    commands_data,
+    commands_models,
+    commands_retriever,
+    commands_semantic_ids,
+    commands_steering,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
         commands_retriever,
         commands_semantic_ids,
         commands_steering,
+        commands_chat,
     ):
         module.register(sub)
     return parser
