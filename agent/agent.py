@@ -72,7 +72,7 @@ class RecommenderAgent:
 
     @staticmethod
     def _graph(model: BaseChatModel) -> Any:
-        budget = ToolCallLimitMiddleware(run_limit=TOOL_BUDGET, exit_behavior="continue")
+        budget = ToolCallLimitMiddleware(run_limit=TOOL_BUDGET, exit_behavior="end")
         return create_agent(model, TOOLS, middleware=[budget])
 
     def _run(self, backend: str, messages: list[BaseMessage], ctx: TurnContext) -> list[BaseMessage]:

@@ -199,3 +199,16 @@ def test_terminal_chat(
     assert main(["chat", "--dataset", "tiny", "--user", "2"]) == 0
     out = capsys.readouterr().out
     assert "[offline] Here are some picks" in out and "#1 Picture Number" in out and "resume with:" in out
+
+
+def test_a_model_that_loops_on_tools_is_stopped_by_the_budget(server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from agent.agent import TOOL_BUDGET
+
+    url, scripts, seen = server
+    scripts += [
+        lambda body: (200, tool_call("catalog_stats", json.dumps({"genres": ["Comedy"], "k": 2})))
+    ] * 20
+    reply = llm_agent(url, tmp_path).new_session().send("best comedies?")
+    assert reply.backend == "scripted" and len(seen) == TOOL_BUDGET + 1
+    assert [s.name for s in reply.steps].count("catalog_stats") >= TOOL_BUDGET
+    assert reply.items and all("Comedy" in it.genres for it in reply.items)
