@@ -26,7 +26,7 @@ from pydantic import SecretStr
 
 from agent.context import Resources, SessionData, TurnContext
 from agent.offline import OfflineChatModel
-from agent.profile import UserProfile
+from agent.profile_llm import starting_profile
 from agent.session import Session
 from agent.store import SessionStore
 from tools.agent_tools import TOOLS
@@ -62,6 +62,7 @@ class RecommenderAgent:
             "offline": self._graph(OfflineChatModel(vocabulary=resources.vocabulary))
         }
         self.backends = ["offline"]
+        self.llm = llm[1] if llm is not None else None
         if llm is not None:
             self.graphs[llm[0]] = self._graph(llm[1])
             self.backends = [llm[0], "offline"]
@@ -107,7 +108,7 @@ class RecommenderAgent:
             if str(user_id) not in self.resources.histories:
                 raise KeyError(f"no user {user_id!r} in {self.resources.dataset}")
             history = list(self.resources.histories[str(user_id)])
-        profile = UserProfile.from_history(history, self.resources.catalog) if history else UserProfile()
+        profile = starting_profile(self.llm, history, self.resources.catalog)
         data = SessionData(uuid.uuid4().hex, self.resources.dataset, user_id, history, profile)
         self.store.save(data)
         return self._session(data)

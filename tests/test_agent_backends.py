@@ -212,3 +212,24 @@ def test_a_model_that_loops_on_tools_is_stopped_by_the_budget(server, tmp_path: 
     assert reply.backend == "scripted" and len(seen) == TOOL_BUDGET + 1
     assert [s.name for s in reply.steps].count("catalog_stats") >= TOOL_BUDGET
     assert reply.items and all("Comedy" in it.genres for it in reply.items)
+
+
+def test_an_llm_writes_the_starting_profile_through_structured_output(server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    url, scripts, seen = server
+    draft = {"like_genres": ["Western", "Opera"], "like_decades": [1960], "summary": "Likes dusty stories."}
+    scripts.append(lambda body: (200, tool_call("ProfileDraft", json.dumps(draft))))
+    session = llm_agent(url, tmp_path).new_session(user_id="1")
+    assert seen[0]["tools"][0]["function"]["name"] == "ProfileDraft"  # function calling, not json_schema
+    text = session.profile_text()
+    assert text.startswith("Likes Western. Enjoys films from the 1960s.") and "Opera" not in text
+    assert text.endswith("Likes dusty stories.")
+
+
+def test_the_template_profile_when_the_llm_cannot_write_one(server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    url, scripts, _ = server
+    scripts.append(lambda body: (500, {"error": {"message": "down"}}))
+    session = llm_agent(url, tmp_path).new_session(user_id="1")
+    assert (
+        session.profile_text()
+        == tiny_agent(tmp_path / "other.sqlite").new_session(user_id="1").profile_text()
+    )
