@@ -17,12 +17,11 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)
 
-# Prepares data, builds the index and trains what is missing, then runs the product.
+# Prepares data, builds the index and trains GenRec when missing (progress bars), then opens the chat.
 run: install
 	$(VENV)/bin/recagent data info --dataset $(DATASET)
 	$(VENV)/bin/recagent index --dataset $(DATASET)
-	$(VENV)/bin/recagent search --dataset $(DATASET) "a funny animated movie for the whole family"
-	$(VENV)/bin/recagent evaluate --dataset $(DATASET) --models popularity,sasrec,genrec --seeds 1
+	$(VENV)/bin/recagent chat --dataset $(DATASET) $(if $(USER_ID),--user $(USER_ID))
 
 lint: install
 	$(VENV)/bin/ruff check .

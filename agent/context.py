@@ -7,6 +7,7 @@ changes and feedback, and collects the lists the tools propose, which the guardr
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -172,7 +173,5 @@ class TurnContext:
                 )  # fmt: skip
             )
         if self.data.last_ask:
-            import json  # noqa: PLC0415
-
             lines.append("Last request: " + json.dumps(self.data.last_ask, sort_keys=True))
         return "\n".join(lines)

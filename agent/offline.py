@@ -112,17 +112,17 @@ def plan(asked: Understood, user: str, system: str, titled: list[str]) -> list[t
         if not like:
             wanted = re.split(r"\blike\b|\bsimilar to\b", user, maxsplit=1, flags=re.I)[-1].strip(" ?.!\"'")
             return calls + [("find_title", {"title": wanted or user})]
-        ask = _ask(asked, {}, on_screen, anchor=like[0])
+        ask = _ask(asked, {}, anchor=like[0])
         ask["like"] = like
         return calls + [("recommend", ask)]
     refining = not (asked.include_genres or asked.decades or asked.query or asked.titles)
-    ask = _ask(asked, last if refining else {}, on_screen, anchor="list" if on_screen else None)
+    ask = _ask(asked, last if refining else {}, anchor="list" if on_screen else None)
     if titled and not refining:
         ask["like"] = titled
     return calls + [("recommend", ask)]
 
 
-def _ask(asked: Understood, base: dict[str, Any], on_screen: int, anchor: str | None) -> dict[str, Any]:
+def _ask(asked: Understood, base: dict[str, Any], anchor: str | None) -> dict[str, Any]:
     """recommend() arguments: the message's constraints on top of `base` (the last request, when refining)."""
     ask = {
         k: v

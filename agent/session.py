@@ -24,7 +24,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 
 from agent.claims import check_claims
 from agent.context import Resources, SessionData, TurnContext
-from agent.profile import Statement, UserProfile
+from agent.profile import Change, Statement, UserProfile
 from agent.store import SessionStore
 from agent.understand import understand
 from tools.catalog_tools import display_title, evidence
@@ -245,8 +245,6 @@ def parse_profile(text: str, resources: Resources, before: UserProfile) -> UserP
         for statement in found:
             previous = old.get(statement.key)
             if previous is not None and previous.polarity != statement.polarity:
-                from agent.profile import Change  # noqa: PLC0415
-
                 profile.changes.append(Change(previous, statement))
             profile.add(statement)
     return profile

@@ -1,4 +1,9 @@
-"""The README's Python examples run as written."""
+"""The README's Python examples run as written.
+
+Blocks that load the agent run against a small in-memory agent (the real one trains GenRec and builds
+the Chroma index on first use, minutes of work that tests/test_agent.py covers on real data), so the
+calls, arguments and attributes the README shows are checked against the real API.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,9 @@ import re
 from pathlib import Path
 
 import pytest
+from agent_fixtures import tiny_agent
+
+from agent import RecommenderAgent
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -17,4 +25,6 @@ def python_blocks() -> list[str]:
 @pytest.mark.parametrize("block", python_blocks())
 def test_readme_python_block_runs(block: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
+    agent = tiny_agent(tmp_path / "sessions.sqlite")
+    monkeypatch.setattr(RecommenderAgent, "load", classmethod(lambda cls, **kwargs: agent))
     exec(compile(block, str(README), "exec"), {})

@@ -15,6 +15,7 @@ from typing import Any, Literal, Protocol
 
 import numpy as np
 from langchain.tools import ToolRuntime, tool
+from rapidfuzz import process, utils
 
 from recmodels.catalog import Catalog
 from tools.catalog_tools import Evidence, display_title, evidence, item_facts, rank_catalog
@@ -246,8 +247,6 @@ def find_title(runtime: ToolRuntime[Any], title: str) -> dict[str, Any]:
     index = view.resolve(title)
     if index is not None:
         return {"found": True, **item_facts(view.catalog, index)}
-    from rapidfuzz import process, utils  # noqa: PLC0415 (only this rare path needs it)
-
     titles = [it.title for it in view.catalog]
     close = process.extract(title, titles, processor=utils.default_process, limit=3)
     return {"found": False, "close_matches": [display_title(view.catalog, int(i)) for _, _, i in close]}
