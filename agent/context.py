@@ -7,6 +7,7 @@ changes and feedback, and collects the lists the tools propose, which the guardr
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from dataclasses import asdict, dataclass, field
@@ -51,6 +52,13 @@ class SessionData:
     ranks: dict[str, dict[str, Any]] = field(
         default_factory=dict
     )  # item index -> {"rank", "sources"} when shown
+
+    def fork(self) -> SessionData:
+        """A copy a turn may change freely (the transcript and history are only ever replaced or appended)."""
+        return SessionData(
+            self.id, self.dataset, self.user_id, self.history, copy.deepcopy(self.profile),
+            copy.deepcopy(self.state), list(self.transcript), copy.deepcopy(self.last_ask), dict(self.ranks),
+        )  # fmt: skip
 
     def to_json(self) -> dict[str, Any]:
         raw = asdict(self)

@@ -13,7 +13,6 @@ rejected or shown before, claims checked against the catalog) run on every reply
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 from collections.abc import Callable
@@ -93,7 +92,7 @@ class Session:
         failures = []
         for backend in self._backends:
             for _attempt in range(1 if backend == "offline" else 2):
-                ctx = TurnContext(self.resources, copy.deepcopy(self.data), turn)
+                ctx = TurnContext(self.resources, self.data.fork(), turn)
                 messages = [SystemMessage(ctx.system_context()), *self._memory(), HumanMessage(cleaned)]
                 try:
                     out = self._run(backend, messages, ctx)
@@ -197,7 +196,7 @@ class Session:
         """👍 / 👎 on an item: recorded in the state and the profile (a dislike never comes back)."""
         if item_id not in self.resources.catalog:
             raise KeyError(f"no item {item_id!r} in the catalog")
-        data = copy.deepcopy(self.data)
+        data = self.data.fork()
         ctx = TurnContext(self.resources, data, data.state.turn)
         ctx.judge(self.resources.catalog.index_of(item_id), "like" if liked else "dislike")
         self.store.save(data)
@@ -207,7 +206,7 @@ class Session:
         """Replace the profile with what `text` says (genres, decades, titles; the rest as a note)."""
         cleaned, _ = clean_input(text)
         profile = parse_profile(cleaned, self.resources, self.data.profile)
-        data = copy.deepcopy(self.data)
+        data = self.data.fork()
         data.profile = profile
         self.store.save(data)
         self.data = data

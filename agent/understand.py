@@ -11,6 +11,8 @@ retriever searches for ("slow-burn heist").
 
 from __future__ import annotations
 
+import copy
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Literal
@@ -130,6 +132,7 @@ class Vocabulary:
         )
         self.titles = [utils.default_process(it.title) for it in catalog]
         self.lowered_titles = [it.title.casefold() for it in catalog]
+        self.read = functools.lru_cache(maxsize=256)(lambda message: _understand(message, self))
 
     def find_titles(self, message: str, limit: int = 3) -> list[int]:
         """Catalog indices of titles the message names, best first.
@@ -199,7 +202,12 @@ def _slots(text: str) -> list[int]:
 
 
 def understand(message: str, vocabulary: Vocabulary) -> Understood:
-    """Read one message (see the module docstring); never raises on any input."""
+    """Read one message (see the module docstring); never raises on any input. The same message is read
+    once per vocabulary (a turn reads it up to three times: reset check, plan, reply)."""
+    return copy.deepcopy(vocabulary.read(message))
+
+
+def _understand(message: str, vocabulary: Vocabulary) -> Understood:
     text = re.sub(r"[\x00-\x1f\x7f]+", " ", message).strip().lower()[:2000]
     if not re.search(r"\w", text):
         return Understood("empty")
