@@ -3,7 +3,8 @@
 Checked line by line (splitting at full stops would cut titles such as "M. Butterfly"). A line is
 dropped when it gives a title a year the catalog contradicts ("Toy Story (1994)"), names a
 "Title (Year)" the catalog lacks, names a catalog title outside `allowed` (items shown, in the
-history, or returned by a tool this turn), or gives the one title it names a wrong runtime.
+history, or returned by a tool this turn; remakes count as one title, and a one-word title only counts
+when it is written as a title), or gives the one title it names a wrong runtime.
 
     text, dropped = check_claims(reply_text, vocabulary, allowed={12, 40})
 """
@@ -20,6 +21,16 @@ TITLE_BEFORE = re.compile(r"([A-Z0-9][^\n#;()]{0,80})$")  # a capitalised phrase
 RUNTIME = re.compile(r"\b(\d{2,3}) ?(?:min|mins|minutes)\b")
 
 
+def _names_a_film(line: str, title: str) -> bool:
+    """Whether `title` is used as a film title here, not as a word: followed by its year, quoted or
+    emphasised, or several words written as the catalog writes them ("It", "More", "Heat" in plain
+    prose are words)."""
+    escaped = re.escape(title)
+    if re.search(rf"{escaped}\s*\(\d{{4}}\)|[\"“*_']{escaped}[\"”*_']", line):
+        return True
+    return len(title.split()) >= 2 and len(title) >= 8 and title in line
+
+
 def line_problem(line: str, vocabulary: Vocabulary, allowed: Collection[int]) -> str | None:
     """Why `line` must go (a wrong or ungrounded claim), or None when the catalog supports it."""
     catalog = vocabulary.catalog
@@ -34,9 +45,11 @@ def line_problem(line: str, vocabulary: Vocabulary, allowed: Collection[int]) ->
                 return f"{chunk.group(1).strip()} ({year}) is not in the catalog"
         elif all(catalog[i].year != year for i in titled):
             return f"{catalog[titled[0]].title} is from {catalog[titled[0]].year}, not {year}"
-    outside = [i for i in named if i not in allowed]
-    if outside:
-        return f"{catalog[outside[0]].title} was not shown or returned by a tool"
+    for index in named:
+        title = catalog[index].title
+        same = [i for i in named if catalog[i].title == title]  # remakes share a title
+        if all(i not in allowed for i in same) and _names_a_film(line, title):
+            return f"{title} was not shown or returned by a tool"
     minutes = RUNTIME.findall(line)
     if minutes and len(named) == 1:
         runtime = catalog[named[0]].attributes.get("runtime")

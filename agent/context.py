@@ -102,8 +102,8 @@ class TurnContext:
             item_id = text[3:].strip()
             index = self.catalog.index_of(item_id) if item_id in self.catalog else None
         else:
-            exact = [i for i, it in enumerate(self.catalog) if it.title.casefold() == text.casefold()]
-            found = exact or self.resources.vocabulary.find_titles(text, limit=1)
+            vocabulary = self.resources.vocabulary
+            found = vocabulary.lookup(text) or vocabulary.find_titles(text, limit=1)
             index = found[0] if found else None
         if index is not None:
             self.focus = index

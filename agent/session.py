@@ -285,5 +285,5 @@ def _mentioned(out: list[BaseMessage], ctx: TurnContext) -> set[int]:
             titles = data.get("similar_history", []) + data.get("close_matches", []) + data.get("preview", [])
             titles += [t for t in data.get("items", []) if isinstance(t, str)]  # feedback names its items
             for title in titles:
-                found.update(ctx.resources.vocabulary.find_titles(title, limit=1))
+                found.update(ctx.resources.vocabulary.lookup(title))
     return found

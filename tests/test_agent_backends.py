@@ -233,3 +233,14 @@ def test_the_template_profile_when_the_llm_cannot_write_one(server, tmp_path: Pa
         session.profile_text()
         == tiny_agent(tmp_path / "other.sqlite").new_session(user_id="1").profile_text()
     )
+
+
+def test_the_claim_checker_reads_titles_not_words() -> None:
+    from agent.understand import Vocabulary
+    from recmodels.catalog import Catalog, Item
+
+    vocab = Vocabulary(Catalog([Item("1", "It", 2017, ("Horror",)), Item("2", "Cape Fear", 1962, ("Thriller",)),
+                                Item("3", "Cape Fear", 1991, ("Thriller",))]))  # fmt: skip
+    text = "It is a fine pick.\n#1 Cape Fear (1991): Thriller"
+    assert check_claims(text, vocab, allowed={2}) == (text, [])  # a word, and the shown remake
+    assert check_claims('Watch "It" tonight.', vocab, allowed={2})[1] == ["It was not shown or returned by a tool"]
