@@ -105,6 +105,15 @@ def plan(asked: Understood, user: str, system: str, titled: list[str]) -> list[t
         lasting["like_genres"] = asked.include_genres
     if lasting:
         calls.append(("update_profile", lasting))
+    ranked = re.search(r"\b(?:highest|top|best)[- ]rated\b|\b(?:most popular|best|top \d+)\b", user.lower())
+    if ranked and asked.intent == "recommend" and not asked.titles:
+        by = "popularity" if "popular" in user.lower() else "rating"
+        stats: dict[str, Any] = {"by": by, "k": 5}
+        if asked.include_genres:
+            stats["genres"] = asked.include_genres
+        if asked.decades:
+            stats["decades"] = asked.decades
+        return calls + [("catalog_stats", stats)]
     if asked.intent == "vague":
         return calls + [("recommend", {"k": 10, "preview": True})]
     if asked.intent == "more_like":

@@ -99,10 +99,12 @@ class Session:
                 except Exception as err:  # an LLM failure of any kind: retry, then fall back
                     if backend == "offline":
                         raise
-                    failures.append(f"{type(err).__name__}: {str(err)[:120]}")
+                    failures.append(failure_reason(err))
                     continue
                 if failures:
-                    notices.append(f"The language model failed ({failures[-1]}); the offline model answered.")
+                    notices.append(
+                        f"The language model {failures[-1]}, twice; the offline model answered instead."
+                    )
                 return self._finish(ctx, cleaned, out, backend, notices)
         raise RuntimeError("no backend answered")  # unreachable: "offline" is always last
 
@@ -211,6 +213,18 @@ class Session:
         self.store.save(data)
         self.data = data
         return profile
+
+
+def failure_reason(err: Exception) -> str:
+    """What went wrong with the LLM, in words a user can act on."""
+    name, detail = type(err).__name__, str(err).strip().splitlines()[0][:100] if str(err).strip() else ""
+    if "Timeout" in name:
+        return "timed out"
+    if "Connection" in name:
+        return "could not be reached"
+    if name == "MalformedToolCall":
+        return "sent a tool call that is not valid JSON"
+    return f"returned an error ({detail or name})"
 
 
 def clean_input(text: str) -> tuple[str, list[str]]:

@@ -134,3 +134,16 @@ def test_a_session_resumes_after_a_restart(agent: RecommenderAgent, tmp_path: Pa
     assert follow.items and not {it.item_id for it in follow.items} & {
         agent.resources.catalog[i].id for i in session.data.state.current
     }
+
+
+def test_rankings_and_more_like_a_title(agent: RecommenderAgent) -> None:
+    catalog = agent.resources.catalog
+    session = agent.new_session()
+    best = session.send("highest rated 80s comedy")
+    assert [s.name for s in best.steps] == ["catalog_stats"] and len(best.items) == 5
+    ratings = [float(catalog.by_id(it.item_id).attributes["imdb_rating"]) for it in best.items]
+    assert ratings == sorted(ratings, reverse=True)
+    assert all("Comedy" in it.genres and 1980 <= (it.year or 0) <= 1989 for it in best.items)
+    like = session.send("more like The Usual Suspects")
+    assert like.items and "The Usual Suspects" not in titles(like)
+    assert any("close to the film you pointed at" in it.explanation for it in like.items)

@@ -114,8 +114,8 @@ def test_openai_client_path_runs_scripted_tool_calls_through_the_agent_loop(serv
 @pytest.mark.parametrize(
     ("failure", "expect"),
     [
-        (lambda body: (500, {"error": {"message": "boom"}}), "Error code: 500"),
-        (lambda body: (200, tool_call("recommend", "{not json")), "MalformedToolCall"),
+        (lambda body: (500, {"error": {"message": "boom"}}), "returned an error (Error code: 500"),
+        (lambda body: (200, tool_call("recommend", "{not json")), "not valid JSON"),
         (lambda body: (time.sleep(2.5), (200, completion({"content": "late"})))[1], "timed out"),
     ],
     ids=["http-500", "malformed-tool-call", "timeout"],
@@ -132,7 +132,7 @@ def test_a_failing_endpoint_is_retried_once_then_the_offline_model_answers(
 
 def test_an_unreachable_endpoint_falls_back(tmp_path: Path) -> None:
     reply = llm_agent("http://127.0.0.1:9/v1", tmp_path).new_session().send("a comedy please")
-    assert reply.backend == "offline" and reply.items and "Connection error" in (reply.notice or "")
+    assert reply.backend == "offline" and reply.items and "could not be reached" in (reply.notice or "")
 
 
 def test_the_claim_checker_catches_a_wrong_year() -> None:
@@ -243,4 +243,6 @@ def test_the_claim_checker_reads_titles_not_words() -> None:
                                 Item("3", "Cape Fear", 1991, ("Thriller",))]))  # fmt: skip
     text = "It is a fine pick.\n#1 Cape Fear (1991): Thriller"
     assert check_claims(text, vocab, allowed={2}) == (text, [])  # a word, and the shown remake
-    assert check_claims('Watch "It" tonight.', vocab, allowed={2})[1] == ["It was not shown or returned by a tool"]
+    assert check_claims('Watch "It" tonight.', vocab, allowed={2})[1] == [
+        "It was not shown or returned by a tool"
+    ]

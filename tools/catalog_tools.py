@@ -96,6 +96,8 @@ class Evidence:
             reasons.append(
                 f"it is close to {join_words([display_title(catalog, i) for i in self.similar])} from your history"
             )
+        if "similar" in self.sources:
+            reasons.append("it is close to the film you pointed at")
         if "meaning" in self.sources and "genrec" not in self.sources:
             reasons.append("its description matches what you asked for")
         if self.rank is not None and "genrec" in self.sources:

@@ -3,8 +3,8 @@
 Hard constraints (a request's filters, the profile's exclusions, items already shown, disliked or
 rejected, the history) become one boolean mask over the catalog that GenRec's trie-constrained beam
 search honours (`allow`). The profile text plus the request's words are GenRec's preference text.
-Free words ("heist with a twist") also rank items by meaning (MiniLM item vectors), and both lists are
-fused by reciprocal rank; a user with no history and nothing to go on gets the retriever's ranking.
+Free words ("heist with a twist") also rank items by meaning (MiniLM item vectors), "more like #2"
+ranks items by closeness to #2, and the lists are fused by reciprocal rank; a user with no history and nothing to go on gets the retriever's ranking.
 When the mask is empty, `relax` names the one constraint whose removal frees the most items.
 
     engine = Recommender(catalog, model, encoder, item_vectors)
@@ -75,7 +75,7 @@ class Ask:
 class Candidate:
     index: int
     score: float
-    sources: tuple[str, ...]  # "genrec", "meaning"
+    sources: tuple[str, ...]  # "genrec", "similar" (to the items asked about), "meaning" (the words)
     rank: int  # 1-based position in the fused list
 
 
@@ -147,6 +147,8 @@ class Recommender:
         lists: dict[str, list[int]] = {}
         if context and self.model is not None:
             lists["genrec"] = self._genrec(context, text, allowed)
+        if ask.like:  # "more like #2": the items closest to it in meaning join the candidates
+            lists["similar"] = self._nearest(self.item_vectors[list(ask.like)].mean(axis=0), allowed)
         if ask.query or not lists:
             lists["meaning"] = self._by_meaning(ask.query or text or "popular acclaimed movies", allowed)
         return Found(fuse(lists, ask.k), None, int(allowed.sum()))
@@ -159,8 +161,10 @@ class Recommender:
         return [int(i) for i in items[0] if i >= 0]
 
     def _by_meaning(self, query: str, allowed: np.ndarray) -> list[int]:
-        scores = self.item_vectors @ self.encoder.encode([query])[0]  # (N,)
-        scores = np.where(allowed, scores, -np.inf)
+        return self._nearest(self.encoder.encode([query])[0], allowed)
+
+    def _nearest(self, vector: np.ndarray, allowed: np.ndarray) -> list[int]:
+        scores = np.where(allowed, self.item_vectors @ vector, -np.inf)  # (N,)
         top = np.argsort(-scores, kind="stable")[:POOL]
         return [int(i) for i in top if np.isfinite(scores[i])]
 
