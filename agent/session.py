@@ -23,7 +23,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 
 from agent.claims import check_claims
 from agent.context import Resources, SessionData, TurnContext
-from agent.profile import Change, Statement, UserProfile
+from agent.profile import Change, Constraints, Statement, UserProfile
 from agent.store import SessionStore
 from agent.understand import understand
 from tools.catalog_tools import display_title, evidence
@@ -62,6 +62,14 @@ class Reply:
     steps: list[ToolStep] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class ProfileView:
+    text: str  # the natural-language summary (the LLM's context, GenRec's preference text)
+    statements: tuple[Statement, ...]  # each with polarity and provenance
+    changes: tuple[Change, ...]  # earlier statements replaced by later ones
+    constraints: Constraints  # what is enforced as filters
+
+
 Runner = Callable[[str, list[BaseMessage], TurnContext], list[BaseMessage]]  # backend name -> messages out
 
 
@@ -77,8 +85,15 @@ class Session:
         return self.data.id
 
     @property
-    def profile(self) -> UserProfile:
-        return self.data.profile
+    def profile(self) -> ProfileView:
+        """The profile as the user sees it: summary text, statements with provenance, changes, constraints."""
+        profile = self.data.profile
+        return ProfileView(
+            profile.text(self.resources.catalog),
+            tuple(profile.statements),
+            tuple(profile.changes),
+            profile.constraints(),
+        )
 
     def profile_text(self) -> str:
         return self.data.profile.text(self.resources.catalog)
@@ -204,7 +219,7 @@ class Session:
         self.store.save(data)
         self.data = data
 
-    def edit_profile(self, text: str) -> UserProfile:
+    def edit_profile(self, text: str) -> ProfileView:
         """Replace the profile with what `text` says (genres, decades, titles; the rest as a note)."""
         cleaned, _ = clean_input(text)
         profile = parse_profile(cleaned, self.resources, self.data.profile)
@@ -212,7 +227,7 @@ class Session:
         data.profile = profile
         self.store.save(data)
         self.data = data
-        return profile
+        return self.profile
 
 
 def failure_reason(err: Exception) -> str:

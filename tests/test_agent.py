@@ -115,12 +115,14 @@ def test_feedback_and_profile_edits(agent: RecommenderAgent) -> None:
     session.feedback(reply.items[0].item_id, liked=False)
     assert agent.resources.catalog.index_of(reply.items[0].item_id) in session.data.state.disliked
     profile = session.edit_profile("I love slow-burn thrillers; never musicals")
-    rules = profile.constraints()
-    assert rules.exclude_genres == {"Musical"} and any(
-        s.value == "Thriller" and s.polarity == "like" for s in profile.statements
+    rules = profile.constraints
+    assert (
+        profile.text == session.profile_text()
+        and rules.exclude_genres == {"Musical"}
+        and any(s.value == "Thriller" and s.polarity == "like" for s in profile.statements)
     )
-    again = session.send("something")
-    assert all("Musical" not in it.genres for it in again.items)
+    again = session.send("something with songs and dancing")
+    assert again.items and all("Musical" not in it.genres for it in again.items)
 
 
 def test_a_session_resumes_after_a_restart(agent: RecommenderAgent, tmp_path: Path) -> None:
