@@ -186,9 +186,9 @@ def compose(asked: Understood, results: list[ToolMessage]) -> str:
 
 def _card_line(card: dict[str, Any]) -> str:
     year = f" ({card['year']})" if card.get("year") else ""
-    genres = ", ".join(card.get("genres", []))
-    runtime = f", {card['runtime']} min" if card.get("runtime") else ""
-    return f"{card['slot']} {card['title']}{year}: {genres}{runtime}"
+    facts = [", ".join(card.get("genres", []))] + ([f"{card['runtime']} min"] if card.get("runtime") else [])
+    facts = [f for f in facts if f]
+    return f"{card['slot']} {card['title']}{year}" + (": " + ", ".join(facts) if facts else "")
 
 
 def _describe(tool: str, data: dict[str, Any], asked: Understood) -> str:
