@@ -23,10 +23,13 @@ DIM = 16
 class HashEncoder:
     """Deterministic stand-in for MiniLM: the same text always gives the same unit vector."""
 
-    model_name, dim = "hash", DIM
+    model_name = "hash"
+
+    def __init__(self, dim: int = DIM):
+        self.dim = dim
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        rows = [np.random.default_rng(abs(hash(t)) % 2**32).normal(size=DIM) for t in texts]
+        rows = [np.random.default_rng(abs(hash(t)) % 2**32).normal(size=self.dim) for t in texts]
         return np.stack([r / np.linalg.norm(r) for r in rows]).astype(np.float32)
 
 

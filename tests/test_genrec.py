@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from agent_fixtures import HashEncoder
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -94,18 +95,6 @@ def test_checkpoint_round_trip_gives_identical_recommendations(ids: SemanticIds,
     assert np.array_equal(a, b) and np.allclose(sa, sb)
 
 
-class HashEncoder:
-    """A deterministic stand-in for the sentence model: same text, same vector."""
-
-    model_name = "hash"
-    dim = TEXT_DIM
-
-    def encode(self, texts: list[str]) -> np.ndarray:
-        return np.stack(
-            [np.random.default_rng(abs(hash(t)) % 2**32).normal(size=TEXT_DIM) for t in texts]
-        ).astype(np.float32)
-
-
 def test_training_with_preference_texts_runs_and_keeps_the_best_epoch(ids: SemanticIds) -> None:
     from recmodels.catalog import Catalog, Item
     from recmodels.genrec_training import train_genrec
@@ -126,7 +115,7 @@ def test_training_with_preference_texts_runs_and_keeps_the_best_epoch(ids: Seman
     config = GenRecConfig(
         d_model=16, layers=1, heads=1, dropout=0.0, max_len=12, beam_width=8, epochs=3, lr=1e-2
     )
-    model, result = train_genrec(config, catalog, split, ids, HashEncoder(), seed=0, progress=False)
+    model, result = train_genrec(config, catalog, split, ids, HashEncoder(TEXT_DIM), seed=0, progress=False)
     assert len(result.valid_curve) == 3 and 1 <= result.best_epoch <= 3  # every epoch validated
     assert result.best_valid_ndcg == max(result.valid_curve) > 0.0  # the cyclic next item is learnable
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+from agent_fixtures import HashEncoder
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -30,22 +31,14 @@ CATALOG = Catalog(
 pytestmark = pytest.mark.usefixtures("one_thread")
 
 
-class HashEncoder:
-    model_name, dim = "hash", DIM
-
-    def encode(self, texts: list[str]) -> np.ndarray:
-        rows = [np.random.default_rng(abs(hash(t)) % 2**32).normal(size=DIM) for t in texts]
-        return np.stack([r / np.linalg.norm(r) for r in rows]).astype(np.float32)
-
-
 @pytest.fixture(scope="module")
 def engine() -> Recommender:
     torch.manual_seed(0)
     vectors = np.random.default_rng(0).normal(size=(N, 6)).astype(np.float32)
     ids = semantic_ids_from_vectors(vectors, SemanticIdConfig(levels=2, codebook_size=8), seed=0)
     model = GenRec(GenRecConfig(d_model=16, heads=1, dropout=0.0, max_len=16, beam_width=16), ids, DIM)
-    item_vectors = HashEncoder().encode([it.title for it in CATALOG])
-    return Recommender(CATALOG, model, HashEncoder(), item_vectors)
+    item_vectors = HashEncoder(DIM).encode([it.title for it in CATALOG])
+    return Recommender(CATALOG, model, HashEncoder(DIM), item_vectors)
 
 
 asks = st.builds(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+from agent_fixtures import HashEncoder
 
 from recmodels.catalog import Catalog, Item
 from recmodels.genrec import GenRec, GenRecConfig
@@ -24,15 +25,6 @@ SPLIT = LeaveOneOut(
 pytestmark = pytest.mark.usefixtures("one_thread")
 
 
-class HashEncoder:
-    model_name, dim = "hash", TEXT_DIM
-
-    def encode(self, texts: list[str]) -> np.ndarray:
-        return np.stack(
-            [np.random.default_rng(abs(hash(t)) % 2**32).normal(size=TEXT_DIM) for t in texts]
-        ).astype(np.float32)
-
-
 def tiny_model(**overrides: float) -> GenRec:
     torch.manual_seed(0)
     vectors = np.random.default_rng(0).normal(size=(N_ITEMS, 6)).astype(np.float32)
@@ -43,7 +35,7 @@ def tiny_model(**overrides: float) -> GenRec:
 
 def test_request_rows_learn_only_at_targets_their_text_describes() -> None:
     model = tiny_model(text_dropout=0.0, request_share=1.0)
-    texts = lambda windows: window_texts(windows, CATALOG, HashEncoder(), seed=0)  # noqa: E731
+    texts = lambda windows: window_texts(windows, CATALOG, HashEncoder(TEXT_DIM), seed=0)  # noqa: E731
     trainer = GenRecTrainer(model.config, model, SPLIT, texts, seed=0, progress=False)
     seen = {}
 
@@ -76,6 +68,6 @@ def test_steering_table_counts_catalog_matches() -> None:
     assert horror.sum() == len([i for i in range(N_ITEMS) if i % 3 == 0])
     sixties = matches(CATALOG, "decade", "1960")
     assert sixties.sum() == 10
-    rows = steering_table(tiny_model(), CATALOG, SPLIT, HashEncoder(), users=10, seed=0)
+    rows = steering_table(tiny_model(), CATALOG, SPLIT, HashEncoder(TEXT_DIM), users=10, seed=0)
     assert rows and all(0.0 <= x <= 1.0 for r in rows for x in (r.without_text, r.with_text))
     assert rows[0].request == "I love Horror movies." and rows[0].catalog_share == pytest.approx(14 / 40)

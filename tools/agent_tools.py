@@ -59,11 +59,21 @@ def _refs(view: SessionView, refs: Sequence[str]) -> tuple[list[int], list[str]]
     return found, missing
 
 
-def _genres(view: SessionView, names: Sequence[str]) -> tuple[tuple[str, ...], list[str]]:
+def _genres(
+    view: SessionView, *lists: Sequence[str] | None
+) -> tuple[list[tuple[str, ...]], dict[str, Any] | None]:
+    """Each list of genre names in the catalog's spelling, and the error observation when any is unknown."""
     known = {g.casefold(): g for g in view.catalog.genres()}
-    return tuple(known[n.casefold()] for n in names if n.casefold() in known), [
-        n for n in names if n.casefold() not in known
-    ]
+    resolved, unknown = [], []
+    for names in lists:
+        resolved.append(tuple(known[n.casefold()] for n in names or [] if n.casefold() in known))
+        unknown += [n for n in names or [] if n.casefold() not in known]
+    error = (
+        {"error": "unknown genres " + ", ".join(unknown), "genres": view.catalog.genres()}
+        if unknown
+        else None
+    )
+    return resolved, error
 
 
 def _relative(view: SessionView, ref: str | None, attribute: str) -> float | None:
@@ -123,14 +133,10 @@ def recommend(
             the genre that divides them most evenly)
     """
     view: SessionView = runtime.context
-    chosen, unknown = _genres(view, genres or [])
-    banned, unknown_banned = _genres(view, exclude_genres or [])
+    (chosen, banned), error = _genres(view, genres, exclude_genres)
     liked, missing = _refs(view, like or [])
-    if unknown or unknown_banned or missing:
-        return {
-            "error": "unknown " + ", ".join(unknown + unknown_banned + missing),
-            "genres": view.catalog.genres(),
-        }
+    if error or missing:
+        return error or {"error": "unknown " + ", ".join(missing)}
     bounds = {
         "year_min": year_min,
         "year_max": year_max,
@@ -222,7 +228,8 @@ def search_catalog(
             indices = [c.index for c in view.engine.recommend([], "", ask, skip, genres_off).items]
     except UnknownGenreError as err:
         return {"error": str(err)}
-    indices = [i for i in indices if view.engine.mask(Ask(), exclude_decades=decades_off)[i]][:k]
+    allowed = view.engine.mask(Ask(), exclude_decades=decades_off)
+    indices = [i for i in indices if allowed[i]][:k]
     items = [Candidate(i, 0.0, ("search",), r + 1) for r, i in enumerate(indices)]
     if not items:
         return {"items": [], "message": "no catalog item matches; try fewer filters"}
@@ -269,9 +276,9 @@ def catalog_stats(
         k: how many (1-10)
     """
     view: SessionView = runtime.context
-    chosen, unknown = _genres(view, genres or [])
-    if unknown:
-        return {"error": "unknown genres " + ", ".join(unknown), "genres": view.catalog.genres()}
+    (chosen,), error = _genres(view, genres)
+    if error:
+        return error
     genres_off, _, deny = view.hard()
     ask = Ask(genres=chosen, decades=tuple(decades or ()), k=max(1, min(k, MAX_K)))
     indices = rank_catalog(view.engine, view.counts, ask, by, view.excluded() | deny, genres_off)
@@ -324,13 +331,9 @@ def update_profile(
         note: any other preference, in the user's words
     """
     view: SessionView = runtime.context
-    liked, unknown = _genres(view, like_genres or [])
-    disliked, unknown_bad = _genres(view, dislike_genres or [])
-    if unknown or unknown_bad:
-        return {
-            "error": "unknown genres " + ", ".join(unknown + unknown_bad),
-            "genres": view.catalog.genres(),
-        }
+    (liked, disliked), error = _genres(view, like_genres, dislike_genres)
+    if error:
+        return error
     changes = []
     for aspect, values, polarity in (
         ("genre", liked, "like"),

@@ -63,12 +63,9 @@ def rank_catalog(
 ) -> list[int]:
     """Items passing `ask`'s filters ranked by IMDb rating (MIN_VOTES+ votes) or by popularity."""
     ok = engine.mask(ask, exclude_genres=exclude_genres, deny=exclude)
-    catalog = engine.catalog
     if by == "rating":
-        votes = np.array([float(it.attributes.get("imdb_votes", 0)) for it in catalog])
-        rating = np.array([float(it.attributes.get("imdb_rating", -1)) for it in catalog])
-        ok &= (votes >= MIN_VOTES) & (rating >= 0)
-        key = rating + votes * 1e-9  # ties: more votes first
+        ok &= (engine.votes >= MIN_VOTES) & (engine.ratings >= 0)
+        key = engine.ratings + engine.votes * 1e-9  # ties: more votes first
     else:
         key = counts.astype(np.float64)
     order = np.argsort(-np.where(ok, key, -np.inf), kind="stable")[: ask.k]

@@ -94,6 +94,8 @@ class Recommender:
         self.item_vectors = item_vectors  # (N, D) unit-norm MiniLM vectors of item texts
         self.years = np.array([it.year if it.year is not None else -1 for it in catalog])
         self.runtimes = np.array([float(it.attributes.get("runtime", -1)) for it in catalog])
+        self.ratings = np.array([float(it.attributes.get("imdb_rating", -1)) for it in catalog])
+        self.votes = np.array([float(it.attributes.get("imdb_votes", 0)) for it in catalog])
         genres = catalog.genres()
         self.genre_column = {g: j for j, g in enumerate(genres)}
         self.genre_matrix = np.zeros((len(catalog), len(genres)), dtype=bool)
