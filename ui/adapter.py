@@ -1,0 +1,205 @@
+"""Agent objects -> what the web UI shows: chat messages (Gradio's messages format), cards, the profile panel.
+
+Pure functions of their inputs (no Gradio, no agent loop), so they are tested without a browser:
+
+    chat += reply_messages(reply)          # collapsible tool steps, the reply text, a notice
+    cards = cards_of(reply.items, {})      # one card per recommendation, with its one-line reason
+    panel = profile_panel(session.profile, catalog)
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from agent.profile import Statement
+from agent.session import ProfileView, Recommendation, Reply, ToolStep
+from recmodels.catalog import Catalog
+
+Message = dict[str, Any]  # {"role": "user" | "assistant", "content": str, "metadata"?: {...}}
+
+ARGS_SHOWN = 60  # characters of a tool call's arguments in its step title
+STREAM_PIECES = 12  # a reply is revealed in about this many pieces
+
+
+def user_message(text: str) -> Message:
+    return {"role": "user", "content": text}
+
+
+def assistant_message(text: str) -> Message:
+    return {"role": "assistant", "content": text}
+
+
+def working_message(seconds: float) -> Message:
+    """The placeholder of a turn in progress (Gradio shows a spinner while the status is pending)."""
+    return {
+        "role": "assistant",
+        "content": f"Thinking… {seconds:.0f} s" if seconds >= 1 else "Thinking…",
+        "metadata": {"title": "⏳ Working on it", "status": "pending"},
+    }
+
+
+def step_message(step: ToolStep) -> Message:
+    """One tool call as a collapsed step: the call in the title, its JSON result inside."""
+    args = ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in step.args.items())
+    if len(args) > ARGS_SHOWN:
+        args = args[: ARGS_SHOWN - 1] + "…"
+    return {
+        "role": "assistant",
+        "content": f"```json\n{step.result or '(no result)'}\n```",
+        "metadata": {"title": f"🔧 {step.name}({args})", "status": "done"},
+    }
+
+
+def notice_message(notice: str) -> Message:
+    return {"role": "assistant", "content": f"⚠️ {notice}"}
+
+
+def reply_messages(reply: Reply) -> list[Message]:
+    """Everything a finished turn adds to the chat after the user's message."""
+    messages = [step_message(s) for s in reply.steps]
+    backend = "" if reply.backend == "offline" else f"  \n*— {reply.backend}*"
+    messages.append(assistant_message(reply.text + backend))
+    if reply.notice:
+        messages.append(notice_message(reply.notice))
+    return messages
+
+
+def reveal(text: str, pieces: int = STREAM_PIECES) -> Iterator[str]:
+    """Growing prefixes of `text` ending at word boundaries; the last one is the whole text."""
+    words = text.split(" ")
+    step = max(1, -(-len(words) // pieces))
+    for end in range(step, len(words), step):
+        yield " ".join(words[:end])
+    yield text
+
+
+def error_message(err: BaseException) -> Message:
+    """A failed turn, told in the chat: what kind of failure, and that nothing earlier was lost."""
+    kind = type(err).__name__
+    return assistant_message(
+        f"⚠️ Sorry, that turn failed on our side ({kind}). Your conversation and profile are as they were "
+        "before this message; please try again or rephrase."
+    )
+
+
+def transcript_messages(transcript: Sequence[dict[str, Any]]) -> list[Message]:
+    """The stored conversation (after a reload or a restart): user and assistant texts in order."""
+    return [{"role": t["role"], "content": t["text"]} for t in transcript if t.get("text")]
+
+
+@dataclass(frozen=True)
+class Card:
+    item_id: str
+    slot: int
+    heading: str  # "#2 Heat (1995)"
+    facts: str  # "Action, Crime, Thriller · 170 min · R"
+    reason: str  # one line: why it was recommended
+    verdict: str | None = None  # "like" / "dislike" once the user gave feedback
+
+    def markdown(self) -> str:
+        mark = {"like": "  \n👍 *you liked this*", "dislike": "  \n👎 *you disliked this*"}.get(
+            self.verdict or "", ""
+        )
+        return f"**{self.heading}**  \n{self.facts}  \n<small>{self.reason}</small>{mark}"
+
+
+def _facts(genres: Sequence[str], runtime: int | None, mpaa: str | None) -> str:
+    parts = [", ".join(genres) or "genre unknown"]
+    if runtime:
+        parts.append(f"{runtime} min")
+    if mpaa:
+        parts.append(str(mpaa))
+    return " · ".join(parts)
+
+
+def _heading(slot: int, title: str, year: int | None) -> str:
+    return f"#{slot} {title} ({year})" if year else f"#{slot} {title}"
+
+
+def cards_of(items: Sequence[Recommendation], verdicts: dict[str, str]) -> list[Card]:
+    """Cards of a reply's recommendations; `verdicts` (item id -> like/dislike) marks given feedback."""
+    cards = []
+    for rec in items:
+        lead = f"{rec.title} ({rec.year}): " if rec.year else f"{rec.title}: "
+        reason = rec.explanation.removeprefix(lead)
+        cards.append(
+            Card(
+                rec.item_id,
+                rec.slot,
+                _heading(rec.slot, rec.title, rec.year),
+                _facts(rec.genres, rec.runtime, rec.mpaa),
+                _one_line(reason[:1].upper() + reason[1:]),
+                verdicts.get(rec.item_id),
+            )  # fmt: skip
+        )
+    return cards
+
+
+def restored_cards(catalog: Catalog, indices: Sequence[int], verdicts: dict[str, str]) -> list[Card]:
+    """Cards of the last shown list when the reasons are gone (the server restarted since)."""
+    cards = []
+    for slot, index in enumerate(indices, 1):
+        item = catalog[index]
+        runtime = item.attributes.get("runtime")
+        mpaa = item.attributes.get("mpaa")
+        cards.append(
+            Card(
+                item.id,
+                slot,
+                _heading(slot, item.title, item.year),
+                _facts(
+                    item.genres,
+                    int(float(runtime)) if runtime is not None else None,
+                    str(mpaa) if mpaa else None,
+                ),
+                "Shown earlier in this conversation.",
+                verdicts.get(item.id),
+            )  # fmt: skip
+        )
+    return cards
+
+
+def _one_line(text: str) -> str:
+    """Whitespace collapsed, at most 220 characters."""
+    line = " ".join(text.split())
+    return line if len(line) <= 220 else line[:219] + "…"
+
+
+@dataclass(frozen=True)
+class ProfilePanel:
+    text: str  # the editable summary
+    statements: str  # markdown list: each statement with where it came from
+    constraints: str  # markdown: what is enforced as a filter
+
+
+def _statement_line(statement: Statement, catalog: Catalog) -> str:
+    verb = {"like": "likes", "dislike": "avoids"}[statement.polarity]
+    if statement.aspect == "note":
+        verb = "note:"
+    return f"- {verb} **{statement.label(catalog)}** · *{statement.source}*"
+
+
+def profile_panel(view: ProfileView, catalog: Catalog) -> ProfilePanel:
+    statements = [_statement_line(s, catalog) for s in view.statements]
+    for change in view.changes[-5:]:
+        statements.append(
+            f"- changed: *{change.old.polarity} {change.old.label(catalog)}* ({change.old.source}) → "
+            f"*{change.new.polarity} {change.new.label(catalog)}* ({change.new.source})"
+        )
+    rules = view.constraints
+    never = sorted(rules.exclude_genres)
+    never += [f"films from the {d}s" for d in sorted(rules.exclude_decades)]
+    never += [_title(catalog, i) for i in sorted(rules.deny_items)]
+    return ProfilePanel(
+        view.text,
+        "\n".join(statements) or "*Nothing yet: tell me what you like, or pick a dataset user.*",
+        ("**Never recommended:** " + "; ".join(never)) if never else "*No hard constraints.*",
+    )
+
+
+def _title(catalog: Catalog, index: int) -> str:
+    item = catalog[index]
+    return f"{item.title} ({item.year})" if item.year else item.title

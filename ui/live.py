@@ -1,0 +1,128 @@
+"""The UI server's sessions: one agent session per browser tab, kept in memory while used.
+
+    sessions = LiveSessions(agent)
+    live = sessions.start(user_id=None)        # a new conversation (or a dataset user's)
+    live = sessions.get(session_id)            # after a reload: from memory, else resumed from the store
+    messages = sessions.turn(live, "something funny")   # one turn; the chat and cards are updated
+
+A turn runs under the session's lock (two tabs on the same URL take turns); it never raises: a failure
+becomes a message in the chat and leaves the session as it was before the turn.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
+
+from agent import RecommenderAgent, Session
+from ui.adapter import (
+    Card,
+    Message,
+    assistant_message,
+    cards_of,
+    error_message,
+    reply_messages,
+    restored_cards,
+    transcript_messages,
+    user_message,
+)
+
+log = logging.getLogger("recagent.ui")
+
+
+@dataclass
+class Live:
+    session: Session
+    chat: list[Message] = field(default_factory=list)
+    cards: list[Card] = field(default_factory=list)
+    verdicts: dict[str, str] = field(default_factory=dict)  # item id -> "like" / "dislike"
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def id(self) -> str:
+        return self.session.id
+
+
+class LiveSessions:
+    def __init__(self, agent: RecommenderAgent, capacity: int = 1000):
+        self.agent, self.capacity = agent, capacity
+        self._live: OrderedDict[str, Live] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def _keep(self, live: Live) -> Live:
+        with self._lock:
+            self._live[live.id] = live
+            self._live.move_to_end(live.id)
+            while len(self._live) > self.capacity:  # the oldest idle ones; they resume from the store
+                self._live.popitem(last=False)
+        return live
+
+    def start(self, user_id: str | None = None) -> Live:
+        """A new session; `user_id` (a dataset user) starts from that user's history."""
+        session = self.agent.new_session(user_id=user_id)
+        who = f"user {user_id} of {self.agent.resources.dataset}" if user_id else "a new user"
+        greeting = (
+            f"Hi! You are {who}. Tell me what you feel like watching, e.g. *something funny from the 90s, "
+            "no horror*. Ask *why #2?*, say *more like #1 but older*, or use 👍/👎 on the cards."
+        )
+        return self._keep(Live(session, [assistant_message(greeting)]))
+
+    def get(self, session_id: str) -> Live | None:
+        """The live session, or the stored one (conversation and profile come back), or None."""
+        with self._lock:
+            live = self._live.get(session_id)
+        if live is not None:
+            return self._keep(live)
+        try:
+            session = self.agent.resume(session_id)
+        except KeyError:
+            return None
+        current = session.data.state.current
+        cards = restored_cards(self.agent.resources.catalog, current, {})
+        return self._keep(Live(session, transcript_messages(session.data.transcript), cards))
+
+    def turn(self, live: Live, text: str) -> list[Message]:
+        """Send `text`; returns the messages the turn added after the user's (also appended to the chat)."""
+        with live.lock:
+            try:
+                reply = live.session.send(text)
+            except Exception as err:  # shown as a chat message; the session is as it was
+                log.exception("turn failed in session %s", live.id)
+                added = [error_message(err)]
+            else:
+                added = reply_messages(reply)
+                if reply.items:
+                    live.cards = cards_of(reply.items, live.verdicts)
+            live.chat = [*live.chat, user_message(text), *added]
+            return added
+
+    def feedback(self, live: Live, slot: int, liked: bool) -> str | None:
+        """👍/👎 on card `slot` (0-based); None, or a message saying why it did not work."""
+        with live.lock:
+            if slot >= len(live.cards):
+                return "That card is gone; the list has changed since."
+            card = live.cards[slot]
+            try:
+                live.session.feedback(card.item_id, liked)
+            except Exception as err:
+                log.exception("feedback failed in session %s", live.id)
+                return error_message(err)["content"]
+            verdict = "like" if liked else "dislike"
+            live.verdicts[card.item_id] = verdict
+            live.cards[slot] = replace(card, verdict=verdict)
+            return None
+
+    def edit_profile(self, live: Live, text: str) -> str:
+        """Replace the profile with the edited text; returns what to say in the chat."""
+        with live.lock:
+            try:
+                live.session.edit_profile(text)
+            except Exception as err:
+                log.exception("profile edit failed in session %s", live.id)
+                message = error_message(err)["content"]
+            else:
+                message = "✅ Profile saved. I will use it from your next message on."
+            live.chat = [*live.chat, assistant_message(message)]
+            return message
