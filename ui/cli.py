@@ -7,6 +7,7 @@ recagent index --dataset ml-latest-small
 recagent search --dataset ml-latest-small "a heist with a twist" --year-min 1990
 recagent steer --dataset ml-100k --seed 0
 recagent chat --dataset ml-latest-small --user 15
+recagent ui --dataset ml-latest-small --port 7860
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from ui import (
     commands_retriever,
     commands_semantic_ids,
     commands_steering,
+    commands_ui,
 )
 
 
@@ -35,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
         commands_semantic_ids,
         commands_steering,
         commands_chat,
+        commands_ui,
     ):
         module.register(sub)
     return parser
