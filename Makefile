@@ -1,12 +1,14 @@
-# Two commands on a fresh machine: `make run` (the product) and `make test` (every test + lint).
+# Two commands on a fresh machine: `make run` (the UI at http://127.0.0.1:7860) and `make test` (every test + lint).
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DATASET ?= ml-latest-small
+HOST ?= 127.0.0.1
+PORT ?= 7860
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export OMP_WAIT_POLICY := PASSIVE
 
-.PHONY: install run test lint clean
+.PHONY: install run test lint clean chromium
 
 # torch first, from the pinned CPU build: anything unpinned would pull GBs of CUDA wheels.
 $(STAMP): pyproject.toml constraints.txt
@@ -17,18 +19,24 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)
 
-# Prepares data, builds the index and trains GenRec when missing (progress bars), then opens the chat.
+# Prepares data, builds the index and trains GenRec when missing (progress bars), then serves the UI.
 run: install
 	$(VENV)/bin/recagent data info --dataset $(DATASET)
 	$(VENV)/bin/recagent index --dataset $(DATASET)
-	$(VENV)/bin/recagent chat --dataset $(DATASET) $(if $(USER_ID),--user $(USER_ID))
+	$(VENV)/bin/recagent ui --dataset $(DATASET) --host $(HOST) --port $(PORT)
+
+# The browser tests drive Debian's chromium (never `playwright install`); emoji fonts for the screenshots.
+chromium:
+	@command -v chromium >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium fonts-noto-color-emoji; }
 
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
-test: install lint
+test: install lint chromium
 	$(PY) -m pytest -q
 
 clean:

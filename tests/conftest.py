@@ -39,3 +39,18 @@ def one_thread() -> Iterator[None]:
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(threads)
+
+
+@pytest.fixture(scope="module")
+def ui_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, object]]:
+    """The Gradio UI over the tiny agent, served on 127.0.0.1: (url, agent)."""
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    from agent_fixtures import tiny_agent  # noqa: PLC0415
+
+    from ui.web import build_app, launch  # noqa: PLC0415
+
+    agent = tiny_agent(tmp_path_factory.mktemp("ui") / "sessions.sqlite")
+    app = build_app(agent)
+    url = launch(app, "127.0.0.1", None, block=False)
+    yield url, agent
+    app.close()

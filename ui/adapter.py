@@ -21,7 +21,7 @@ from recmodels.catalog import Catalog
 Message = dict[str, Any]  # {"role": "user" | "assistant", "content": str, "metadata"?: {...}}
 
 ARGS_SHOWN = 60  # characters of a tool call's arguments in its step title
-STREAM_PIECES = 12  # a reply is revealed in about this many pieces
+STREAM_PIECES = 3  # a reply is revealed in about this many pieces (each costs a message to the browser)
 
 
 def user_message(text: str) -> Message:

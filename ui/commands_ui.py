@@ -4,14 +4,23 @@ recagent ui --dataset ml-latest-small --host 127.0.0.1 --port 7860
 recagent ui-load --dataset ml-latest-small --sessions 20 --turns 5
 
 Both prepare what is missing first (data, GenRec checkpoint, index; with progress bars). `ui-load` starts
-the UI on a free local port with the offline model and drives it with `gradio_client`, like browsers.
+`recagent ui` in its own process on a free local port with the offline model and drives it from this
+one with `gradio_client`, as browsers would.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import socket
+import subprocess
+import sys
 import time
+import urllib.request
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from recmodels.catalog import Catalog
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -41,27 +50,54 @@ def ui_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def understood_genres(agent: object) -> list[str]:
+def understood_genres(catalog: Catalog) -> list[str]:
     """The catalog's genres that the agent's parser recognises in "I love <genre> movies"."""
-    from agent.understand import understand  # noqa: PLC0415
+    from agent.understand import Vocabulary, understand  # noqa: PLC0415
 
-    resources = agent.resources  # type: ignore[attr-defined]
-    genres = sorted({g for item in resources.catalog for g in item.genres})
-    return [g for g in genres if understand(f"I love {g} movies", resources.vocabulary).include_genres == [g]]
+    vocabulary = Vocabulary(catalog)
+    return [g for g in catalog.genres() if understand(f"I love {g} movies", vocabulary).include_genres == [g]]
+
+
+def serve(dataset: str, port: int) -> subprocess.Popen:
+    """`recagent ui` in its own process with the offline model (no LLM endpoint in its environment)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_BASE_URL", "OPENAI_API_KEY")}
+    command = [sys.executable, "-m", "ui.cli", "ui", "--dataset", dataset, "--port", str(port)]
+    return subprocess.Popen(command, env=env)
+
+
+def wait_until_up(url: str, server: subprocess.Popen, timeout_s: float = 3600.0) -> None:
+    """Until the UI answers (the first start may prepare data and train GenRec); raises if it died."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"the UI process exited with status {server.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=5):
+                return
+        except OSError:
+            time.sleep(1.0)
+    raise TimeoutError(f"the UI did not answer at {url} within {timeout_s:.0f} s")
 
 
 def load_command(args: argparse.Namespace) -> int:
-    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-    from agent import RecommenderAgent  # noqa: PLC0415
+    from recmodels.datasets import load_dataset  # noqa: PLC0415
+    from recmodels.home import recagent_home  # noqa: PLC0415
     from ui.load_check import load_check  # noqa: PLC0415
-    from ui.web import build_app, launch  # noqa: PLC0415
 
-    agent = RecommenderAgent.load(dataset=args.dataset, env={})  # the offline model
-    url = launch(build_app(agent), "127.0.0.1", None, block=False)
-    genres = understood_genres(agent)
-    print(f"UI at {url} on {args.dataset} (offline model); clients in this process; genres: {len(genres)}")
-    start = time.perf_counter()
-    report = load_check(url, genres, args.sessions, args.turns)
-    print("\n".join(report.lines()))
-    print(f"wall {time.perf_counter() - start:.1f} s")
+    genres = understood_genres(load_dataset(args.dataset, recagent_home()).catalog)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/"
+    server = serve(args.dataset, port)
+    try:
+        wait_until_up(url, server)
+        print(f"UI at {url} on {args.dataset} (offline model, its own process); {len(genres)} genres named")
+        start = time.perf_counter()
+        report = load_check(url, genres, args.sessions, args.turns)
+        print("\n".join(report.lines()))
+        print(f"wall {time.perf_counter() - start:.1f} s")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
     return 0 if report.errors == 0 and report.leaking_sessions == 0 else 1

@@ -26,7 +26,8 @@ from ui.live import Live, LiveSessions
 
 MAX_CARDS = 10
 NEW_USER = "new user"
-TICK_S = 1.0  # how often a slow turn's "working" line is refreshed
+TICK_S = 2.0  # how often a slow turn's "working" line is refreshed
+REVEAL_S = 0.05  # pause between the pieces of a reply as it is revealed
 SET_URL = """(sid) => {
   const url = new URL(window.location.href);
   if (sid && url.searchParams.get("session") !== sid) {
@@ -85,7 +86,7 @@ def build_app(agent: RecommenderAgent) -> gr.Blocks:
             with gr.Column(scale=2):
                 gr.Markdown("### Your profile")
                 profile_text = gr.Textbox(
-                    elem_id="profile-text", lines=5, max_lines=12, show_label=False,
+                    elem_id="profile-text", lines=5, max_lines=12, show_label=False, interactive=True,
                     placeholder="Empty. Write what you like and avoid, e.g. 'I love Comedy. Never Horror.'",
                 )  # fmt: skip
                 save = gr.Button("Save profile", elem_id="save-profile")
@@ -93,7 +94,8 @@ def build_app(agent: RecommenderAgent) -> gr.Blocks:
                 constraints = gr.Markdown(elem_id="constraints")
                 gr.Markdown("### Who is chatting")
                 picker = gr.Dropdown(
-                    [NEW_USER, *users], value=NEW_USER, filterable=True, elem_id="user-picker",
+                    [NEW_USER, *users], value=NEW_USER, filterable=True, allow_custom_value=True,
+                    elem_id="user-picker",
                     label="Start as a new user or as a dataset user (their history becomes the profile)",
                 )  # fmt: skip
                 with gr.Row():
@@ -123,6 +125,10 @@ def build_app(agent: RecommenderAgent) -> gr.Blocks:
                 panel.text, panel.statements, panel.constraints, *card_updates(live),
             ]  # fmt: skip
 
+        def chat_only(chat: list[Message]) -> list[Any]:
+            """An update of the chat alone (the other outputs keep their values: nothing to redo)."""
+            return [chat if block is chatbot else gr.skip() for block in view_out]
+
         def current(session_id: str) -> Live:
             """The tab's session; a new one if the id is unknown (e.g. the store was wiped)."""
             live = sessions.get(session_id) if session_id else None
@@ -143,17 +149,18 @@ def build_app(agent: RecommenderAgent) -> gr.Blocks:
             before = [*live.chat, user_message(text)]
             turn = workers.submit(sessions.turn, live, text)
             started = time.monotonic()
-            yield [*view(live, [*before, working_message(0)]), ""]
+            yield [*chat_only([*before, working_message(0)]), ""]
             while True:
                 try:
                     added = turn.result(timeout=TICK_S)
                     break
                 except FutureTimeout:
-                    yield [*view(live, [*before, working_message(time.monotonic() - started)]), ""]
+                    yield [*chat_only([*before, working_message(time.monotonic() - started)]), gr.skip()]
             text_at = next(i for i, m in enumerate(added) if "metadata" not in m)  # after the tool steps
             for prefix in reveal(str(added[text_at]["content"])):
-                yield [*view(live, [*before, *added[:text_at], assistant_message(prefix)]), ""]
-            yield [*view(live), ""]
+                yield [*chat_only([*before, *added[:text_at], assistant_message(prefix)]), gr.skip()]
+                time.sleep(REVEAL_S)
+            yield [*view(live), gr.skip()]
 
         def on_feedback(slot: int, liked: bool, session_id: str) -> list[Any]:
             live = current(session_id)
@@ -190,6 +197,7 @@ def build_app(agent: RecommenderAgent) -> gr.Blocks:
         save.click(on_save, [profile_text, sid], view_out, api_name="save_profile")
         start.click(on_start, [picker, sid], view_out, api_name="start")
         reset.click(on_reset, sid, view_out, api_name="reset")
+        chatbot.clear(on_reset, sid, view_out, api_visibility="private")  # the chat's bin icon: start over
     return app
 
 

@@ -1,0 +1,121 @@
+"""The UI's adapter layer without a browser: replies -> chat messages, cards, the profile panel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from agent_fixtures import tiny_agent, tiny_dataset
+
+from agent.profile import Statement
+from agent.session import Recommendation, Reply, ToolStep
+from ui.adapter import (
+    cards_of,
+    error_message,
+    profile_panel,
+    reply_messages,
+    restored_cards,
+    reveal,
+    step_message,
+    transcript_messages,
+    working_message,
+)
+from ui.load_check import foreign_statements, own_genres, script
+
+HEAT = Recommendation(
+    "7", "Heat", 1995, ("Action", "Crime"), 0.5,
+    "Heat (1995): it is Action, which you like; the recommender ranked it #2 for you.", 2, 170, "R",
+)  # fmt: skip
+
+
+def test_a_reply_becomes_collapsed_tool_steps_then_the_text_then_the_notice() -> None:
+    step = ToolStep("recommend", {"genres": ["Comedy"], "k": 5}, '{"items": []}')
+    messages = reply_messages(Reply("Here you go.", [HEAT], "offline", "Input was cut.", [step]))
+    assert [m["role"] for m in messages] == ["assistant"] * 3
+    assert messages[0]["metadata"] == {"title": '🔧 recommend(genres=["Comedy"], k=5)', "status": "done"}
+    assert '{"items": []}' in messages[0]["content"]
+    assert messages[1] == {"role": "assistant", "content": "Here you go."}
+    assert messages[2]["content"] == "⚠️ Input was cut."
+
+
+def test_an_llm_reply_names_its_backend_and_long_arguments_are_shortened() -> None:
+    messages = reply_messages(Reply("Hi.", backend="gpt-4o-mini"))
+    assert messages == [{"role": "assistant", "content": "Hi.  \n*— gpt-4o-mini*"}]
+    title = step_message(ToolStep("search_catalog", {"query": "x" * 500}, ""))["metadata"]["title"]
+    assert len(title) < 100 and title.endswith("…)")
+
+
+def test_reveal_grows_by_whole_words_and_ends_with_the_exact_text() -> None:
+    text = "Here are some picks from the 1990s:\n#1 Heat (1995): Action, Crime"
+    prefixes = list(reveal(text, pieces=4))
+    assert prefixes[-1] == text and len(prefixes) >= 4
+    assert all(text.startswith(p) for p in prefixes)
+    assert all(len(a) < len(b) for a, b in zip(prefixes, prefixes[1:], strict=False))
+    assert list(reveal("")) == [""]
+
+
+def test_a_card_has_title_year_facts_a_capitalised_reason_and_the_users_verdict() -> None:
+    (card,) = cards_of([HEAT], {"7": "like"})
+    assert card.heading == "#2 Heat (1995)"
+    assert card.facts == "Action, Crime · 170 min · R"
+    assert card.reason == "It is Action, which you like; the recommender ranked it #2 for you."
+    assert "you liked this" in card.markdown() and "**#2 Heat (1995)**" in card.markdown()
+    (plain,) = cards_of([HEAT], {})
+    assert "liked" not in plain.markdown()
+
+
+def test_a_title_with_a_colon_keeps_its_whole_reason() -> None:
+    rec = Recommendation("1", "Alien: Resurrection", 1997, (), 1.0, "Alien: Resurrection (1997): it fits.", 1)
+    (card,) = cards_of([rec], {})
+    assert card.reason == "It fits." and card.facts == "genre unknown"
+
+
+def test_restored_cards_come_from_the_catalog() -> None:
+    catalog = tiny_dataset().catalog
+    cards = restored_cards(catalog, [3, 4], {catalog[4].id: "dislike"})
+    assert [c.slot for c in cards] == [1, 2] and cards[0].heading == f"#1 {catalog[3].title} (1953)"
+    assert cards[1].verdict == "dislike" and "min" in cards[0].facts
+
+
+def test_working_error_and_transcript_messages() -> None:
+    assert working_message(0.2)["metadata"]["status"] == "pending"
+    assert "3 s" in working_message(3.2)["content"]
+    error = error_message(ValueError("secret detail"))["content"]
+    assert "ValueError" in error and "secret detail" not in error and "Traceback" not in error
+    transcript = [
+        {"turn": 1, "role": "user", "text": "hi", "items": []},
+        {"turn": 1, "role": "assistant", "text": "Hello", "items": []},
+    ]
+    assert transcript_messages(transcript) == [
+        {"role": "user", "content": "hi"},
+        {"role": "assistant", "content": "Hello"},
+    ]
+
+
+def test_the_profile_panel_shows_provenance_changes_and_constraints(tmp_path: Path) -> None:
+    agent = tiny_agent(tmp_path / "s.sqlite")
+    session = agent.new_session()
+    session.send("I love comedy")
+    session.send("no horror")
+    session.send("actually I hate comedy")
+    catalog = agent.resources.catalog
+    panel = profile_panel(session.profile, catalog)
+    assert "Avoids" in panel.text and "Horror" in panel.text
+    assert "- avoids **Horror** · *turn 2*" in panel.statements
+    assert "changed: *like Comedy* (turn 1) → *dislike Comedy* (turn 3)" in panel.statements
+    assert panel.constraints == "**Never recommended:** Comedy; Horror"
+    empty = profile_panel(agent.new_session().profile, catalog)
+    assert empty.text == "" and empty.constraints == "*No hard constraints.*"
+    title = Statement("title", "3", "dislike", "feedback, turn 1")
+    session.data.profile.add(title)
+    assert catalog[3].title in profile_panel(session.profile, catalog).constraints
+
+
+def test_the_load_check_finds_another_sessions_genres_and_gives_sessions_their_own_pairs() -> None:
+    genres = ["Comedy", "Drama", "Horror"]
+    assert foreign_statements(
+        "- likes **Comedy** · *turn 1*\n- avoids **Horror**", {"Comedy"}, set(genres)
+    ) == ["Horror"]
+    assert foreign_statements("- likes **Comedy** · *turn 1*", {"Comedy"}, set(genres)) == []
+    pairs = [own_genres(i, genres) for i in range(6)]
+    assert all(a != b for a, b in pairs) and len(set(pairs)) == 6
+    assert script("Comedy", "Horror", 3) == ["I love Comedy movies", "no Horror", "more like #1"]

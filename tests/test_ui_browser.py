@@ -1,0 +1,80 @@
+"""The UI in real headless Chromium (Debian's `chromium`, driven by Playwright): chat, like, edit, reload.
+
+Screenshots go to test-artifacts/ui/. `make test` installs chromium with apt-get when it is missing.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "ui"
+WAIT_MS = 30_000
+
+
+def session_of(page: Page) -> str:
+    page.wait_for_function("() => new URL(location.href).searchParams.get('session')", timeout=WAIT_MS)
+    match = re.search(r"session=(\w+)", page.url)
+    assert match
+    return match.group(1)
+
+
+def chat(page: Page, text: str) -> None:
+    page.locator("#message textarea").fill(text)
+    page.locator("#send").click()
+
+
+@pytest.mark.slow
+def test_chat_like_edit_reload_and_a_second_tab_in_a_real_browser(ui_server: tuple) -> None:
+    assert CHROMIUM.exists(), "needs Debian's chromium: apt-get install chromium (make test does it)"
+    url, _ = ui_server
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(url)
+        first = session_of(page)
+        expect(page.locator("#header")).to_contain_text("backend: offline")
+        expect(page.locator("#chat")).to_contain_text("Tell me what you feel like watching")
+        page.screenshot(path=str(SHOTS / "1-first-screen.png"), full_page=True)
+
+        chat(page, "a comedy from the 1960s, no horror")
+        expect(page.locator("#card-text-1")).to_contain_text("Comedy", timeout=WAIT_MS)
+        expect(page.locator("#chat")).to_contain_text("recommend(")  # the collapsed tool step
+        expect(page.locator("#chat")).to_contain_text("Here are some picks")
+        expect(page.locator("#constraints")).to_contain_text("Horror")
+        title = page.locator("#card-text-1 strong").inner_text()
+        page.locator("#like-1").click()
+        expect(page.locator("#card-text-1")).to_contain_text("you liked this", timeout=WAIT_MS)
+        expect(page.locator("#statements")).to_contain_text("feedback, turn 1")
+        page.screenshot(path=str(SHOTS / "2-conversation-with-cards.png"), full_page=True)
+
+        page.locator("#profile-text textarea").fill("I love Westerns. Never Drama.")
+        page.locator("#save-profile").click()
+        expect(page.locator("#statements")).to_contain_text("user edit", timeout=WAIT_MS)
+        expect(page.locator("#constraints")).to_contain_text("Drama")
+        expect(page.locator("#chat")).to_contain_text("Profile saved")
+        page.screenshot(path=str(SHOTS / "3-edited-profile.png"), full_page=True)
+
+        page.reload()
+        assert session_of(page) == first
+        expect(page.locator("#chat")).to_contain_text("a comedy from the 1960s, no horror", timeout=WAIT_MS)
+        expect(page.locator("#profile-text textarea")).to_have_value(re.compile("Western"))
+        expect(page.locator("#card-text-1")).to_contain_text(title.split(" ", 1)[1])
+
+        other = browser.new_page(viewport={"width": 1400, "height": 1000})
+        other.goto(url)
+        assert session_of(other) != first
+        expect(other.locator("#chat")).to_contain_text("Tell me what you feel like watching")
+        expect(other.locator("#chat")).not_to_contain_text("a comedy from the 1960s")
+        expect(other.locator("#profile-text textarea")).to_have_value("")
+        chat(other, "a western")
+        expect(other.locator("#card-text-1")).to_contain_text("Western", timeout=WAIT_MS)
+        page.reload()
+        expect(page.locator("#chat")).to_contain_text("a comedy from the 1960s", timeout=WAIT_MS)
+        expect(page.locator("#chat")).not_to_contain_text("a western")
+        browser.close()

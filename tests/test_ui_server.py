@@ -1,0 +1,111 @@
+"""The UI over HTTP (gradio_client, as a browser's requests) and its live sessions, on the tiny agent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from agent_fixtures import tiny_agent
+from gradio_client import Client
+
+from ui.commands_ui import understood_genres
+from ui.live import LiveSessions
+from ui.load_check import load_check
+
+SID, HEADER, CHAT, PROFILE, STATEMENTS, CONSTRAINTS = range(6)
+CARD_TEXT_1 = 6  # layout rows are not part of the API outputs
+
+
+def client(url: str) -> Client:
+    return Client(url, verbose=False, analytics_enabled=False, download_files=False)
+
+
+def texts(chat: list[dict[str, Any]], role: str) -> list[str]:
+    out = []
+    for m in chat:
+        if m["role"] == role:
+            content = m["content"]
+            out.append("".join(p.get("text", "") for p in content) if isinstance(content, list) else content)
+    return out
+
+
+def test_concurrent_sessions_have_no_errors_and_see_only_their_own_statements(ui_server: tuple) -> None:
+    url, agent = ui_server
+    genres = understood_genres(agent.resources.catalog)
+    assert set(genres) == {"Horror", "Comedy", "Drama", "Western", "Sci-Fi"}
+    report = load_check(url, genres, sessions=4, turns=3)
+    assert report.errors == 0, report.lines()
+    assert report.leaking_sessions == 0, report.lines()
+    assert len(report.latencies_ms) == 12
+
+
+def test_a_turn_shows_tool_steps_reply_and_cards_then_feedback_and_edits_reach_the_profile(
+    ui_server: tuple,
+) -> None:
+    url, _ = ui_server
+    c = client(url)
+    sid = c.predict("new user", "", api_name="/start")[SID]
+    out = c.predict("a comedy from the 1960s", sid, api_name="/send")
+    chat = out[CHAT]
+    assert texts(chat, "user") == ["a comedy from the 1960s"]
+    steps = [m for m in chat if m.get("metadata") and m["metadata"].get("title")]
+    assert steps and steps[0]["metadata"]["title"].startswith("🔧 recommend(")
+    assert "Here are some picks" in texts(chat, "assistant")[-1]
+    assert "Comedy" in out[CARD_TEXT_1] and out[CARD_TEXT_1].startswith("**#1 ")
+    liked = c.predict(sid, api_name="/like_1")
+    assert "you liked this" in liked[CARD_TEXT_1]
+    assert "*feedback, turn 1*" in liked[STATEMENTS]
+    edited = c.predict("I love Westerns. Never Horror.", sid, api_name="/save_profile")
+    assert "*user edit*" in edited[STATEMENTS] and "Western" in edited[PROFILE]
+    assert edited[CONSTRAINTS] == "**Never recommended:** Horror"
+    assert "Profile saved" in texts(edited[CHAT], "assistant")[-1]
+
+
+def test_start_as_a_dataset_user_reset_and_bad_input_get_clear_answers(ui_server: tuple) -> None:
+    url, _ = ui_server
+    c = client(url)
+    out = c.predict("3", "", api_name="/start")
+    assert "user 3" in out[HEADER] and out[PROFILE].startswith("Likes")
+    sid = out[SID]
+    missing = c.predict("99999", sid, api_name="/start")
+    assert missing[SID] == sid and "no user 99999" in texts(missing[CHAT], "assistant")[-1]
+    long = c.predict("comedy " * 8000, sid, api_name="/send")
+    assert "I read the first 2,000" in texts(long[CHAT], "assistant")[-1]
+    empty = c.predict("   ", sid, api_name="/send")
+    assert len(empty[CHAT]) == len(long[CHAT])
+    fresh = c.predict(sid, api_name="/reset")
+    assert fresh[SID] != sid and "user 3" in fresh[HEADER] and texts(fresh[CHAT], "user") == []
+    unknown = c.predict("hello", "no-such-session", api_name="/send")
+    assert unknown[SID] != "no-such-session"
+    assert "not found" in texts(unknown[CHAT], "assistant")[1]
+
+
+def test_a_failing_turn_becomes_a_chat_message_and_changes_nothing(tmp_path: Path) -> None:
+    sessions = LiveSessions(tiny_agent(tmp_path / "s.sqlite"))
+    live = sessions.start()
+    sessions.turn(live, "I love comedy")
+    before = live.session.profile_text()
+
+    def broken(text: str) -> None:
+        raise RuntimeError("the engine is gone")
+
+    live.session.send = broken  # type: ignore[method-assign,assignment]
+    added = sessions.turn(live, "no horror")
+    assert len(added) == 1 and "RuntimeError" in added[0]["content"]
+    assert live.chat[-2] == {"role": "user", "content": "no horror"} and live.session.profile_text() == before
+    assert sessions.feedback(live, 5, True) == "That card is gone; the list has changed since."
+
+
+def test_after_a_restart_the_conversation_and_the_last_cards_come_back(tmp_path: Path) -> None:
+    store = tmp_path / "s.sqlite"
+    first = LiveSessions(tiny_agent(store))
+    live = first.start()
+    first.turn(live, "a western please")
+    shown = [c.heading for c in live.cards]
+    assert shown
+    again = LiveSessions(tiny_agent(store)).get(live.id)
+    assert again is not None
+    assert [m["content"] for m in again.chat] == [t["text"] for t in live.session.data.transcript]
+    assert [c.heading for c in again.cards] == shown
+    assert again.cards[0].reason == "Shown earlier in this conversation."
+    assert LiveSessions(tiny_agent(store)).get("nope") is None
