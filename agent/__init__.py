@@ -1,6 +1,6 @@
 """The conversational agent: `RecommenderAgent.load(dataset=...)`, sessions, profiles, replies."""
 
 from agent.agent import RecommenderAgent
-from agent.session import ProfileView, Recommendation, Reply, Session
+from agent.session import ProfileView, Question, Recommendation, Reply, Session
 
-__all__ = ["ProfileView", "Recommendation", "RecommenderAgent", "Reply", "Session"]
+__all__ = ["ProfileView", "Question", "Recommendation", "RecommenderAgent", "Reply", "Session"]

@@ -101,8 +101,9 @@ class RecommenderAgent:
             llm_from_env(env if env is not None else os.environ),
         )
 
-    def new_session(self, user_id: str | None = None) -> Session:
-        """A fresh session; with a dataset user id it starts from that user's history and profile."""
+    def new_session(self, user_id: str | None = None, list_size: int = 5) -> Session:
+        """A fresh session; with a dataset user id it starts from that user's history and profile.
+        `list_size`: how many items each list shows (1-10)."""
         history: list[int] = []
         if user_id is not None:
             if str(user_id) not in self.resources.histories:
@@ -110,6 +111,7 @@ class RecommenderAgent:
             history = list(self.resources.histories[str(user_id)])
         profile = starting_profile(self.llm, history, self.resources.catalog)
         data = SessionData(uuid.uuid4().hex, self.resources.dataset, user_id, history, profile)
+        data.list_size = max(1, min(int(list_size), 10))
         self.store.save(data)
         return self._session(data)
 

@@ -66,13 +66,15 @@ class OfflineChatModel(BaseChatModel):
         return AIMessage(content=compose(asked, results))
 
 
-def _context(system: str) -> tuple[int, dict[str, Any]]:
-    """(number of items on screen, last recommend arguments) from the system message."""
+def _context(system: str) -> tuple[int, dict[str, Any], int]:
+    """(number of items on screen, last recommend arguments, list size) from the system message."""
     shown = re.search(r"^On screen: (.*)$", system, re.M)
     last = re.search(r"^Last request: (.*)$", system, re.M)
+    size = re.search(r"^List size: (\d+)", system, re.M)
     return (
         len(re.findall(r"#\d+ ", shown.group(1))) if shown else 0,
         json.loads(last.group(1)) if last else {},
+        int(size.group(1)) if size else 5,
     )
 
 
@@ -82,8 +84,8 @@ def _ref(slot: int) -> str:
 
 def plan(asked: Understood, user: str, system: str, titled: list[str]) -> list[tuple[str, dict[str, Any]]]:
     """The tool calls for one message ([] = answer directly); `titled`: refs of the titles it names."""
-    on_screen, last = _context(system)
-    refs = [_ref(s) for s in asked.slots]
+    on_screen, last, size = _context(system)
+    refs = [_ref(s) for s in asked.slots if s <= on_screen]  # "number 23" with 10 on screen is a title
     if asked.intent in ("empty", "greet", "reset"):
         return []
     if asked.intent == "explain":
@@ -94,21 +96,15 @@ def plan(asked: Understood, user: str, system: str, titled: list[str]) -> list[t
         return [("item_details", {"item": r}) for r in targets[:3]]
     if asked.intent == "like":
         return [("feedback", {"items": refs or titled, "verdict": "like"})]
-    if asked.intent == "reject":
-        ask = {**last, "k": max(on_screen, 1) if on_screen else 5}
-        return [("feedback", {"items": refs or ["that"], "verdict": "reject"}), ("recommend", ask)]
     calls: list[tuple[str, dict[str, Any]]] = []
-    lasting = {}
-    if asked.exclude_genres and re.search(LASTING + r"|\bno\b", user.lower()):
-        lasting["dislike_genres"] = asked.exclude_genres
-    if asked.include_genres and re.search(LOVES, user.lower()) and asked.intent == "recommend":
-        lasting["like_genres"] = asked.include_genres
-    if lasting:
-        calls.append(("update_profile", lasting))
+    if asked.intent == "reject":  # anything else said in the same message still counts ("not #2, no horror")
+        calls = [("feedback", {"items": refs or ["that"], "verdict": "reject"})] + _lasting(asked, user)
+        return calls + [("recommend", _ask(asked, last, "list" if on_screen else None, size))]
+    calls += _lasting(asked, user)
     ranked = re.search(r"\b(?:highest|top|best)[- ]rated\b|\b(?:most popular|best|top \d+)\b", user.lower())
     if ranked and asked.intent == "recommend" and not asked.titles:
         by = "popularity" if "popular" in user.lower() else "rating"
-        stats: dict[str, Any] = {"by": by, "k": 5}
+        stats: dict[str, Any] = {"by": by, "k": size}
         if asked.include_genres:
             stats["genres"] = asked.include_genres
         if asked.decades:
@@ -121,33 +117,69 @@ def plan(asked: Understood, user: str, system: str, titled: list[str]) -> list[t
         if not like:
             wanted = re.split(r"\blike\b|\bsimilar to\b", user, maxsplit=1, flags=re.I)[-1].strip(" ?.!\"'")
             return calls + [("find_title", {"title": wanted or user})]
-        ask = _ask(asked, {}, anchor=like[0])
+        ask = _ask(asked, last, like[0], size)
         ask["like"] = like
         return calls + [("recommend", ask)]
-    refining = not (asked.include_genres or asked.decades or asked.query or asked.titles)
-    ask = _ask(asked, last if refining else {}, anchor="list" if on_screen else None)
-    if titled and not refining:
+    ask = _ask(asked, last, "list" if on_screen else None, size)
+    if titled:
         ask["like"] = titled
     return calls + [("recommend", ask)]
 
 
-def _ask(asked: Understood, base: dict[str, Any], anchor: str | None) -> dict[str, Any]:
-    """recommend() arguments: the message's constraints on top of `base` (the last request, when refining)."""
-    ask = {
-        k: v
-        for k, v in base.items()
-        if k not in ("like", "older_than", "newer_than", "shorter_than", "longer_than", "preview")
-    }
+def _lasting(asked: Understood, user: str) -> list[tuple[str, dict[str, Any]]]:
+    """An update_profile call for what the message states as lasting ("no horror", "I love comedies")."""
+    lasting = {}
+    if asked.exclude_genres and re.search(LASTING + r"|\bno\b", user.lower()):
+        lasting["dislike_genres"] = asked.exclude_genres
+    if asked.include_genres and re.search(LOVES, user.lower()) and asked.intent == "recommend":
+        lasting["like_genres"] = asked.include_genres
+    return [("update_profile", lasting)] if lasting else []
+
+
+# Attributes a message replaces as a group: "from the 1980s" replaces "after 1995", "under 90 minutes"
+# replaces "over 2 hours". What a message does not mention stays as the last request had it.
+GROUPS = {
+    "decades": ("decades", "year_min", "year_max"),
+    "year_min": ("decades", "year_min", "year_max"),
+    "year_max": ("decades", "year_min", "year_max"),
+    "runtime_min": ("runtime_min", "runtime_max"),
+    "runtime_max": ("runtime_min", "runtime_max"),
+    "rating_min": ("rating_min", "rating_max"),
+    "rating_max": ("rating_min", "rating_max"),
+    "mpaa": ("mpaa",),
+}
+RELATIVE = ("like", "older_than", "newer_than", "shorter_than", "longer_than", "preview")
+
+
+def _ask(asked: Understood, base: dict[str, Any], anchor: str | None, size: int) -> dict[str, Any]:
+    """recommend() arguments: the last request (`base`) with what this message says on top. A message
+    that names genres replaces the genres asked for, unless it adds to them ("also a romance")."""
+    ask = {k: v for k, v in base.items() if k not in RELATIVE}
+    said = {
+        key: getattr(asked, key)
+        for key in ("decades", "year_min", "year_max", "runtime_min", "runtime_max", "rating_min",
+                    "rating_max", "mpaa")
+        if getattr(asked, key) not in (None, [])
+    }  # fmt: skip
+    for key in said:
+        for replaced in GROUPS[key]:
+            ask.pop(replaced, None)
+    ask.update(said)
     if asked.include_genres:
-        ask["genres"] = asked.include_genres
+        if asked.also:
+            before = ask.get("all_genres", []) + (
+                ask.pop("genres") if len(ask.get("genres", [])) == 1 else []
+            )
+            ask["all_genres"] = list(dict.fromkeys(before + asked.include_genres))
+        else:
+            ask.pop("genres", None)
+            ask.pop("all_genres", None)
+            many = len(asked.include_genres) > 1 and not asked.any_genre
+            ask["all_genres" if many else "genres"] = asked.include_genres
     if asked.exclude_genres:
         ask["exclude_genres"] = sorted(set(ask.get("exclude_genres", [])) | set(asked.exclude_genres))
-        ask["genres"] = [g for g in ask.get("genres", []) if g not in asked.exclude_genres]
-    if asked.decades:
-        ask["decades"] = asked.decades
-    for key in ("year_min", "year_max", "runtime_min", "runtime_max"):
-        if getattr(asked, key) is not None:
-            ask[key] = getattr(asked, key)
+        for key in ("genres", "all_genres"):
+            ask[key] = [g for g in ask.get(key, []) if g not in asked.exclude_genres]
     if asked.query:
         ask["query"] = asked.query
     if anchor is not None:
@@ -161,7 +193,7 @@ def _ask(asked: Understood, base: dict[str, Any], anchor: str | None) -> dict[st
                 ask[key] = anchor
                 if key in ("older_than", "newer_than"):
                     ask.pop("decades", None)  # "older" than a 90s film leaves the 90s
-    ask.setdefault("k", 5)
+    ask["k"] = size
     return {k: v for k, v in ask.items() if v not in (None, [], "")}
 
 

@@ -54,12 +54,21 @@ class ToolStep:
 
 
 @dataclass(frozen=True)
+class Question:
+    """A question the reply asks the user, as data: which attribute and the options offered."""
+
+    attribute: str  # "genre"
+    options: tuple[str, ...]  # e.g. ("Comedy", "Drama")
+
+
+@dataclass(frozen=True)
 class Reply:
     text: str
     items: list[Recommendation] = field(default_factory=list)
     backend: str = "offline"
     notice: str | None = None  # something the user should know (fallback, truncated input, dropped claims)
     steps: list[ToolStep] = field(default_factory=list)
+    question: Question | None = None  # set when the reply asks the user to choose (e.g. between genres)
 
 
 @dataclass(frozen=True)
@@ -158,7 +167,8 @@ class Session:
         ]
         self.store.save(data)
         self.data = data
-        return Reply(text or "…", items, backend, " ".join(notices) or None, steps)
+        question = _question(out) if not shown else None
+        return Reply(text or "…", items, backend, " ".join(notices) or None, steps, question)
 
     def _guard(self, ctx: TurnContext) -> list[int]:
         """The last list a tool proposed, minus anything a constraint forbids (checked again here)."""
@@ -200,6 +210,7 @@ class Session:
             UserProfile.from_history(data.history, self.resources.catalog) if data.history else UserProfile()
         )
         self.data = SessionData(data.id, data.dataset, data.user_id, data.history, fresh)
+        self.data.list_size = data.list_size
         self.data.state.turn = turn
         self.data.transcript = [{"turn": turn, "role": "user", "text": text, "items": []}]
         self.store.save(self.data)
@@ -297,6 +308,19 @@ def _steps(out: list[BaseMessage]) -> tuple[list[ToolStep], dict[str, Any] | Non
                 if call["name"] == "recommend":
                     last_ask = dict(call["args"])
     return steps, last_ask
+
+
+def _question(out: list[BaseMessage]) -> Question | None:
+    """The question a preview asked ("in the mood for X or Y?"): the genres it offered, from the tool result."""
+    for m in reversed(out):
+        if isinstance(m, ToolMessage) and m.name == "recommend":
+            try:
+                data = json.loads(str(m.content))
+            except json.JSONDecodeError:
+                continue
+            if isinstance(data, dict) and data.get("split"):
+                return Question("genre", tuple(str(g) for g in data["split"][:2]))
+    return None
 
 
 def _mentioned(out: list[BaseMessage], ctx: TurnContext) -> set[int]:

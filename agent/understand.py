@@ -85,7 +85,16 @@ FILLER = {
     "give", "recommend", "suggest", "get", "watch", "to", "for", "that", "is", "are", "it", "more", "but",
     "no", "not", "without", "any", "one", "ones", "s", "can", "you", "good", "really", "very", "mood", "about",
     "something's", "what", "which", "tonight", "now", "also", "just", "maybe", "kind", "sort", "type",
+    "else", "other", "others", "options", "different", "too", "well", "as", "ideally", "should", "be", "fine",
+    "great", "prefer", "rather", "on", "at", "least", "most", "between", "imdb", "rating", "rated",
+    "score", "neither", "nor", "either", "this", "time", "there", "we", "let's", "how", "okay", "ok",
+    "definitely", "sounds", "go", "if", "have", "has", "possible", "hmm", "quite", "right", "find", "perhaps",
+    "ideas", "idea", "aren't", "isn't", "yes", "yeah", "sure", "instead", "them", "do", "does", "got", "say",
 }  # fmt: skip
+MORE = r"\b(?:something else|anything else|something different|other (?:options|ones|picks|movies|films)|others|show me more|more options|more please)\b"
+ALSO = r"\b(?:also|too|as well|both|plus)\b"
+MPAA = r"\b(?:rated|mpaa|rating of) (nc-17|pg-13|pg|g|r)\b|\b(nc-17|pg-13|pg|g|r)[- ]rated\b"
+NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "an": "1", "a": "1"}
 
 
 @dataclass
@@ -100,6 +109,12 @@ class Understood:
     year_max: int | None = None
     runtime_max: int | None = None
     runtime_min: int | None = None
+    rating_min: float | None = None  # IMDb rating bounds (0-10), inclusive
+    rating_max: float | None = None
+    mpaa: list[str] = field(default_factory=list)  # MPAA ratings, e.g. ["R"]
+    also: bool = False  # "also a romance": the genres add to the ones asked for before
+    any_genre: bool = False  # "comedy or drama": any of the genres will do (else all of them)
+    more: bool = False  # "something else", "other options": new items for the same request
     older: bool = False
     newer: bool = False
     shorter: bool = False
@@ -112,8 +127,8 @@ class Understood:
         return bool(
             self.titles or self.include_genres or self.exclude_genres or self.decades or self.query
         ) or any(
-            (self.year_min, self.year_max, self.runtime_max, self.runtime_min, self.older, self.newer,
-             self.shorter, self.longer)
+            (self.year_min, self.year_max, self.runtime_max, self.runtime_min, self.rating_min, self.rating_max,
+             self.mpaa, self.older, self.newer, self.shorter, self.longer)
         )  # fmt: skip
 
 
@@ -240,15 +255,24 @@ def _understand(message: str, vocabulary: Vocabulary) -> Understood:
                 target.append(genre)
             used.append(match.group(1))
     out.include_genres = [g for g in out.include_genres if g not in out.exclude_genres]
+    out.also = bool(out.include_genres) and re.search(ALSO, text) is not None
+    out.any_genre = len(out.include_genres) > 1 and re.search(r"\bor\b", text) is not None
+    out.more = re.search(MORE, text) is not None
     _periods(text, out)
+    _ratings(text, out)
     _runtimes(text, out)
     out.older = bool(re.search(r"\b(?:older|earlier|classic|classics|vintage|old)\b", text))
     out.newer = bool(re.search(r"\b(?:newer|recent|more recent|modern|latest|new)\b", text))
     out.shorter = bool(re.search(r"\b(?:shorter|short|quick|brief)\b", text))
     out.longer = bool(re.search(r"\b(?:longer|long|epic)\b", text)) and not out.shorter
+    # "longer than 2 hours", "older than 1990": the stated bound, not a comparison with the list on screen
+    stated_years = out.year_min is not None or out.year_max is not None
+    stated_runtime = out.runtime_min is not None or out.runtime_max is not None
+    out.older, out.newer = out.older and not stated_years, out.newer and not stated_years
+    out.shorter, out.longer = out.shorter and not stated_runtime, out.longer and not stated_runtime
     out.intent = _intent(text, out)
     out.query = _leftover(text, used, out)
-    if out.intent == "recommend" and not out.narrows and re.search(VAGUE, text):
+    if out.intent == "recommend" and not out.narrows and not out.more and re.search(VAGUE, text):
         out.intent = "vague"
     return out
 
@@ -268,10 +292,33 @@ def _periods(text: str, out: Understood) -> None:
         out.year_min = out.year_max = int(m.group(1))
 
 
+def _ratings(text: str, out: Understood) -> None:
+    """IMDb rating bounds ("an IMDb rating over 7", "rated between 6 and 7 on imdb") and MPAA ratings."""
+    out.mpaa = list(dict.fromkeys((a or b).upper() for a, b in re.findall(MPAA, text)))
+    for clause in re.split(r"[,;.!?]", text):
+        if not re.search(r"\b(?:imdb|rating|rated|scored?)\b", clause):
+            continue
+        number = r"(\d(?:\.\d)?|10)(?![\d.]*\s*(?:min|h|%|years?|s\b))"
+        if m := re.search(rf"\bbetween {number} and {number}", clause):
+            out.rating_min, out.rating_max = float(m.group(1)), float(m.group(2))
+        elif m := re.search(
+            rf"\b(?:over|above|at least|more than) {number}|\b{number}\+|\b{number} or (?:more|higher|better|above)",
+            clause,
+        ):
+            out.rating_min = float(next(g for g in m.groups() if g is not None))
+        elif m := re.search(rf"\b(?:under|below|at most|less than) {number}", clause):
+            out.rating_max = float(m.group(1))
+
+
 def _runtimes(text: str, out: Understood) -> None:
     unit = r"(\d+(?:\.\d+)?) ?(hours?|hrs?|h|minutes?|mins?|m)\b"
+    text = re.sub(r"\b(one|two|three|four|an|a) (?=hours?\b)", lambda m: NUMBER_WORDS[m.group(1)] + " ", text)
+    if m := re.search(rf"\bbetween {unit} and {unit}", text):
+        low, high = (int(float(m.group(i)) * (60 if m.group(i + 1).startswith("h") else 1)) for i in (1, 3))
+        out.runtime_min, out.runtime_max = low, high
+        return
     for bound, amount, kind in re.findall(
-        rf"\b(under|less than|shorter than|at most|max|below|over|more than|longer than|at least) {unit}",
+        rf"\b(under|less than|shorter than|at most|max|below|no longer than|no more than|not longer than|over|more than|longer than|at least) {unit}",
         text,
     ):
         minutes = int(float(amount) * (60 if kind.startswith("h") else 1))
@@ -329,11 +376,13 @@ def _leftover(text: str, used: list[str], out: Understood) -> str:
     rest = re.sub(
         r"#\d+|\b\d+s?\b|'\d0s|\b(?:" + "|".join(list(ORDINALS) + list(DECADE_WORDS)) + r")\b", " ", rest
     )
+    rest = re.sub(MPAA, " ", rest)
     if out.intent != "recommend":
         return ""
     words = [
         w for w in re.findall(r"[a-z][a-z'-]*", rest) if w not in FILLER and not re.fullmatch(NEGATIONS, w)
     ]
     comparative = {"older", "earlier", "newer", "recent", "modern", "shorter", "short", "longer", "long", "old", "new",
-                   "under", "over", "hours", "hour", "minutes", "mins", "than", "less", "before", "after", "since"}  # fmt: skip
+                   "under", "over", "hours", "hour", "minutes", "mins", "than", "less", "before", "after", "since",
+                   "above", "below", "higher", "two", "three", "four"}  # fmt: skip
     return " ".join(w for w in words if w not in comparative)[:200]

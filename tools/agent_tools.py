@@ -98,11 +98,15 @@ def recommend(
     query: str = "",
     genres: list[str] | None = None,
     exclude_genres: list[str] | None = None,
+    all_genres: list[str] | None = None,
     decades: list[int] | None = None,
     year_min: int | None = None,
     year_max: int | None = None,
     runtime_max: int | None = None,
     runtime_min: int | None = None,
+    rating_min: float | None = None,
+    rating_max: float | None = None,
+    mpaa: list[str] | None = None,
     like: list[str] | None = None,
     older_than: str | None = None,
     newer_than: str | None = None,
@@ -118,11 +122,15 @@ def recommend(
         query: free words to match by meaning, e.g. "slow-burn heist"
         genres: any of these genres
         exclude_genres: none of these genres (for this request; use update_profile for lasting dislikes)
+        all_genres: every one of these genres, e.g. ["Comedy", "Romance"] for a romantic comedy
         decades: any of these decades, e.g. [1990]
         year_min: released in or after this year
         year_max: released in or before this year
         runtime_max: at most this many minutes
         runtime_min: at least this many minutes
+        rating_min: IMDb rating at least this (0-10)
+        rating_max: IMDb rating at most this (0-10)
+        mpaa: any of these MPAA ratings, e.g. ["R"]
         like: items to steer towards ("#2", "id:123" or a title), for "more like #2"
         older_than: an item ("#2") or "list" (the list on screen): only older films
         newer_than: an item or "list": only newer films
@@ -133,7 +141,7 @@ def recommend(
             the genre that divides them most evenly)
     """
     view: SessionView = runtime.context
-    (chosen, banned), error = _genres(view, genres, exclude_genres)
+    (chosen, banned, every), error = _genres(view, genres, exclude_genres, all_genres)
     liked, missing = _refs(view, like or [])
     if error or missing:
         return error or {"error": "unknown " + ", ".join(missing)}
@@ -155,8 +163,9 @@ def recommend(
         if value is not None:
             bounds[name] = int(value) + step
     ask = Ask(
-        query, chosen, banned, tuple(decades or ()), like=tuple(liked), k=max(1, min(k, MAX_K)), **bounds
-    )
+        query, chosen, banned, every, tuple(decades or ()), like=tuple(liked), k=max(1, min(k, MAX_K)),
+        rating_min=rating_min, rating_max=rating_max, mpaa=tuple(m.upper() for m in mpaa or ()), **bounds,
+    )  # fmt: skip
     genres_off, decades_off, deny = view.hard()
     found: Found = view.engine.recommend(
         view.history(), view.profile_text(), ask, view.excluded() | deny | set(liked), genres_off, decades_off

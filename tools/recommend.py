@@ -36,11 +36,15 @@ class Ask:
     query: str = ""  # free words, searched by meaning
     genres: tuple[str, ...] = ()  # any of these
     exclude_genres: tuple[str, ...] = ()
+    all_genres: tuple[str, ...] = ()  # every one of these ("a romantic comedy")
     decades: tuple[int, ...] = ()  # any of these
     year_min: int | None = None
     year_max: int | None = None
     runtime_min: int | None = None
     runtime_max: int | None = None
+    rating_min: float | None = None  # IMDb rating, inclusive
+    rating_max: float | None = None
+    mpaa: tuple[str, ...] = ()  # any of these MPAA ratings
     like: tuple[int, ...] = ()  # items to steer towards ("more like #2"): appended to the history
     k: int = 5
 
@@ -49,19 +53,23 @@ class Ask:
         filters = (
             "genres",
             "exclude_genres",
+            "all_genres",
             "decades",
             "year_min",
             "year_max",
             "runtime_min",
             "runtime_max",
+            "rating_min",
+            "rating_max",
+            "mpaa",
         )
         return [f.name for f in fields(self) if f.name in filters and getattr(self, f.name) not in (None, ())]
 
     def words(self) -> str:
         """The request as a preference sentence for GenRec ("Comedy from the 1990s. heist")."""
         parts = []
-        if self.genres:
-            parts.append(f"I want {join_words(list(self.genres))}.")
+        if self.genres or self.all_genres:
+            parts.append(f"I want {join_words(list(self.all_genres + self.genres))}.")
         if self.decades:
             parts.append(f"Movies from the {join_words([decade_name(d) for d in self.decades])}.")
         if self.exclude_genres:
@@ -96,6 +104,7 @@ class Recommender:
         self.runtimes = np.array([float(it.attributes.get("runtime", -1)) for it in catalog])
         self.ratings = np.array([float(it.attributes.get("imdb_rating", -1)) for it in catalog])
         self.votes = np.array([float(it.attributes.get("imdb_votes", 0)) for it in catalog])
+        self.mpaa = np.array([str(it.attributes.get("mpaa", "")) for it in catalog])
         genres = catalog.genres()
         self.genre_column = {g: j for j, g in enumerate(genres)}
         self.genre_matrix = np.zeros((len(catalog), len(genres)), dtype=bool)
@@ -108,6 +117,11 @@ class Recommender:
         ok = np.ones(len(self.catalog), dtype=bool)
         if ask.genres and "genres" not in skip:
             ok &= self._any_genre(ask.genres)
+        if ask.all_genres and "all_genres" not in skip:
+            for genre in ask.all_genres:
+                ok &= self._any_genre([genre])
+        if ask.mpaa and "mpaa" not in skip:
+            ok &= np.isin(self.mpaa, list(ask.mpaa))
         banned_genres = set(exclude_genres) | (
             set(ask.exclude_genres) if "exclude_genres" not in skip else set()
         )
@@ -123,6 +137,8 @@ class Recommender:
             ("year_max", self.years, np.less_equal),
             ("runtime_min", self.runtimes, np.greater_equal),
             ("runtime_max", self.runtimes, np.less_equal),
+            ("rating_min", self.ratings, np.greater_equal),
+            ("rating_max", self.ratings, np.less_equal),
         ):
             bound = getattr(ask, name)
             if bound is not None and name not in skip:

@@ -22,6 +22,7 @@ from ui import (
     commands_models,
     commands_retriever,
     commands_semantic_ids,
+    commands_simulate,
     commands_steering,
     commands_ui,
 )
@@ -38,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
         commands_steering,
         commands_chat,
         commands_ui,
+        commands_simulate,
     ):
         module.register(sub)
     return parser

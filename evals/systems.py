@@ -1,0 +1,159 @@
+"""The systems a simulated user talks to: the full agent (through its Python API) and the baselines.
+
+Every system starts one conversation per user and answers each message with the item ids it shows
+(slot order) and, for the agent, the question it asked (`Reply.question`).
+
+- `agent`: `RecommenderAgent(resources, store).new_session(user_id, list_size=k)`, then `send`;
+- `genrec-only`: GenRec's top k for the history, the same list every turn, no dialogue;
+- `retriever-only`: the user's words so far, searched by meaning over the catalog (the MiniLM item
+  vectors the Chroma index holds, searched exactly); history and shown items left out;
+- `popularity`: the k most watched items of the training data not in the history, every turn;
+- `random`: k random items not in the history (seeded per user), every turn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from agent.agent import RecommenderAgent
+from agent.session import Question, Session
+from agent.store import SessionStore
+from evals.targets import Target
+from evals.world import World
+
+SYSTEMS = ("agent", "genrec-only", "retriever-only", "popularity", "random")
+
+
+@dataclass(frozen=True)
+class Shown:
+    items: list[str]  # item ids, slot order
+    question: Question | None = None
+    text: str = ""
+
+
+class Conversation(Protocol):
+    def send(self, text: str) -> Shown: ...
+
+
+class System(Protocol):
+    name: str
+
+    def start(self, target: Target, cold_start: bool = False) -> Conversation: ...
+
+
+@dataclass
+class AgentConversation:
+    session: Session
+
+    def send(self, text: str) -> Shown:
+        reply = self.session.send(text)
+        return Shown([it.item_id for it in reply.items], reply.question, reply.text)
+
+
+class AgentSystem:
+    name = "agent"
+
+    def __init__(self, world: World, store: Path, k: int):
+        self.agent = RecommenderAgent(world.resources, SessionStore(store), llm=None)
+        self.k = k
+
+    def start(self, target: Target, cold_start: bool = False) -> Conversation:
+        user = None if cold_start else target.user_id
+        return AgentConversation(self.agent.new_session(user, list_size=self.k))
+
+
+@dataclass
+class FixedConversation:
+    items: list[str]
+
+    def send(self, text: str) -> Shown:
+        return Shown(list(self.items))
+
+
+class FixedSystem:
+    """One list per user, shown again every turn whatever the user says."""
+
+    def __init__(self, name: str, world: World, ranked: Callable[[Target], list[int]]):
+        self.name, self.world, self.ranked = name, world, ranked
+
+    def start(self, target: Target, cold_start: bool = False) -> Conversation:
+        catalog = self.world.resources.catalog
+        return FixedConversation([catalog[i].id for i in self.ranked(target)])
+
+
+def genrec_only(world: World, k: int) -> FixedSystem:
+    def ranked(target: Target) -> list[int]:
+        if world.model is None or not target.history:
+            return popular(world, k)(target)
+        items, _ = world.model.recommend([np.array(target.history)], k=k)
+        return [int(i) for i in items[0] if i >= 0]
+
+    return FixedSystem("genrec-only", world, ranked)
+
+
+def popular(world: World, k: int) -> Callable[[Target], list[int]]:
+    order = np.argsort(-world.resources.counts, kind="stable")
+
+    def ranked(target: Target) -> list[int]:
+        seen = set(target.history)
+        return [int(i) for i in order[: k + len(seen)] if int(i) not in seen][:k]
+
+    return ranked
+
+
+def random_items(world: World, k: int, seed: int) -> Callable[[Target], list[int]]:
+    def ranked(target: Target) -> list[int]:
+        rng = np.random.default_rng([seed, target.user])
+        pool = np.setdiff1d(np.arange(len(world.resources.catalog)), np.array(target.history, dtype=np.int64))
+        return [int(i) for i in rng.choice(pool, size=min(k, len(pool)), replace=False)]
+
+    return ranked
+
+
+@dataclass
+class RetrieverConversation:
+    world: World
+    history: set[int]
+    k: int
+    said: list[str] = field(default_factory=list)
+    shown: set[int] = field(default_factory=set)
+
+    def send(self, text: str) -> Shown:
+        self.said.append(text)
+        vectors = self.world.resources.vectors  # (N, D) unit-norm
+        query = self.world.encoder.encode([" ".join(self.said)])[0]  # (D,)
+        scores = vectors @ query  # (N,)
+        banned = np.fromiter(self.history | self.shown, dtype=np.int64)
+        scores[banned] = -np.inf
+        top = [int(i) for i in np.argsort(-scores, kind="stable")[: self.k] if np.isfinite(scores[i])]
+        self.shown |= set(top)
+        return Shown([self.world.resources.catalog[i].id for i in top])
+
+
+class RetrieverSystem:
+    name = "retriever-only"
+
+    def __init__(self, world: World, k: int):
+        self.world, self.k = world, k
+
+    def start(self, target: Target, cold_start: bool = False) -> Conversation:
+        return RetrieverConversation(self.world, set(target.history), self.k)
+
+
+def build_systems(names: list[str], world: World, k: int, seed: int, store: Path) -> list[System]:
+    unknown = [n for n in names if n not in SYSTEMS]
+    if unknown:
+        raise ValueError(f"unknown systems {', '.join(unknown)}; choose from {', '.join(SYSTEMS)}")
+    made: dict[str, Callable[[], System]] = {
+        "agent": lambda: AgentSystem(world, store, k),
+        "genrec-only": lambda: genrec_only(world, k),
+        "retriever-only": lambda: RetrieverSystem(world, k),
+        "popularity": lambda: FixedSystem("popularity", world, popular(world, k)),
+        "random": lambda: FixedSystem("random", world, random_items(world, k, seed)),
+    }
+    return [made[n]() for n in names]
