@@ -8,3 +8,5 @@ loads, so it is the default for every entry point here.
 import os
 
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+# No display here: plots render to files, and Gradio's per-request backend switch stays cheap.
+os.environ.setdefault("MPLBACKEND", "Agg")

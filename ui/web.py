@@ -113,16 +113,17 @@ def build_app(agent: RecommenderAgent) -> gr.Blocks:
                 f"**{agent.backend}**{fallback} · {who}"
             )
 
-        def card_updates(live: Live) -> list[Any]:
+        def card_updates(live: Live, rows: bool) -> list[Any]:
+            """Card texts, and the rows' visibility when it may have changed (each costs Gradio a rebuild)."""
             cards = [live.cards[i] if i < len(live.cards) else None for i in range(MAX_CARDS)]
-            rows = [gr.update(visible=card is not None) for card in cards]
-            return [*rows, *[card.markdown() if card else "" for card in cards]]
+            visible = [gr.update(visible=card is not None) if rows else gr.skip() for card in cards]
+            return [*visible, *[card.markdown() if card else "" for card in cards]]
 
-        def view(live: Live, chat: list[Message] | None = None) -> list[Any]:
+        def view(live: Live, chat: list[Message] | None = None, rows: bool = True) -> list[Any]:
             panel = profile_panel(live.session.profile, catalog)
             return [
                 live.id, header_text(live), chat if chat is not None else live.chat,
-                panel.text, panel.statements, panel.constraints, *card_updates(live),
+                panel.text, panel.statements, panel.constraints, *card_updates(live, rows),
             ]  # fmt: skip
 
         def chat_only(chat: list[Message]) -> list[Any]:
@@ -146,7 +147,7 @@ def build_app(agent: RecommenderAgent) -> gr.Blocks:
             if not text.strip():
                 yield [*view(live), ""]
                 return
-            before = [*live.chat, user_message(text)]
+            before, shown = [*live.chat, user_message(text)], len(live.cards)
             turn = workers.submit(sessions.turn, live, text)
             started = time.monotonic()
             yield [*chat_only([*before, working_message(0)]), ""]
@@ -160,19 +161,19 @@ def build_app(agent: RecommenderAgent) -> gr.Blocks:
             for prefix in reveal(str(added[text_at]["content"])):
                 yield [*chat_only([*before, *added[:text_at], assistant_message(prefix)]), gr.skip()]
                 time.sleep(REVEAL_S)
-            yield [*view(live), gr.skip()]
+            yield [*view(live, rows=len(live.cards) != shown), gr.skip()]
 
         def on_feedback(slot: int, liked: bool, session_id: str) -> list[Any]:
             live = current(session_id)
             problem = sessions.feedback(live, slot, liked)
             if problem:
                 live.chat = [*live.chat, assistant_message(f"⚠️ {problem}")]
-            return view(live)
+            return view(live, rows=False)
 
         def on_save(text: str, session_id: str) -> list[Any]:
             live = current(session_id)
             sessions.edit_profile(live, text)
-            return view(live)
+            return view(live, rows=False)
 
         def on_start(choice: str, session_id: str) -> list[Any]:
             user = None if not choice or choice == NEW_USER else str(choice)
