@@ -24,6 +24,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from agent.claims import check_claims
 from agent.context import Resources, SessionData, TurnContext
 from agent.profile import Change, Constraints, Statement, UserProfile
+from agent.profile_edit import parse_profile
 from agent.store import SessionStore
 from agent.understand import understand
 from tools.catalog_tools import display_title, evidence
@@ -261,32 +262,6 @@ def clean_input(text: str) -> tuple[str, list[str]]:
         notices.append(f"Your message had {len(cleaned):,} characters; I read the first {MAX_INPUT:,}.")
         cleaned = cleaned[:MAX_INPUT]
     return cleaned, notices
-
-
-def parse_profile(text: str, resources: Resources, before: UserProfile) -> UserProfile:
-    """Statements (source "user edit") from an edited profile text; flips against `before` are recorded."""
-    profile = UserProfile(changes=list(before.changes))
-    old = {s.key: s for s in before.statements}
-    for clause in re.split(r"[.;\n]|\bbut\b", text):
-        if not clause.strip():
-            continue
-        asked = understand(clause, resources.vocabulary)
-        negative = bool(
-            re.search(r"\b(?:avoid|avoids|never|no|not|hate|dislike|disliked|don't)\b", clause.lower())
-        )
-        polarity = "dislike" if negative else "like"
-        found: list[Statement] = [Statement("genre", g, "like", "user edit") for g in asked.include_genres]
-        found += [Statement("genre", g, "dislike", "user edit") for g in asked.exclude_genres]
-        found += [Statement("decade", str(d), polarity, "user edit") for d in asked.decades]  # type: ignore[arg-type]
-        found += [Statement("title", str(i), polarity, "user edit") for i in asked.titles]  # type: ignore[arg-type]
-        if not found:
-            found = [Statement("note", clause.strip()[:300], "like", "user edit")]
-        for statement in found:
-            previous = old.get(statement.key)
-            if previous is not None and previous.polarity != statement.polarity:
-                profile.changes.append(Change(previous, statement))
-            profile.add(statement)
-    return profile
 
 
 def _text(content: Any) -> str:

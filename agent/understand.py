@@ -68,7 +68,7 @@ GENRE_WORDS: dict[str, tuple[str, ...]] = {
     "Western": ("western", "westerns", "cowboy", "cowboys"),
 }
 TITLE_CUES = r"\b(?:like|similar|liked|loved|enjoyed|seen|watched|about|called|titled|named|than|why)\b|[\"“]"
-NEGATIONS = r"\b(?:no|not|without|never|avoid|except|skip|hate|hates|dislike|don't|do not|nothing|none|less|stop|enough)\b"
+NEGATIONS = r"\b(?:no|not|without|never|avoid|avoids|except|skip|hate|hates|dislike|dislikes|disliked|don't|do not|nothing|none|less|stop|enough)\b"
 DECADE_WORDS = {
     "twenties": 1920, "thirties": 1930, "forties": 1940, "fifties": 1950, "sixties": 1960,
     "seventies": 1970, "eighties": 1980, "nineties": 1990, "noughties": 2000,

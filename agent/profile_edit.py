@@ -1,0 +1,65 @@
+"""Reading an edited profile summary back into statements (`Session.edit_profile`).
+
+The text a user edits is the one `UserProfile.text` wrote, so the labels of the current statements
+("Comedy", "films from the 1990s", "Heat (1995)") are found verbatim first: a statement whose label is
+still there keeps its provenance, unless its sentence now says the opposite ("Never Comedy."), which is
+recorded as a change; one whose label was deleted is gone. What else the text says is read clause by
+clause like a chat message: genres, decades and titles, the rest kept as a note.
+"""
+
+from __future__ import annotations
+
+import re
+
+from agent.context import Resources
+from agent.profile import Change, Statement, UserProfile
+from agent.understand import understand
+
+NEGATIVE = r"\b(?:avoid|avoids|never|no|not|hate|hates|dislike|dislikes|disliked|don't|do not)\b"
+LEADS = r"\b(?:likes|like|loves|love|enjoys|liked|avoids|disliked|and|also|films from the)\b"
+MARK = "\u00a7{}\u00a7"  # a placeholder for a known label: no dots or commas, so clauses split cleanly
+
+
+def parse_profile(text: str, resources: Resources, before: UserProfile) -> UserProfile:
+    catalog = resources.catalog
+    profile = UserProfile(changes=list(before.changes))
+    known = sorted(before.statements, key=lambda s: -len(s.label(catalog)))  # "Heat 2" before "Heat"
+    marked = text
+    for k, statement in enumerate(known):
+        label = re.escape(statement.label(catalog))
+        marked = re.sub(rf"(?<!\w){label}(?!\w)", f" {MARK.format(k)} ", marked, flags=re.IGNORECASE)
+    for clause in re.split(r"[.;\n]|\bbut\b", marked):
+        for k_text, position in [(m.group(1), m.start()) for m in re.finditer(MARK.format(r"(\d+)"), clause)]:
+            old = known[int(k_text)]
+            negated = re.search(NEGATIVE, clause[:position].lower()) is not None
+            polarity = old.polarity if old.aspect == "note" else ("dislike" if negated else "like")
+            _put(
+                profile,
+                old if polarity == old.polarity else Statement(old.aspect, old.value, polarity, "user edit"),
+                old,
+            )
+        rest = re.sub(MARK.format(r"\d+"), " ", clause)
+        if re.search(r"\w", re.sub(LEADS, " ", rest.lower())):
+            earlier = {s.key: s for s in before.statements}
+            for statement in _read(rest.strip(), resources):
+                _put(profile, statement, earlier.get(statement.key))
+    return profile
+
+
+def _put(profile: UserProfile, statement: Statement, earlier: Statement | None) -> None:
+    """Add `statement`; a flip against the profile so far, or else against `earlier`, is recorded once."""
+    if profile.add(statement) is None and earlier is not None and earlier.polarity != statement.polarity:
+        if not any(change.old is earlier for change in profile.changes):
+            profile.changes.append(Change(earlier, statement))
+
+
+def _read(clause: str, resources: Resources) -> list[Statement]:
+    """New statements (source "user edit") in one clause the known labels did not cover."""
+    asked = understand(clause, resources.vocabulary)
+    negative = re.search(NEGATIVE, clause.lower()) is not None
+    polarity = "dislike" if negative else "like"
+    found = [Statement("genre", g, "like", "user edit") for g in asked.include_genres]
+    found += [Statement("genre", g, "dislike", "user edit") for g in asked.exclude_genres]
+    found += [Statement("decade", str(d), polarity, "user edit") for d in asked.decades]  # type: ignore[arg-type]
+    found += [Statement("title", str(i), polarity, "user edit") for i in asked.titles]  # type: ignore[arg-type]
+    return found or [Statement("note", clause[:300], "like", "user edit")]
