@@ -16,7 +16,7 @@ from agent.profile import Change, Statement, UserProfile
 from agent.understand import understand
 
 NEGATIVE = r"\b(?:avoid|avoids|never|no|not|hate|hates|dislike|dislikes|disliked|don't|do not)\b"
-LEADS = r"\b(?:likes|like|loves|love|enjoys|liked|avoids|disliked|and|also|films from the)\b"
+FILLER = r"\b(?:likes|like|loves|love|enjoys|liked|and|or|also|i|i'm|really|very|much|too|the|a|an|films?|movies?|from)\b"
 MARK = "\u00a7{}\u00a7"  # a placeholder for a known label: no dots or commas, so clauses split cleanly
 
 
@@ -39,7 +39,7 @@ def parse_profile(text: str, resources: Resources, before: UserProfile) -> UserP
                 old,
             )
         rest = re.sub(MARK.format(r"\d+"), " ", clause)
-        if re.search(r"\w", re.sub(LEADS, " ", rest.lower())):
+        if re.search(r"\w", re.sub(f"{FILLER}|{NEGATIVE}", " ", rest.lower())):  # more than "Never", "I like"
             earlier = {s.key: s for s in before.statements}
             for statement in _read(rest.strip(), resources):
                 _put(profile, statement, earlier.get(statement.key))
@@ -48,9 +48,9 @@ def parse_profile(text: str, resources: Resources, before: UserProfile) -> UserP
 
 def _put(profile: UserProfile, statement: Statement, earlier: Statement | None) -> None:
     """Add `statement`; a flip against the profile so far, or else against `earlier`, is recorded once."""
-    if profile.add(statement) is None and earlier is not None and earlier.polarity != statement.polarity:
-        if not any(change.old is earlier for change in profile.changes):
-            profile.changes.append(Change(earlier, statement))
+    flipped = earlier is not None and earlier.polarity != statement.polarity
+    if profile.add(statement) is None and flipped and not any(c.old is earlier for c in profile.changes):
+        profile.changes.append(Change(earlier, statement))  # type: ignore[arg-type]
 
 
 def _read(clause: str, resources: Resources) -> list[Statement]:

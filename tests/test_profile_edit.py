@@ -58,3 +58,10 @@ def test_saying_the_same_flip_twice_records_one_change(tmp_path: Path) -> None:
     session.send("I love comedy")
     view = session.edit_profile("Never Comedy. Avoid Comedy.")
     assert [(c.old.polarity, c.new.polarity) for c in view.changes] == [("like", "dislike")]
+
+
+def test_a_flipped_label_leaves_no_stray_note(tmp_path: Path) -> None:
+    session = tiny_agent(tmp_path / "s.sqlite").new_session()
+    session.send("I love comedy")
+    session.edit_profile(session.profile.text + " Never comedy. I really like")
+    assert statements(session) == {("genre", "Comedy", "dislike", "user edit")}

@@ -72,7 +72,7 @@ def build_app(agent: RecommenderAgent) -> gr.Blocks:
                 card_dislikes: list[gr.Button] = []
                 for i in range(MAX_CARDS):
                     with gr.Row(
-                        elem_classes="card", elem_id=f"card-{i + 1}", equal_height=True, visible=False
+                        elem_classes="card", elem_id=f"card-{i + 1}", equal_height=False, visible=False
                     ) as row:
                         card_texts.append(gr.Markdown(elem_id=f"card-text-{i + 1}"))
                         for buttons, label, name in (
