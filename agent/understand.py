@@ -244,6 +244,9 @@ def _understand(message: str, vocabulary: Vocabulary) -> Understood:
         out.titles = vocabulary.find_titles(
             message[:500]
         )  # ~10 ms on 9k titles: only when a title may be named
+    for index in out.titles:  # a title's words are not requests ("2001: A Space Odyssey" asks for no space)
+        title = vocabulary.lowered_titles[index]
+        text = text.replace(title, " ").replace(re.sub(r"^(?:the|a|an) ", "", title), " ")
     used: list[str] = []
     for clause in re.split(r"[,;.!?]|\bbut\b", text):
         negated = re.search(NEGATIONS, clause)

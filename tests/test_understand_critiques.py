@@ -60,3 +60,9 @@ def test_constraints_accumulate_until_replaced(ml100k: Dataset, tmp_path: Path) 
     assert first in session.data.state.rejected
     assert all(float(catalog.by_id(it.item_id).attributes["imdb_rating"]) >= 8 for it in rejected.items)
     assert all("Drama" in it.genres for it in rejected.items)
+
+
+def test_a_titles_words_are_not_requests(vocab: Vocabulary) -> None:
+    ask = understand("Something like 2001: A Space Odyssey?", vocab)
+    assert ask.intent == "more_like" and ask.include_genres == [] and ask.titles
+    assert understand("a funny Alien movie", vocab).include_genres == ["Comedy"]

@@ -7,6 +7,7 @@ recagent index --dataset ml-latest-small
 recagent search --dataset ml-latest-small "a heist with a twist" --year-min 1990
 recagent steer --dataset ml-100k --seed 0
 recagent chat --dataset ml-latest-small --user 15
+recagent simulate --dataset ml-100k --users 200 --max-turns 5 --renderer template --seed 0
 recagent ui --dataset ml-latest-small --port 7860
 """
 
