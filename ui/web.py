@@ -65,7 +65,9 @@ def build_app(agent: RecommenderAgent) -> gr.Blocks:
                         placeholder="e.g. something funny from the 90s, no horror",
                     )  # fmt: skip
                     send = gr.Button("Send", variant="primary", scale=1, elem_id="send")
-                gr.Markdown("### Recommendations\n*The latest list appears here as cards; 👍/👎 update your profile.*")
+                gr.Markdown(
+                    "### Recommendations\n*The latest list appears here as cards; 👍/👎 update your profile.*"
+                )
                 card_rows: list[gr.Row] = []
                 card_texts: list[gr.Markdown] = []
                 card_likes: list[gr.Button] = []
