@@ -161,7 +161,8 @@ class Vocabulary:
         """Catalog indices of titles the message names, best first.
 
         Long titles (8+ characters) match fuzzily (typos, missing articles); shorter ones only as
-        whole words written with a capital ("Heat", "Seven"), so "the seventh one" names no film.
+        whole words written with a capital ("Heat", "Seven") that is not a sentence's first word, so
+        "the seventh one" and "More like Heat" name no film "Seventh" or "More".
         """
         cleaned = utils.default_process(message)
         if len(cleaned) < 3:
@@ -173,9 +174,12 @@ class Vocabulary:
         for title, score, index in found:
             if len(title) > len(cleaned) + 2:  # the message is part of a longer title, not naming it
                 continue
+            written = re.search(rf"(?<!\w){re.escape(self.catalog[int(index)].title)}(?!\w)", message)
             if len(title) >= 8 or (
                 score == 100
-                and re.search(rf"\b{re.escape(self.catalog[int(index)].title)}\b", message) is not None
+                and written is not None
+                and message[: written.start()].strip()[-1:]
+                not in ("", ".", "!", "?")  # not a sentence's capital
                 and re.search(rf"\b{re.escape(title)}\b", cleaned) is not None
             ):
                 hits.append((score, len(title), int(index)))
@@ -244,6 +248,7 @@ def _understand(message: str, vocabulary: Vocabulary) -> Understood:
         out.titles = vocabulary.find_titles(
             message[:500]
         )  # ~10 ms on 9k titles: only when a title may be named
+    said = text  # the whole message, for the intent
     for index in out.titles:  # a title's words are not requests ("2001: A Space Odyssey" asks for no space)
         title = vocabulary.lowered_titles[index]
         text = text.replace(title, " ").replace(re.sub(r"^(?:the|a|an) ", "", title), " ")
@@ -273,9 +278,9 @@ def _understand(message: str, vocabulary: Vocabulary) -> Understood:
     stated_runtime = out.runtime_min is not None or out.runtime_max is not None
     out.older, out.newer = out.older and not stated_years, out.newer and not stated_years
     out.shorter, out.longer = out.shorter and not stated_runtime, out.longer and not stated_runtime
-    out.intent = _intent(text, out)
+    out.intent = _intent(said, out)
     out.query = _leftover(text, used, out)
-    if out.intent == "recommend" and not out.narrows and not out.more and re.search(VAGUE, text):
+    if out.intent == "recommend" and not out.narrows and not out.more and re.search(VAGUE, said):
         out.intent = "vague"
     return out
 

@@ -66,3 +66,5 @@ def test_a_titles_words_are_not_requests(vocab: Vocabulary) -> None:
     ask = understand("Something like 2001: A Space Odyssey?", vocab)
     assert ask.intent == "more_like" and ask.include_genres == [] and ask.titles
     assert understand("a funny Alien movie", vocab).include_genres == ["Comedy"]
+    heat = understand("More like Heat, please.", vocab)
+    assert heat.intent == "more_like" and [vocab.catalog[i].title for i in heat.titles] == ["Heat"]
