@@ -109,3 +109,17 @@ def test_after_a_restart_the_conversation_and_the_last_cards_come_back(tmp_path:
     assert [c.heading for c in again.cards] == shown
     assert again.cards[0].reason == "Shown earlier in this conversation."
     assert LiveSessions(tiny_agent(store)).get("nope") is None
+
+
+def test_failed_feedback_is_told_once_in_words(tmp_path: Path) -> None:
+    sessions = LiveSessions(tiny_agent(tmp_path / "s.sqlite"))
+    live = sessions.start()
+    sessions.turn(live, "a western please")
+
+    def broken(item_id: str, liked: bool) -> None:
+        raise OSError("disk full")
+
+    live.session.feedback = broken  # type: ignore[method-assign]
+    problem = sessions.feedback(live, 0, True)
+    assert problem is not None and problem.startswith("Sorry, that turn failed") and "OSError" in problem
+    assert live.cards[0].verdict is None

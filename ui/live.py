@@ -108,7 +108,7 @@ class LiveSessions:
                 live.session.feedback(card.item_id, liked)
             except Exception as err:
                 log.exception("feedback failed in session %s", live.id)
-                return error_message(err)["content"]
+                return str(error_message(err)["content"]).removeprefix("⚠️ ")
             verdict = "like" if liked else "dislike"
             live.verdicts[card.item_id] = verdict
             live.cards[slot] = replace(card, verdict=verdict)
