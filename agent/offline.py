@@ -57,12 +57,17 @@ class OfflineChatModel(BaseChatModel):
         user = str(messages[start].content) if start >= 0 else ""
         results = [m for m in messages[start + 1 :] if isinstance(m, ToolMessage)]
         asked = understand(user, self.vocabulary)
-        if not any(isinstance(m, AIMessage) for m in messages[start + 1 :]):
+        steps = [m for m in messages[start + 1 :] if isinstance(m, AIMessage)]
+        calls: list[tuple[str, dict[str, Any]]] = []
+        if not steps:
             calls = plan(asked, user, system, [f"id:{self.vocabulary.catalog[i].id}" for i in asked.titles])
-            if calls:
-                return AIMessage(content="", tool_calls=[
-                    {"name": name, "args": args, "id": f"call_{n}", "type": "tool_call"} for n, (name, args) in enumerate(calls)
-                ])  # fmt: skip
+        elif len(steps) == 1:
+            calls = _alone(asked, system, steps[0], results)
+        if calls:
+            return AIMessage(content="", tool_calls=[
+                {"name": name, "args": args, "id": f"call_{len(steps)}_{n}", "type": "tool_call"}
+                for n, (name, args) in enumerate(calls)
+            ])  # fmt: skip
         return AIMessage(content=compose(asked, results))
 
 
@@ -124,6 +129,27 @@ def plan(asked: Understood, user: str, system: str, titled: list[str]) -> list[t
     if titled:
         ask["like"] = titled
     return calls + [("recommend", ask)]
+
+
+def _alone(
+    asked: Understood, system: str, step: AIMessage, results: list[ToolMessage]
+) -> list[tuple[str, dict[str, Any]]]:
+    """When a request that carried earlier constraints over matched nothing, the same request with only
+    what this message says (and the exclusions): "from the 60s" after "a comedy", with no 60s comedy left."""
+    asks = [c["args"] for c in step.tool_calls if c["name"] == "recommend" and not c["args"].get("preview")]
+    empty = [m for m in results if m.name == "recommend" and '"items": []' in str(m.content)]
+    if len(asks) != 1 or not empty:
+        return []
+    on_screen, last, size = _context(system)
+    carried = [k for k in ("genres", "all_genres", "exclude_genres") if last.get(k)]  # genres stay
+    base = {k: last[k] for k in carried if k == "exclude_genres" or not asked.include_genres}
+    if any(getattr(asked, k) not in (None, []) for k in ("decades", "year_min", "year_max")):
+        base = {
+            k: v for k, v in base.items() if k == "exclude_genres"
+        }  # a new period: the period asked alone
+    alone = _ask(asked, base, "list" if on_screen else None, size)
+    alone.update({k: v for k, v in asks[0].items() if k == "like"})
+    return [("recommend", alone)] if alone != asks[0] and alone.keys() - {"k", "exclude_genres"} else []
 
 
 def _lasting(asked: Understood, user: str) -> list[tuple[str, dict[str, Any]]]:
@@ -206,11 +232,15 @@ def compose(asked: Understood, results: list[ToolMessage]) -> str:
     if not results:
         return HELP
     parts = []
+    recommends = [m for m in results if m.name == "recommend"]
     for message in results:
         try:
             data = json.loads(str(message.content))
         except json.JSONDecodeError:
             parts.append(str(message.content))
+            continue
+        if message.name == "recommend" and data.get("items") == [] and message is not recommends[-1]:
+            parts.append("Nothing matches that together with what you asked before; for this request alone:")
             continue
         parts.append(_describe(str(message.name), data, asked))
     return "\n".join(p for p in parts if p)

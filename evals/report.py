@@ -57,6 +57,8 @@ def by_turn_text(table: dict[str, Summary]) -> str:
 
 def ladder_text(table: dict[str, Summary]) -> str:
     holds, steps = ladder(table)
+    if not steps:
+        return "sanity ladder not checked: fewer than two of its systems ran"
     return f"sanity ladder {'holds' if holds else 'FAILS'}: " + "; ".join(steps)
 
 

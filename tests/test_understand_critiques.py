@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from agent_fixtures import tiny_agent
 from sim_fixtures import hashed_world
 
 from agent.agent import RecommenderAgent
@@ -68,3 +69,12 @@ def test_a_titles_words_are_not_requests(vocab: Vocabulary) -> None:
     assert understand("a funny Alien movie", vocab).include_genres == ["Comedy"]
     heat = understand("More like Heat, please.", vocab)
     assert heat.intent == "more_like" and [vocab.catalog[i].title for i in heat.titles] == ["Heat"]
+
+
+def test_when_nothing_is_left_the_new_request_is_tried_alone(tmp_path: Path) -> None:
+    session = tiny_agent(tmp_path / "s.sqlite").new_session("1", list_size=10)
+    session.send("a comedy")
+    replies = [session.send("something from the 60s") for _ in range(3)]  # 60s comedies run out
+    alone = next(r for r in replies if "for this request alone" in r.text)
+    assert alone.items and all(1960 <= (it.year or 0) <= 1969 for it in alone.items)
+    assert [s.name for s in alone.steps] == ["recommend", "recommend"]
