@@ -248,6 +248,7 @@ def _understand(message: str, vocabulary: Vocabulary) -> Understood:
         out.titles = vocabulary.find_titles(
             message[:500]
         )  # ~10 ms on 9k titles: only when a title may be named
+        out.titles = [i for i in out.titles if not _genre_word(vocabulary, i, text)]
     said = text  # the whole message, for the intent
     for index in out.titles:  # a title's words are not requests ("2001: A Space Odyssey" asks for no space)
         title = vocabulary.lowered_titles[index]
@@ -283,6 +284,15 @@ def _understand(message: str, vocabulary: Vocabulary) -> Understood:
     if out.intent == "recommend" and not out.narrows and not out.more and re.search(VAGUE, said):
         out.intent = "vague"
     return out
+
+
+def _genre_word(vocabulary: Vocabulary, index: int, text: str) -> bool:
+    """A title that is also a genre's name ("Romance", "War") names the film only when quoted or dated."""
+    title = vocabulary.lowered_titles[index]
+    if title not in {g.lower() for g in vocabulary.genre_of.values()}:
+        return False
+    named = rf"[\"“']{re.escape(title)}[\"”']|\b{re.escape(title)} \(\d{{4}}\)"
+    return re.search(named, text) is None
 
 
 def _periods(text: str, out: Understood) -> None:

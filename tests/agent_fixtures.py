@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +22,8 @@ DIM = 16
 
 
 class HashEncoder:
-    """Deterministic stand-in for MiniLM: the same text always gives the same unit vector."""
+    """Deterministic stand-in for MiniLM: the same text gives the same unit vector in every process
+    (crc32, not Python's per-process salted `hash`)."""
 
     model_name = "hash"
 
@@ -29,7 +31,7 @@ class HashEncoder:
         self.dim = dim
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        rows = [np.random.default_rng(abs(hash(t)) % 2**32).normal(size=self.dim) for t in texts]
+        rows = [np.random.default_rng(zlib.crc32(t.encode())).normal(size=self.dim) for t in texts]
         return np.stack([r / np.linalg.norm(r) for r in rows]).astype(np.float32)
 
 

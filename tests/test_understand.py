@@ -91,3 +91,18 @@ def test_slots_resolve_against_the_current_list() -> None:
     state.reject(11)
     state.like(11)  # liking it later takes it back out of the rejected list
     assert state.rejected == [] and state.liked == [11] and state.excluded() == {10, 11, 12}
+
+
+def test_a_title_that_is_a_genre_word_is_the_genre_unless_quoted_or_dated() -> None:
+    from recmodels.catalog import Catalog, Item  # noqa: PLC0415
+
+    catalog = Catalog(
+        [Item("1", "Romance", 1999, ("Drama",), {}), Item("2", "Notting Hill", 1999, ("Romance",), {})]
+    )
+    vocab = Vocabulary(catalog)
+    for message, genres in (("I love Romance movies", ["Romance"]), ("no Romance", [])):
+        ask = understand(message, vocab)
+        assert (ask.titles, ask.include_genres) == ([], genres), message
+    assert understand("no Romance", vocab).exclude_genres == ["Romance"]
+    assert understand('I loved "Romance"', vocab).titles == [0]
+    assert understand("I liked Romance (1999)", vocab).titles == [0]
