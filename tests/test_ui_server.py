@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from agent_fixtures import tiny_agent
+from agent_fixtures import tiny_agent, tiny_resources
 from gradio_client import Client
 
+from agent.agent import RecommenderAgent, llm_from_env
+from agent.store import SessionStore
 from ui.commands_ui import understood_genres
 from ui.live import LiveSessions
 from ui.load_check import load_check
@@ -123,3 +125,16 @@ def test_failed_feedback_is_told_once_in_words(tmp_path: Path) -> None:
     problem = sessions.feedback(live, 0, True)
     assert problem is not None and problem.startswith("Sorry, that turn failed") and "OSError" in problem
     assert live.cards[0].verdict is None
+
+
+def test_an_unplugged_llm_endpoint_is_a_notice_in_the_chat_and_the_turn_still_answers(tmp_path: Path) -> None:
+    env = {"OPENAI_BASE_URL": "http://127.0.0.1:9/v1", "RECAGENT_LLM_MODEL": "m", "RECAGENT_LLM_TIMEOUT": "2"}
+    agent = RecommenderAgent(tiny_resources(), SessionStore(tmp_path / "s.sqlite"), llm_from_env(env))
+    sessions = LiveSessions(agent)
+    live = sessions.start()
+    added = sessions.turn(live, "a comedy")
+    notices = [m["content"] for m in added if m["content"].startswith("⚠️")]
+    assert notices == [
+        "⚠️ The language model could not be reached, twice; the offline model answered instead."
+    ]
+    assert live.cards and "Here are some picks" in added[-2]["content"]
