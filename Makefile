@@ -29,7 +29,8 @@ run: install
 chromium:
 	@command -v chromium >/dev/null || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium fonts-noto-color-emoji; }
+	  PKGS="chromium fonts-noto-color-emoji"; \
+	  $$SUDO apt-get install -y -q $$PKGS || { $$SUDO apt-get update -q && $$SUDO apt-get install -y -q $$PKGS; }; }
 
 lint: install
 	$(VENV)/bin/ruff check .
