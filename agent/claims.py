@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
-from agent.understand import Vocabulary
+from agent.vocabulary import Vocabulary
 
 YEAR = re.compile(r"\((\d{4})\)")
 TITLE_BEFORE = re.compile(r"([A-Z0-9][^\n#;()]{0,80})$")  # a capitalised phrase right before "(YYYY)"

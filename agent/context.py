@@ -17,7 +17,7 @@ import numpy as np
 
 from agent.profile import Statement, UserProfile
 from agent.state import FOCUS, LAST, DialogueState
-from agent.understand import Vocabulary
+from agent.vocabulary import Vocabulary
 from recmodels.catalog import Catalog
 from tools.agent_tools import Verdict
 from tools.catalog_tools import display_title

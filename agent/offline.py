@@ -18,7 +18,8 @@ from langchain_core.outputs import ChatGeneration, ChatResult
 from pydantic import ConfigDict
 
 from agent.state import FOCUS, LAST
-from agent.understand import Understood, Vocabulary, understand
+from agent.understand import Understood, understand
+from agent.vocabulary import Vocabulary
 from recmodels.preferences import decade_name, join_words
 
 HELP = (

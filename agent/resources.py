@@ -12,7 +12,7 @@ import numpy as np
 import torch
 
 from agent.context import Resources
-from agent.understand import Vocabulary
+from agent.vocabulary import Vocabulary
 from recmodels.catalog import Dataset
 from recmodels.datasets import load_dataset
 from recmodels.genrec import GenRec

@@ -17,10 +17,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from rapidfuzz import fuzz, process, utils
-
 from agent.state import FOCUS, LAST
-from recmodels.catalog import Catalog
+from agent.vocabulary import Vocabulary
 
 Intent = Literal[
     "recommend",  # a (new or refined) list is wanted
@@ -35,38 +33,6 @@ Intent = Literal[
     "empty",  # nothing (after cleaning)
 ]
 
-# Words that name a genre, per canonical genre (catalogs may have a subset).
-GENRE_WORDS: dict[str, tuple[str, ...]] = {
-    "Action": ("action", "explosive", "fight", "fights"),
-    "Adventure": ("adventure", "adventures", "quest"),
-    "Animation": ("animation", "animated", "cartoon", "cartoons", "anime", "pixar"),
-    "Children": ("children", "kids", "kid", "family", "children's"),
-    "Comedy": ("comedy", "comedies", "funny", "hilarious", "laugh", "humor", "humour", "comic"),
-    "Crime": ("crime", "gangster", "gangsters", "mafia", "heist", "heists", "detective"),
-    "Documentary": ("documentary", "documentaries", "docs", "true story"),
-    "Drama": ("drama", "dramas", "dramatic"),
-    "Fantasy": ("fantasy", "magic", "magical", "wizards", "fairy tale"),
-    "Film-Noir": ("noir", "film noir", "film-noir"),
-    "Horror": ("horror", "scary", "slasher", "frightening", "creepy", "gore", "gory"),
-    "IMAX": ("imax",),
-    "Musical": ("musical", "musicals", "singing"),
-    "Mystery": ("mystery", "mysteries", "whodunit", "whodunnit"),
-    "Romance": ("romance", "romantic", "romcom", "rom-com", "love story", "love stories"),
-    "Sci-Fi": (
-        "sci-fi",
-        "scifi",
-        "science fiction",
-        "sf",
-        "space",
-        "aliens",
-        "alien",
-        "robots",
-        "futuristic",
-    ),
-    "Thriller": ("thriller", "thrillers", "suspense", "suspenseful", "tense"),
-    "War": ("war", "wartime", "soldiers", "military"),
-    "Western": ("western", "westerns", "cowboy", "cowboys"),
-}
 TITLE_CUES = r"\b(?:like|similar|liked|loved|enjoyed|seen|watched|about|called|titled|named|than|why)\b|[\"“]"
 NEGATIONS = r"\b(?:no|not|without|never|avoid|avoids|except|skip|hate|hates|dislike|dislikes|disliked|don't|do not|nothing|none|less|stop|enough)\b"
 DECADE_WORDS = {
@@ -132,93 +98,6 @@ class Understood:
         )  # fmt: skip
 
 
-class Vocabulary:
-    """What the parser matches against: the catalog's genres and titles."""
-
-    def __init__(self, catalog: Catalog):
-        self.catalog = catalog
-        genres = set(catalog.genres())
-        self.genre_of: dict[str, str] = {
-            w: g for g, words in GENRE_WORDS.items() if g in genres for w in words
-        }
-        self.genre_of.update({g.lower(): g for g in genres})
-        words = sorted(self.genre_of, key=len, reverse=True)  # longest first: "science fiction" before "sf"
-        self.genre_pattern = re.compile(
-            r"(?<![\w-])(" + "|".join(re.escape(w) for w in words) + r")(?![\w-])"
-        )
-        self.titles = [utils.default_process(it.title) for it in catalog]
-        self.lowered_titles = [it.title.casefold() for it in catalog]
-        self.by_title: dict[str, list[int]] = {}
-        self.by_first_word: dict[str, list[int]] = {}
-        for index, title in enumerate(self.lowered_titles):
-            self.by_title.setdefault(title, []).append(index)
-            first = re.match(r"\w+", title)
-            if first:
-                self.by_first_word.setdefault(first.group(), []).append(index)
-        self.read = functools.lru_cache(maxsize=256)(lambda message: _understand(message, self))
-
-    def find_titles(self, message: str, limit: int = 3) -> list[int]:
-        """Catalog indices of titles the message names, best first.
-
-        Long titles (8+ characters) match fuzzily (typos, missing articles); shorter ones only as
-        whole words written with a capital ("Heat", "Seven") that is not a sentence's first word, so
-        "the seventh one" and "More like Heat" name no film "Seventh" or "More".
-        """
-        cleaned = utils.default_process(message)
-        if len(cleaned) < 3:
-            return []
-        found = process.extract(
-            cleaned, self.titles, scorer=fuzz.partial_ratio, limit=limit * 8, score_cutoff=90
-        )
-        hits = []
-        for title, score, index in found:
-            if len(title) > len(cleaned) + 2:  # the message is part of a longer title, not naming it
-                continue
-            written = re.search(rf"(?<!\w){re.escape(self.catalog[int(index)].title)}(?!\w)", message)
-            if len(title) >= 8 or (
-                score == 100
-                and written is not None
-                and message[: written.start()].strip()[-1:]
-                not in ("", ".", "!", "?")  # not a sentence's capital
-                and re.search(rf"\b{re.escape(title)}\b", cleaned) is not None
-            ):
-                hits.append((score, len(title), int(index)))
-        hits.sort(key=lambda h: (-h[0], -h[1], h[2]))
-        return [index for _, _, index in hits[:limit]]
-
-    def mentioned(self, text: str) -> list[int]:
-        """Catalog items whose exact title occurs in `text` as whole words; a title inside a longer one
-        that also occurs ("Harlem" in "A Great Day in Harlem") does not count on its own."""
-        lowered = text.casefold()
-        found = set()
-        for match in re.finditer(r"\w+", lowered):
-            for index in self.by_first_word.get(match.group(), ()):
-                title = self.lowered_titles[index]
-                end = match.start() + len(title)
-                if lowered.startswith(title, match.start()) and not (
-                    end < len(lowered) and lowered[end].isalnum()
-                ):
-                    found.add(index)
-        kept: list[int] = []
-        for index in sorted(found, key=lambda i: -len(self.lowered_titles[i])):
-            title = self.lowered_titles[index]
-            if not any(title in self.lowered_titles[k] and title != self.lowered_titles[k] for k in kept):
-                kept.append(index)
-        return kept
-
-    def lookup(self, display: str) -> list[int]:
-        """Items with exactly this title, "Title (Year)" narrowing it to that year."""
-        m = re.fullmatch(r"(.*?)(?: \((\d{4})\))?", display.strip())
-        title, year = (m.group(1), m.group(2)) if m else (display, None)
-        found = self.by_title.get(title.casefold(), [])
-        return [i for i in found if year is None or self.catalog[i].year == int(year)] or found
-
-    def close_titles(self, text: str, limit: int = 3) -> list[int]:
-        """The nearest titles to `text` even when none matches (for "we don't have that")."""
-        found = process.extract(utils.default_process(text), self.titles, scorer=fuzz.WRatio, limit=limit)
-        return [int(i) for _, _, i in found]
-
-
 def _slots(text: str) -> list[int]:
     slots = [int(n) for n in re.findall(r"(?:#|\bnumber |\bno\. ?|\bslot )(\d{1,2})\b", text)]
     slots += [
@@ -235,7 +114,12 @@ def _slots(text: str) -> list[int]:
 def understand(message: str, vocabulary: Vocabulary) -> Understood:
     """Read one message (see the module docstring); never raises on any input. The same message is read
     once per vocabulary (a turn reads it up to three times: reset check, plan, reply)."""
-    return copy.deepcopy(vocabulary.read(message))
+    return copy.deepcopy(_read(message, vocabulary))
+
+
+@functools.lru_cache(maxsize=512)
+def _read(message: str, vocabulary: Vocabulary) -> Understood:
+    return _understand(message, vocabulary)
 
 
 def _understand(message: str, vocabulary: Vocabulary) -> Understood:

@@ -18,7 +18,7 @@ from typing import Literal
 
 import numpy as np
 
-from agent.understand import GENRE_WORDS
+from agent.vocabulary import GENRE_WORDS
 from recmodels.catalog import Catalog, Item
 
 Kind = Literal["genre", "not_genre", "decade", "runtime", "rating", "mpaa", "like"]

@@ -236,7 +236,7 @@ def test_the_template_profile_when_the_llm_cannot_write_one(server, tmp_path: Pa
 
 
 def test_the_claim_checker_reads_titles_not_words() -> None:
-    from agent.understand import Vocabulary
+    from agent.vocabulary import Vocabulary
     from recmodels.catalog import Catalog, Item
 
     vocab = Vocabulary(Catalog([Item("1", "It", 2017, ("Horror",)), Item("2", "Cape Fear", 1962, ("Thriller",)),

@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from agent.state import FOCUS, LAST, DialogueState
-from agent.understand import Vocabulary, understand
+from agent.understand import understand
+from agent.vocabulary import Vocabulary
 from recmodels.catalog import Dataset
 
 

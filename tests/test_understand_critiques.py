@@ -11,7 +11,8 @@ from sim_fixtures import hashed_world
 
 from agent.agent import RecommenderAgent
 from agent.store import SessionStore
-from agent.understand import Vocabulary, understand
+from agent.understand import understand
+from agent.vocabulary import Vocabulary
 from recmodels.catalog import Dataset
 
 

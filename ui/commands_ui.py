@@ -52,7 +52,8 @@ def ui_command(args: argparse.Namespace) -> int:
 
 def understood_genres(catalog: Catalog) -> list[str]:
     """The catalog's genres that the agent's parser recognises in "I love <genre> movies"."""
-    from agent.understand import Vocabulary, understand  # noqa: PLC0415
+    from agent.understand import understand  # noqa: PLC0415
+    from agent.vocabulary import Vocabulary  # noqa: PLC0415
 
     vocabulary = Vocabulary(catalog)
     return [g for g in catalog.genres() if understand(f"I love {g} movies", vocabulary).include_genres == [g]]
