@@ -105,6 +105,11 @@ class Session:
             profile.constraints(),
         )
 
+    def shown(self) -> list[Recommendation]:
+        """The list on screen as cards, reasons recomputed from the stored evidence (after a reload)."""
+        ctx = TurnContext(self.resources, self.data, self.data.state.turn)
+        return self._cards(ctx, [i for i in self.data.state.current if str(i) in self.data.ranks])
+
     def profile_text(self) -> str:
         return self.data.profile.text(self.resources.catalog)
 
@@ -210,8 +215,9 @@ class Session:
         fresh = (
             UserProfile.from_history(data.history, self.resources.catalog) if data.history else UserProfile()
         )
-        self.data = SessionData(data.id, data.dataset, data.user_id, data.history, fresh)
-        self.data.list_size = data.list_size
+        self.data = SessionData(
+            data.id, data.dataset, data.user_id, data.history, fresh, list_size=data.list_size
+        )
         self.data.state.turn = turn
         self.data.transcript = [{"turn": turn, "role": "user", "text": text, "items": []}]
         self.store.save(self.data)

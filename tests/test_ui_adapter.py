@@ -8,15 +8,16 @@ from agent_fixtures import tiny_agent, tiny_dataset
 
 from agent.profile import Statement
 from agent.session import Recommendation, Reply, ToolStep
+from agent.state import DialogueState
 from ui.adapter import (
     cards_of,
     error_message,
     profile_panel,
     reply_messages,
-    restored_cards,
     reveal,
     step_message,
     transcript_messages,
+    verdicts,
     working_message,
 )
 from ui.load_check import foreign_statements, own_genres, script
@@ -69,11 +70,18 @@ def test_a_title_with_a_colon_keeps_its_whole_reason() -> None:
     assert card.reason == "It fits." and card.facts == "genre unknown"
 
 
-def test_restored_cards_come_from_the_catalog() -> None:
+def test_verdicts_come_from_what_the_user_said_about_items() -> None:
     catalog = tiny_dataset().catalog
-    cards = restored_cards(catalog, [3, 4], {catalog[4].id: "dislike"})
-    assert [c.slot for c in cards] == [1, 2] and cards[0].heading == f"#1 {catalog[3].title} (1953)"
-    assert cards[1].verdict == "dislike" and "min" in cards[0].facts
+    state = DialogueState()
+    state.like(3)
+    state.dislike(4)
+    state.like(4)  # changed their mind
+    state.dislike(5)
+    assert verdicts(state, catalog) == {
+        catalog[3].id: "like",
+        catalog[4].id: "like",
+        catalog[5].id: "dislike",
+    }
 
 
 def test_working_error_and_transcript_messages() -> None:

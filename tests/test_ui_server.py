@@ -10,6 +10,7 @@ from gradio_client import Client
 
 from agent.agent import RecommenderAgent, llm_from_env
 from agent.store import SessionStore
+from ui.adapter import cards_of, verdicts
 from ui.commands_ui import understood_genres
 from ui.live import LiveSessions
 from ui.load_check import load_check
@@ -98,18 +99,25 @@ def test_a_failing_turn_becomes_a_chat_message_and_changes_nothing(tmp_path: Pat
     assert sessions.feedback(live, 5, True) == "That card is gone; the list has changed since."
 
 
-def test_after_a_restart_the_conversation_and_the_last_cards_come_back(tmp_path: Path) -> None:
+def test_after_a_restart_the_conversation_the_cards_and_their_verdicts_come_back(tmp_path: Path) -> None:
     store = tmp_path / "s.sqlite"
     first = LiveSessions(tiny_agent(store))
     live = first.start()
     first.turn(live, "a western please")
-    shown = [c.heading for c in live.cards]
-    assert shown
+    assert first.feedback(live, 0, True) is None
+    before = live.cards
+    assert before and before[0].verdict == "like" and all(c.verdict is None for c in before[1:])
     again = LiveSessions(tiny_agent(store)).get(live.id)
     assert again is not None
     assert [m["content"] for m in again.chat] == [t["text"] for t in live.session.data.transcript]
-    assert [c.heading for c in again.cards] == shown
-    assert again.cards[0].reason == "Shown earlier in this conversation."
+    assert [(c.heading, c.facts, c.verdict) for c in again.cards] == [
+        (c.heading, c.facts, c.verdict) for c in before
+    ]
+    # the reasons are recomputed from the stored evidence, with the history as it is now (the like included)
+    assert again.cards == cards_of(
+        live.session.shown(), verdicts(live.session.data.state, live.session.resources.catalog)
+    )
+    assert all(c.reason[:1].isupper() and c.reason.endswith(".") for c in again.cards)
     assert LiveSessions(tiny_agent(store)).get("nope") is None
 
 

@@ -3,7 +3,7 @@
 Pure functions of their inputs (no Gradio, no agent loop), so they are tested without a browser:
 
     chat += reply_messages(reply)          # collapsible tool steps, the reply text, a notice
-    cards = cards_of(reply.items, {})      # one card per recommendation, with its one-line reason
+    cards = cards_of(reply.items, verdicts(session.data.state, catalog))  # one card per recommendation
     panel = profile_panel(session.profile, catalog)
 """
 
@@ -16,6 +16,7 @@ from typing import Any
 
 from agent.profile import Statement
 from agent.session import ProfileView, Recommendation, Reply, ToolStep
+from agent.state import DialogueState
 from recmodels.catalog import Catalog
 
 Message = dict[str, Any]  # {"role": "user" | "assistant", "content": str, "metadata"?: {...}}
@@ -76,13 +77,17 @@ def reveal(text: str, pieces: int = STREAM_PIECES) -> Iterator[str]:
     yield text
 
 
-def error_message(err: BaseException) -> Message:
-    """A failed turn, told in the chat: what kind of failure, and that nothing earlier was lost."""
-    kind = type(err).__name__
-    return assistant_message(
-        f"⚠️ Sorry, that turn failed on our side ({kind}). Your conversation and profile are as they were "
-        "before this message; please try again or rephrase."
+def failure_text(err: BaseException) -> str:
+    """A failure in words: what kind, and that nothing earlier was lost (never the error's details)."""
+    return (
+        f"Sorry, that turn failed on our side ({type(err).__name__}). Your conversation and profile are as "
+        "they were before this message; please try again or rephrase."
     )
+
+
+def error_message(err: BaseException) -> Message:
+    """A failed turn, told in the chat."""
+    return notice_message(failure_text(err))
 
 
 def transcript_messages(transcript: Sequence[dict[str, Any]]) -> list[Message]:
@@ -119,6 +124,12 @@ def _heading(slot: int, title: str, year: int | None) -> str:
     return f"#{slot} {title} ({year})" if year else f"#{slot} {title}"
 
 
+def verdicts(state: DialogueState, catalog: Catalog) -> dict[str, str]:
+    """Item id -> "like" / "dislike": what the user said about items (👍/👎 or in the chat)."""
+    said = {catalog[i].id: "like" for i in state.liked}
+    return said | {catalog[i].id: "dislike" for i in state.disliked}
+
+
 def cards_of(items: Sequence[Recommendation], verdicts: dict[str, str]) -> list[Card]:
     """Cards of a reply's recommendations; `verdicts` (item id -> like/dislike) marks given feedback."""
     cards = []
@@ -133,30 +144,6 @@ def cards_of(items: Sequence[Recommendation], verdicts: dict[str, str]) -> list[
                 _facts(rec.genres, rec.runtime, rec.mpaa),
                 _one_line(reason[:1].upper() + reason[1:]),
                 verdicts.get(rec.item_id),
-            )  # fmt: skip
-        )
-    return cards
-
-
-def restored_cards(catalog: Catalog, indices: Sequence[int], verdicts: dict[str, str]) -> list[Card]:
-    """Cards of the last shown list when the reasons are gone (the server restarted since)."""
-    cards = []
-    for slot, index in enumerate(indices, 1):
-        item = catalog[index]
-        runtime = item.attributes.get("runtime")
-        mpaa = item.attributes.get("mpaa")
-        cards.append(
-            Card(
-                item.id,
-                slot,
-                _heading(slot, item.title, item.year),
-                _facts(
-                    item.genres,
-                    int(float(runtime)) if runtime is not None else None,
-                    str(mpaa) if mpaa else None,
-                ),
-                "Shown earlier in this conversation.",
-                verdicts.get(item.id),
             )  # fmt: skip
         )
     return cards

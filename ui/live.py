@@ -3,7 +3,7 @@
     sessions = LiveSessions(agent)
     live = sessions.start(user_id=None)        # a new conversation (or a dataset user's)
     live = sessions.get(session_id)            # after a reload: from memory, else resumed from the store
-    messages = sessions.turn(live, "something funny")   # one turn; the chat and cards are updated
+    messages = sessions.turn(live, "something funny")   # one turn; the chat and the list are updated
 
 A turn runs under the session's lock (two tabs on the same URL take turns); it never raises: a failure
 becomes a message in the chat and leaves the session as it was before the turn.
@@ -14,19 +14,20 @@ from __future__ import annotations
 import logging
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
-from agent import RecommenderAgent, Session
+from agent import Recommendation, RecommenderAgent, Session
 from ui.adapter import (
     Card,
     Message,
     assistant_message,
     cards_of,
     error_message,
+    failure_text,
     reply_messages,
-    restored_cards,
     transcript_messages,
     user_message,
+    verdicts,
 )
 
 log = logging.getLogger("recagent.ui")
@@ -36,13 +37,21 @@ log = logging.getLogger("recagent.ui")
 class Live:
     session: Session
     chat: list[Message] = field(default_factory=list)
-    cards: list[Card] = field(default_factory=list)
-    verdicts: dict[str, str] = field(default_factory=dict)  # item id -> "like" / "dislike"
+    items: list[Recommendation] = field(default_factory=list)  # the list on screen
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def id(self) -> str:
         return self.session.id
+
+    @property
+    def cards(self) -> list[Card]:
+        """The list on screen, each card marked with what the user said about it."""
+        return cards_of(self.items, verdicts(self.session.data.state, self.session.resources.catalog))
+
+    def tell(self, text: str) -> None:
+        """A message from the app (not the agent) at the end of the chat."""
+        self.chat = [*self.chat, assistant_message(text)]
 
 
 class LiveSessions:
@@ -79,9 +88,7 @@ class LiveSessions:
             session = self.agent.resume(session_id)
         except KeyError:
             return None
-        current = session.data.state.current
-        cards = restored_cards(self.agent.resources.catalog, current, {})
-        return self._keep(Live(session, transcript_messages(session.data.transcript), cards))
+        return self._keep(Live(session, transcript_messages(session.data.transcript), session.shown()))
 
     def turn(self, live: Live, text: str) -> list[Message]:
         """Send `text`; returns the messages the turn added after the user's (also appended to the chat)."""
@@ -94,24 +101,20 @@ class LiveSessions:
             else:
                 added = reply_messages(reply)
                 if reply.items:
-                    live.cards = cards_of(reply.items, live.verdicts)
+                    live.items = reply.items
             live.chat = [*live.chat, user_message(text), *added]
             return added
 
     def feedback(self, live: Live, slot: int, liked: bool) -> str | None:
         """👍/👎 on card `slot` (0-based); None, or a message saying why it did not work."""
         with live.lock:
-            if slot >= len(live.cards):
+            if slot >= len(live.items):
                 return "That card is gone; the list has changed since."
-            card = live.cards[slot]
             try:
-                live.session.feedback(card.item_id, liked)
+                live.session.feedback(live.items[slot].item_id, liked)
             except Exception as err:
                 log.exception("feedback failed in session %s", live.id)
-                return str(error_message(err)["content"]).removeprefix("⚠️ ")
-            verdict = "like" if liked else "dislike"
-            live.verdicts[card.item_id] = verdict
-            live.cards[slot] = replace(card, verdict=verdict)
+                return failure_text(err)
             return None
 
     def edit_profile(self, live: Live, text: str) -> str:
@@ -121,8 +124,8 @@ class LiveSessions:
                 live.session.edit_profile(text)
             except Exception as err:
                 log.exception("profile edit failed in session %s", live.id)
-                message = error_message(err)["content"]
+                message = f"⚠️ {failure_text(err)}"
             else:
                 message = "✅ Profile saved. I will use it from your next message on."
-            live.chat = [*live.chat, assistant_message(message)]
+            live.tell(message)
             return message

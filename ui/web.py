@@ -1,7 +1,6 @@
 """The Gradio UI: a streaming chat with tool steps, recommendation cards with 👍/👎, the profile panel.
 
-    app = build_app(agent)
-    app.queue(default_concurrency_limit=4).launch(server_name="127.0.0.1", server_port=7860)
+    url = launch(build_app(agent), host="127.0.0.1", port=7860)   # blocks; block=False returns at once
 
 Each browser tab gets its own agent session whose id goes into the URL (`?session=...`): a reload brings
 the conversation and the profile back, and two tabs opened on the bare address share nothing. A reply
@@ -117,7 +116,8 @@ def build_app(agent: RecommenderAgent) -> gr.Blocks:
 
         def card_updates(live: Live, rows: bool) -> list[Any]:
             """Card texts, and the rows' visibility when it may have changed (each costs Gradio a rebuild)."""
-            cards = [live.cards[i] if i < len(live.cards) else None for i in range(MAX_CARDS)]
+            shown = live.cards
+            cards = [shown[i] if i < len(shown) else None for i in range(MAX_CARDS)]
             visible = [gr.update(visible=card is not None) if rows else gr.skip() for card in cards]
             return [*visible, *[card.markdown() if card else "" for card in cards]]
 
@@ -138,7 +138,7 @@ def build_app(agent: RecommenderAgent) -> gr.Blocks:
             if live is None:
                 live = sessions.start(None)
                 if session_id:
-                    live.chat.append(assistant_message("That conversation was not found; this is a new one."))
+                    live.tell("That conversation was not found; this is a new one.")
             return live
 
         def on_load(request: gr.Request) -> list[Any]:
@@ -149,7 +149,7 @@ def build_app(agent: RecommenderAgent) -> gr.Blocks:
             if not text.strip():
                 yield [*view(live), ""]
                 return
-            before, shown = [*live.chat, user_message(text)], len(live.cards)
+            before, shown = [*live.chat, user_message(text)], len(live.items)
             turn = workers.submit(sessions.turn, live, text)
             started = time.monotonic()
             yield [*chat_only([*before, working_message(0)]), ""]
@@ -163,13 +163,13 @@ def build_app(agent: RecommenderAgent) -> gr.Blocks:
             for prefix in reveal(str(added[text_at]["content"])):
                 yield [*chat_only([*before, *added[:text_at], assistant_message(prefix)]), gr.skip()]
                 time.sleep(REVEAL_S)
-            yield [*view(live, rows=len(live.cards) != shown), gr.skip()]
+            yield [*view(live, rows=len(live.items) != shown), gr.skip()]
 
         def on_feedback(slot: int, liked: bool, session_id: str) -> list[Any]:
             live = current(session_id)
             problem = sessions.feedback(live, slot, liked)
             if problem:
-                live.chat = [*live.chat, assistant_message(f"⚠️ {problem}")]
+                live.tell(f"⚠️ {problem}")
             return view(live, rows=False)
 
         def on_save(text: str, session_id: str) -> list[Any]:
@@ -179,11 +179,12 @@ def build_app(agent: RecommenderAgent) -> gr.Blocks:
 
         def on_start(choice: str, session_id: str) -> list[Any]:
             user = None if not choice or choice == NEW_USER else str(choice)
-            if user is not None and user not in agent.resources.histories:
+            try:
+                return view(sessions.start(user))
+            except KeyError:  # not a user of this dataset
                 live = current(session_id)
-                live.chat = [*live.chat, assistant_message(f"⚠️ There is no user {user} in this dataset.")]
+                live.tell(f"⚠️ There is no user {user} in this dataset.")
                 return view(live)
-            return view(sessions.start(user))
 
         def on_reset(session_id: str) -> list[Any]:
             return view(sessions.start(current(session_id).session.data.user_id))
