@@ -24,14 +24,15 @@ def parse_profile(text: str, resources: Resources, before: UserProfile) -> UserP
     catalog = resources.catalog
     profile = UserProfile(changes=list(before.changes))
     known = sorted(before.statements, key=lambda s: -len(s.label(catalog)))  # "Heat 2" before "Heat"
+    earlier = {s.key: s for s in before.statements}
     marked = text
     for k, statement in enumerate(known):
         label = re.escape(statement.label(catalog))
         marked = re.sub(rf"(?<!\w){label}(?!\w)", f" {MARK.format(k)} ", marked, flags=re.IGNORECASE)
     for clause in re.split(r"[.;\n]|\bbut\b", marked):
-        for k_text, position in [(m.group(1), m.start()) for m in re.finditer(MARK.format(r"(\d+)"), clause)]:
-            old = known[int(k_text)]
-            negated = re.search(NEGATIVE, clause[:position].lower()) is not None
+        for mark in re.finditer(MARK.format(r"(\d+)"), clause):
+            old = known[int(mark.group(1))]
+            negated = re.search(NEGATIVE, clause[: mark.start()].lower()) is not None
             polarity = old.polarity if old.aspect == "note" else ("dislike" if negated else "like")
             _put(
                 profile,
@@ -40,7 +41,6 @@ def parse_profile(text: str, resources: Resources, before: UserProfile) -> UserP
             )
         rest = re.sub(MARK.format(r"\d+"), " ", clause)
         if re.search(r"\w", re.sub(f"{FILLER}|{NEGATIVE}", " ", rest.lower())):  # more than "Never", "I like"
-            earlier = {s.key: s for s in before.statements}
             for statement in _read(rest.strip(), resources):
                 _put(profile, statement, earlier.get(statement.key))
     return profile
@@ -48,9 +48,11 @@ def parse_profile(text: str, resources: Resources, before: UserProfile) -> UserP
 
 def _put(profile: UserProfile, statement: Statement, earlier: Statement | None) -> None:
     """Add `statement`; a flip against the profile so far, or else against `earlier`, is recorded once."""
-    flipped = earlier is not None and earlier.polarity != statement.polarity
-    if profile.add(statement) is None and flipped and not any(c.old is earlier for c in profile.changes):
-        profile.changes.append(Change(earlier, statement))  # type: ignore[arg-type]
+    recorded = profile.add(statement) is not None
+    if earlier is None or earlier.polarity == statement.polarity or recorded:
+        return
+    if not any(change.old is earlier for change in profile.changes):
+        profile.changes.append(Change(earlier, statement))
 
 
 def _read(clause: str, resources: Resources) -> list[Statement]:

@@ -173,7 +173,7 @@ def _understand(message: str, vocabulary: Vocabulary) -> Understood:
 def _genre_word(vocabulary: Vocabulary, index: int, text: str) -> bool:
     """A title that is also a genre's name ("Romance", "War") names the film only when quoted or dated."""
     title = vocabulary.lowered_titles[index]
-    if title not in {g.lower() for g in vocabulary.genre_of.values()}:
+    if title not in vocabulary.genre_names:
         return False
     named = rf"[\"“']{re.escape(title)}[\"”']|\b{re.escape(title)} \(\d{{4}}\)"
     return re.search(named, text) is None

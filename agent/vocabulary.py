@@ -59,6 +59,7 @@ class Vocabulary:
             w: g for g, words in GENRE_WORDS.items() if g in genres for w in words
         }
         self.genre_of.update({g.lower(): g for g in genres})
+        self.genre_names = {g.lower() for g in genres}  # "romance", "war": also titles of films
         words = sorted(self.genre_of, key=len, reverse=True)  # longest first: "science fiction" before "sf"
         self.genre_pattern = re.compile(
             r"(?<![\w-])(" + "|".join(re.escape(w) for w in words) + r")(?![\w-])"
