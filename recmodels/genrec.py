@@ -52,6 +52,7 @@ class GenRecConfig:
     epochs: int = 200
     patience: int = 8
     eval_every: int = 1
+    ema_decay: float = 0.0  # > 0: validate and keep an exponential moving average of the weights
 
     def backbone(self) -> SASRecConfig:
         return SASRecConfig(

@@ -42,6 +42,7 @@ class SASRecConfig:
     batch_size: int = 16
     epochs: int = 200
     patience: int = 8  # epochs without a better validation NDCG@10 before stopping
+    ema_decay: float = 0.0  # > 0: validate and keep an exponential moving average of the weights
 
 
 def left_pad(seqs: list[np.ndarray], fill: int, length: int) -> np.ndarray:

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from safetensors.torch import load_file, save_file
+from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 from tqdm.auto import tqdm
 
 from recmodels.metrics import split_metrics
@@ -69,16 +70,21 @@ class Trainer:
         self.windows = training_windows(split.train, config.max_len)
         self.rng = np.random.default_rng(seed)
         self.progress = progress
+        self.average: AveragedModel | None = None
 
     def fit(self) -> TrainResult:
+        """Train; validate (and keep) the exponential moving average of the weights when
+        `config.ema_decay` > 0, else the weights themselves."""
         cfg = self.config
         optimizer = torch.optim.AdamW(self.model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
         start = time.perf_counter()
+        if cfg.ema_decay > 0:
+            self.average = AveragedModel(self.model, multi_avg_fn=get_ema_multi_avg_fn(cfg.ema_decay))
         best_state, best_epoch, best, curve = self._state(), 0, -1.0, []
         bar = tqdm(range(1, cfg.epochs + 1), desc=self.name, disable=not self.progress, leave=False)
         for epoch in bar:
             loss = self._epoch(optimizer)
-            ndcg = split_metrics(self.model.score, self.split, "valid")["ndcg@10"]
+            ndcg = split_metrics(self._validated().score, self.split, "valid")["ndcg@10"]
             curve.append(ndcg)
             if ndcg > best:
                 best_state, best_epoch, best = self._state(), epoch, ndcg
@@ -98,6 +104,8 @@ class Trainer:
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
+            if self.average is not None:
+                self.average.update_parameters(self.model)
             losses.append(loss.item())
         return float(np.mean(losses))
 
@@ -117,8 +125,12 @@ class Trainer:
         batches = [order[start : start + size] for start in range(0, len(order), size)]
         return [batches[i] for i in self.rng.permutation(len(batches))]
 
+    def _validated(self) -> SASRec:
+        """The weights under validation: the moving average when there is one."""
+        return self.model if self.average is None else self.average.module  # type: ignore[return-value]
+
     def _state(self) -> dict[str, torch.Tensor]:
-        return {k: v.detach().clone() for k, v in self.model.state_dict().items()}
+        return {k: v.detach().clone() for k, v in self._validated().state_dict().items()}
 
 
 def train_sasrec(

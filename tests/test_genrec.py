@@ -95,9 +95,13 @@ def test_checkpoint_round_trip_gives_identical_recommendations(ids: SemanticIds,
     assert np.array_equal(a, b) and np.allclose(sa, sb)
 
 
-def test_training_with_preference_texts_runs_and_keeps_the_best_epoch(ids: SemanticIds) -> None:
+@pytest.mark.parametrize("ema_decay", [0.0, 0.9])
+def test_training_with_preference_texts_runs_and_keeps_the_best_epoch(
+    ids: SemanticIds, ema_decay: float
+) -> None:
     from recmodels.catalog import Catalog, Item
     from recmodels.genrec_training import train_genrec
+    from recmodels.metrics import split_metrics
     from recmodels.split import LeaveOneOut
 
     catalog = Catalog(
@@ -113,11 +117,21 @@ def test_training_with_preference_texts_runs_and_keeps_the_best_epoch(ids: Seman
         np.array([(u + 11) % N_ITEMS for u in range(30)]),
     )
     config = GenRecConfig(
-        d_model=16, layers=1, heads=1, dropout=0.0, max_len=12, beam_width=8, epochs=3, lr=1e-2
+        d_model=16,
+        layers=1,
+        heads=1,
+        dropout=0.0,
+        max_len=12,
+        beam_width=8,
+        epochs=3,
+        lr=1e-2,
+        ema_decay=ema_decay,
     )
     model, result = train_genrec(config, catalog, split, ids, HashEncoder(TEXT_DIM), seed=0, progress=False)
     assert len(result.valid_curve) == 3 and 1 <= result.best_epoch <= 3  # every epoch validated
     assert result.best_valid_ndcg == max(result.valid_curve) > 0.0  # the cyclic next item is learnable
+    # the weights kept (the moving average's, when there is one) are the ones that scored best
+    assert split_metrics(model.score, split, "valid")["ndcg@10"] == pytest.approx(result.best_valid_ndcg)
 
 
 def test_wide_beam_search_equals_brute_force_scoring_of_every_item(ids: SemanticIds) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +16,7 @@ from recmodels.sasrec import SASRec, SASRecConfig
 from recmodels.split import LeaveOneOut
 from recmodels.trainer import (
     CheckpointMeta,
+    Trainer,
     checkpoint_dir,
     load_checkpoint,
     save_checkpoint,
@@ -102,6 +104,23 @@ def test_training_is_deterministic_under_a_seed() -> None:
     runs = [train_sasrec(config, split, num_items=40, seed=7, progress=False)[0] for _ in range(2)]
     histories = [split.history(u, "test") for u in range(5)]
     np.testing.assert_array_equal(runs[0].score(histories), runs[1].score(histories))
+
+
+def test_moving_average_weights_are_the_ones_validated_and_kept() -> None:
+    split = cyclic_split(num_users=20)
+    plain = dataclasses.replace(TINY, epochs=1, dropout=0.0)
+    averaged = dataclasses.replace(plain, ema_decay=0.9)
+    trainers = []
+    for config in (plain, averaged):
+        torch.manual_seed(3)
+        trainer = Trainer(config, SASRec(config, num_items=40), split, seed=3, progress=False)
+        trainers.append((trainer, trainer.fit()))
+    (raw, _), (ema, result) = trainers
+    assert raw.average is None and ema.average is not None
+    kept, average = ema.model.state_dict(), ema.average.module.state_dict()
+    assert all(torch.equal(kept[name], average[name]) for name in kept)  # one epoch: the best is the last
+    assert not torch.equal(kept["item_emb.weight"], raw.model.state_dict()["item_emb.weight"])
+    assert result.best_valid_ndcg == pytest.approx(split_metrics(ema.model.score, split, "valid")["ndcg@10"])
 
 
 @pytest.mark.slow
