@@ -82,6 +82,9 @@ def fit_popularity(ctx: FitContext) -> Fitted:
 
 # Per-dataset overrides of the SASRecConfig defaults (tuned on ml-100k).
 SASREC_OVERRIDES: dict[str, dict[str, Any]] = {
+    # The moving average of the weights GenRec uses on ml-100k helps SASRec too: validation NDCG@10
+    # 0.1065 / 0.1087 / 0.1063 with it against 0.1042 / 0.1082 / 0.1053 without (seeds 0-2).
+    "ml-100k": {"ema_decay": 0.995},
     # 9k-item softmax: ~13 s per epoch here, so 30 epochs (a time cap, not convergence; the same cap
     # as GenRec's) keep one seed under ~7 min; less dropout learns faster in that budget.
     "ml-latest-small": {"dropout": 0.1, "epochs": 30},

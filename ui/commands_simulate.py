@@ -36,7 +36,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     sim.add_argument("--json", type=Path, default=None, help="also write the JSON result here")
     sim.add_argument("--report", type=Path, default=None,
-                     help="report directory (default <RECAGENT_HOME>/reports/simulate-<dataset>-T<T>-<renderer>-seed<S>)")  # fmt: skip
+                     help="report directory (default <RECAGENT_HOME>/reports/simulate-<dataset>-T<T>-<renderer>-seed<S>[-cold-start])")  # fmt: skip
     sim.set_defaults(handler=simulate_command)
 
 
@@ -77,6 +77,7 @@ def simulate_command(args: argparse.Namespace) -> int:
     print(ladder_text(table))
     directory = args.report or home / "reports" / (
         f"simulate-{world.dataset.name}-T{args.max_turns}-{args.renderer}-seed{args.seed}"
+        + ("-cold-start" if args.cold_start else "")
     )
     notes = [
         f"Targets: each user's last interaction rated >= 4 (time order); history = everything before it. "
