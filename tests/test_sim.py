@@ -25,6 +25,7 @@ from evals.systems import SYSTEMS, build_systems
 from evals.targets import sample_users
 from recmodels.catalog import Dataset
 from ui.cli import build_parser
+from ui.commands_simulate import default_report_dir
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 
@@ -150,3 +151,9 @@ def test_the_report_holds_a_table_a_plot_and_transcripts(tmp_path: Path) -> None
     assert "| agent | 1.000" in (tmp_path / "report.md").read_text()
     args = build_parser().parse_args(["simulate", "--dataset", "ml-100k", "--max-turns", "10"])
     assert (args.users, args.max_turns, args.k, args.renderer, args.seed) == (200, 10, 10, "template", 0)
+    cold = build_parser().parse_args(
+        ["simulate", "--dataset", "ml-100k", "--max-turns", "10", "--cold-start"]
+    )
+    known_dir, cold_dir = (default_report_dir(tmp_path, "ml-100k", a) for a in (args, cold))
+    assert known_dir == tmp_path / "reports" / "simulate-ml-100k-T10-template-seed0"
+    assert cold_dir == tmp_path / "reports" / "simulate-ml-100k-T10-template-seed0-cold-start"

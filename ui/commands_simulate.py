@@ -40,6 +40,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     sim.set_defaults(handler=simulate_command)
 
 
+def default_report_dir(home: Path, dataset: str, args: argparse.Namespace) -> Path:
+    """Where a run reports without --report: one directory per dataset, T, renderer, seed and cold start."""
+    cold = "-cold-start" if args.cold_start else ""
+    return home / "reports" / f"simulate-{dataset}-T{args.max_turns}-{args.renderer}-seed{args.seed}{cold}"
+
+
 def simulate_command(args: argparse.Namespace) -> int:
     from agent.agent import llm_from_env  # noqa: PLC0415 (langchain, torch load only for this command)
     from evals.metrics import summarise  # noqa: PLC0415
@@ -75,10 +81,7 @@ def simulate_command(args: argparse.Namespace) -> int:
     seconds = time.perf_counter() - start
     print(table_text(table, args.max_turns))
     print(ladder_text(table))
-    directory = args.report or home / "reports" / (
-        f"simulate-{world.dataset.name}-T{args.max_turns}-{args.renderer}-seed{args.seed}"
-        + ("-cold-start" if args.cold_start else "")
-    )
+    directory = args.report or default_report_dir(home, world.dataset.name, args)
     notes = [
         f"Targets: each user's last interaction rated >= 4 (time order); history = everything before it. "
         f"{len(world.targets)} users have one; {len(users)} sampled with seed {args.seed}.",
