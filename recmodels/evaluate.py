@@ -9,8 +9,9 @@ Each (model, setting) is a `Variant` in `REGISTRY`; a new model or setting (e.g.
 "history+profile") is one more entry with its own `fit` function, and the loop does not change.
 Models are fitted on the training split (model selection on validation), then ranked on the TEST stage:
 history = training items + the validation item, every catalog item scored, the history masked.
-A SASRec checkpoint whose config, seed and data match is reused instead of retrained (`retrain=True`
-forces training); the table's notes say which runs were reused and its train seconds are the recorded ones.
+A SASRec checkpoint whose config, seed, data and training version (`trainer.TRAINING_VERSION`) match is
+reused instead of retrained (`retrain=True` forces training); the table's notes say which runs were
+reused and its train seconds are the recorded ones.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from recmodels.popularity import Popularity
 from recmodels.sasrec import SASRecConfig
 from recmodels.split import LeaveOneOut
 from recmodels.trainer import (
+    TRAINING_VERSION,
     CheckpointMeta,
     checkpoint_dir,
     load_checkpoint,
@@ -105,17 +107,30 @@ def data_fingerprint(dataset: Dataset) -> str:
 
 
 def fit_sasrec(ctx: FitContext) -> Fitted:
-    """Load the checkpoint for this config, seed and data if there is one, else train and save it."""
+    """Load the checkpoint for this config, seed, data and training version if there is one, else train
+    and save it."""
     config, name, num_items = sasrec_config(ctx.dataset.name), ctx.dataset.name, len(ctx.dataset.catalog)
     directory = checkpoint_dir(ctx.home, name, "sasrec", ctx.seed)
-    key = ("sasrec", name, data_fingerprint(ctx.dataset), ctx.seed, num_items, config)
+    fingerprint = data_fingerprint(ctx.dataset)
+    key = ("sasrec", name, fingerprint, ctx.seed, num_items, config, TRAINING_VERSION)
     found = read_meta(directory)
     if not ctx.retrain and found is not None and _checkpoint_key(found) == key:
         model, found = load_checkpoint(directory)
         note = f"reused checkpoint {directory} (best epoch {found.best_epoch}; --retrain to train again)"
         return Fitted(model, found.train_seconds, note)
     model, result = train_sasrec(config, ctx.split, num_items, ctx.seed, ctx.progress)
-    meta = CheckpointMeta(*key, result.best_epoch, result.best_valid_ndcg, result.train_seconds)
+    meta = CheckpointMeta(
+        "sasrec",
+        name,
+        fingerprint,
+        ctx.seed,
+        num_items,
+        config,
+        result.best_epoch,
+        result.best_valid_ndcg,
+        result.train_seconds,
+        TRAINING_VERSION,
+    )
     save_checkpoint(model, meta, directory)
     note = f"trained, best epoch {result.best_epoch}, saved to {directory}"
     return Fitted(model, result.train_seconds, note)
@@ -123,7 +138,15 @@ def fit_sasrec(ctx: FitContext) -> Fitted:
 
 def _checkpoint_key(meta: CheckpointMeta) -> tuple[object, ...]:
     """The fields that must match for a checkpoint to stand in for training."""
-    return (meta.model, meta.dataset, meta.data_fingerprint, meta.seed, meta.num_items, meta.config)
+    return (
+        meta.model,
+        meta.dataset,
+        meta.data_fingerprint,
+        meta.seed,
+        meta.num_items,
+        meta.config,
+        meta.training_version,
+    )
 
 
 REGISTRY: dict[str, tuple[Variant, ...]] = {

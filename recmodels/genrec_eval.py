@@ -32,7 +32,7 @@ from recmodels.preferences import hint_text, preference_text
 from recmodels.semantic_ids import SemanticIdConfig, build_semantic_ids
 from recmodels.split import LeaveOneOut
 from recmodels.text_encoder import TextEncoder, default_encoder
-from recmodels.trainer import checkpoint_dir
+from recmodels.trainer import TRAINING_VERSION, checkpoint_dir
 
 # Per-dataset overrides of the GenRecConfig defaults.
 GENREC_OVERRIDES: dict[str, dict[str, Any]] = {
@@ -70,6 +70,16 @@ class GenRecScorer:
         return self.model.score(histories, text)
 
 
+def reusable(meta: GenRecMeta, config: GenRecConfig, seed: int, fingerprint: str) -> bool:
+    """A checkpoint stands in for training when its config, seed, data and training version match."""
+    return (meta.config, meta.seed, meta.data_fingerprint, meta.training_version) == (
+        config,
+        seed,
+        fingerprint,
+        TRAINING_VERSION,
+    )
+
+
 def fit_genrec_model(
     dataset: Dataset,
     split: LeaveOneOut,
@@ -79,15 +89,13 @@ def fit_genrec_model(
     retrain: bool,
     progress: bool,
 ) -> tuple[GenRec, GenRecMeta, str]:
-    """Reuse the checkpoint in `directory` when config, seed and data match; else train and save."""
+    """Reuse the checkpoint in `directory` when `reusable`; else train and save."""
     config = genrec_config(dataset.name)
     fingerprint = data_fingerprint(dataset)
     found = read_genrec_meta(directory)
-    if not retrain and found is not None:
-        meta = found[0]
-        if (meta.config, meta.seed, meta.data_fingerprint) == (config, seed, fingerprint):
-            model, meta = load_genrec(directory)
-            return model, meta, f"reused checkpoint {directory} (best epoch {meta.best_epoch})"
+    if not retrain and found is not None and reusable(found[0], config, seed, fingerprint):
+        model, meta = load_genrec(directory)
+        return model, meta, f"reused checkpoint {directory} (best epoch {meta.best_epoch})"
     start = time.perf_counter()
     ids = build_semantic_ids(dataset, home, SemanticIdConfig(), seed)
     encoder = default_encoder()
@@ -104,6 +112,7 @@ def fit_genrec_model(
         tried[dense_weight],
         seconds,
         dense_weight,
+        TRAINING_VERSION,
     )
     save_genrec(model, meta, directory)
     weights = ", ".join(f"{w:g}: {v:.4f}" for w, v in tried.items())

@@ -132,6 +132,7 @@ class GenRecMeta:
     best_valid_ndcg: float
     train_seconds: float
     dense_weight: float  # chosen on validation after training (`tune_dense_weight`); replaces config's
+    training_version: int = 0  # trainer.TRAINING_VERSION of the code that trained it (0: not recorded)
 
 
 def tune_dense_weight(model: GenRec, split: LeaveOneOut) -> tuple[float, dict[float, float]]:

@@ -5,7 +5,7 @@
     model, meta = load_checkpoint(checkpoint_dir(home, "ml-100k", "sasrec", 0))
 
 A checkpoint is `<home>/checkpoints/<dataset>/<model>-seed<S>/` with `model.safetensors` (weights)
-and `config.json` (config, dataset, data fingerprint, seed, best epoch, train seconds).
+and `config.json` (config, dataset, data fingerprint, seed, best epoch, train seconds, training version).
 """
 
 from __future__ import annotations
@@ -24,6 +24,11 @@ from tqdm.auto import tqdm
 from recmodels.metrics import split_metrics
 from recmodels.sasrec import IGNORE, PAD, SASRec, SASRecConfig, left_pad
 from recmodels.split import LeaveOneOut
+
+# Bump when a change to a model or to its training changes what training produces (SASRec and GenRec
+# alike): a checkpoint that records another version is trained again instead of being reused.
+# Checkpoints written before the version was recorded read as version 0.
+TRAINING_VERSION = 1
 
 
 def training_windows(train: list[np.ndarray], max_len: int) -> list[np.ndarray]:
@@ -156,6 +161,7 @@ class CheckpointMeta:
     best_epoch: int
     best_valid_ndcg: float
     train_seconds: float
+    training_version: int = 0  # TRAINING_VERSION of the code that trained it (0: not recorded)
 
 
 def checkpoint_dir(home: Path, dataset: str, model: str, seed: int) -> Path:

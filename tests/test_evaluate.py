@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from recmodels import evaluate
 from recmodels.catalog import Catalog, Dataset, Interactions, Item
 from recmodels.datasets import describe
 from recmodels.evaluate import (
@@ -22,6 +23,7 @@ from recmodels.evaluate import (
 )
 from recmodels.metrics import METRIC_NAMES
 from recmodels.split import LeaveOneOut
+from recmodels.trainer import TRAINING_VERSION, checkpoint_dir, read_meta
 
 TINY = {"d_model": 16, "layers": 1, "heads": 1, "dropout": 0.0, "max_len": 8, "batch_size": 16, "epochs": 2}
 
@@ -109,6 +111,22 @@ def test_a_matching_checkpoint_is_reused_and_a_changed_config_retrains(
     np.testing.assert_array_equal(first.recommender.score(histories), again.recommender.score(histories))
     SASREC_OVERRIDES["cyclic"] = {**TINY, "epochs": 1}
     assert fit_sasrec(ctx).note.startswith("trained")
+    assert fit_sasrec(ctx).note.startswith("reused")
+
+
+@pytest.mark.slow
+def test_a_checkpoint_from_another_training_version_retrains(
+    tmp_path: Path, tiny_sasrec: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dataset = cyclic_dataset()
+    ctx = FitContext(
+        dataset, LeaveOneOut.from_interactions(dataset.interactions), 0, tmp_path, progress=False
+    )
+    assert fit_sasrec(ctx).note.startswith("trained")
+    assert read_meta(checkpoint_dir(tmp_path, "cyclic", "sasrec", 0)).training_version == TRAINING_VERSION
+    monkeypatch.setattr(evaluate, "TRAINING_VERSION", TRAINING_VERSION + 1)
+    assert fit_sasrec(ctx).note.startswith("trained")
+    assert fit_sasrec(ctx).note.startswith("reused")
 
 
 def test_a_new_setting_plugs_in_through_the_registry(tmp_path: Path) -> None:

@@ -95,6 +95,31 @@ def test_checkpoint_round_trip_gives_identical_recommendations(ids: SemanticIds,
     assert np.array_equal(a, b) and np.allclose(sa, sb)
 
 
+def test_only_a_checkpoint_of_this_training_version_is_reused(ids: SemanticIds, tmp_path: Path) -> None:
+    import json
+
+    from recmodels.genrec_eval import reusable
+    from recmodels.genrec_training import read_genrec_meta
+    from recmodels.trainer import TRAINING_VERSION
+
+    model = tiny_model(ids)
+    meta = GenRecMeta("tiny", "f", 0, model.config, TEXT_DIM, 1, 0.0, 0.0, 1.0, TRAINING_VERSION)
+    assert reusable(meta, model.config, 0, "f")
+    assert not reusable(meta, model.config, 1, "f") and not reusable(meta, model.config, 0, "g")
+    assert not reusable(
+        dataclasses.replace(meta, training_version=TRAINING_VERSION + 1), model.config, 0, "f"
+    )
+    # a checkpoint written before the version was recorded still loads, as version 0, and is not reused
+    save_genrec(model, meta, tmp_path / "old")
+    record = json.loads((tmp_path / "old" / "config.json").read_text())
+    del record["training_version"]
+    (tmp_path / "old" / "config.json").write_text(json.dumps(record))
+    found = read_genrec_meta(tmp_path / "old")
+    assert found is not None and found[0].training_version == 0
+    assert not reusable(found[0], model.config, 0, "f")
+    assert load_genrec(tmp_path / "old")[1].training_version == 0
+
+
 @pytest.mark.parametrize("ema_decay", [0.0, 0.9])
 def test_training_with_preference_texts_runs_and_keeps_the_best_epoch(
     ids: SemanticIds, ema_decay: float
