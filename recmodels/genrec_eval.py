@@ -70,14 +70,15 @@ class GenRecScorer:
         return self.model.score(histories, text)
 
 
-def reusable(meta: GenRecMeta, config: GenRecConfig, seed: int, fingerprint: str) -> bool:
-    """A checkpoint stands in for training when its config, seed, data and training version match."""
-    return (meta.config, meta.seed, meta.data_fingerprint, meta.training_version) == (
-        config,
-        seed,
-        fingerprint,
-        TRAINING_VERSION,
-    )
+def mismatches(meta: GenRecMeta, config: GenRecConfig, seed: int, fingerprint: str) -> list[str]:
+    """What differs between a checkpoint and the run that wants one; empty: it stands in for training."""
+    checks = {
+        "configuration": meta.config == config,
+        "seed": meta.seed == seed,
+        "data": meta.data_fingerprint == fingerprint,
+        "training version": meta.training_version == TRAINING_VERSION,
+    }
+    return [name for name, same in checks.items() if not same]
 
 
 def fit_genrec_model(
@@ -89,13 +90,19 @@ def fit_genrec_model(
     retrain: bool,
     progress: bool,
 ) -> tuple[GenRec, GenRecMeta, str]:
-    """Reuse the checkpoint in `directory` when `reusable`; else train and save."""
+    """Reuse the checkpoint in `directory` when nothing `mismatches`; else train and save."""
     config = genrec_config(dataset.name)
     fingerprint = data_fingerprint(dataset)
     found = read_genrec_meta(directory)
-    if not retrain and found is not None and reusable(found[0], config, seed, fingerprint):
+    differ = mismatches(found[0], config, seed, fingerprint) if found is not None else None
+    if not retrain and differ == []:
         model, meta = load_genrec(directory)
         return model, meta, f"reused checkpoint {directory} (best epoch {meta.best_epoch})"
+    if progress and not retrain and differ:
+        print(
+            f"training GenRec again: the checkpoint in {directory} has another {', '.join(differ)}",
+            flush=True,
+        )
     start = time.perf_counter()
     ids = build_semantic_ids(dataset, home, SemanticIdConfig(), seed)
     encoder = default_encoder()

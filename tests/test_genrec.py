@@ -98,17 +98,18 @@ def test_checkpoint_round_trip_gives_identical_recommendations(ids: SemanticIds,
 def test_only_a_checkpoint_of_this_training_version_is_reused(ids: SemanticIds, tmp_path: Path) -> None:
     import json
 
-    from recmodels.genrec_eval import reusable
+    from recmodels.genrec_eval import mismatches
     from recmodels.genrec_training import read_genrec_meta
     from recmodels.trainer import TRAINING_VERSION
 
     model = tiny_model(ids)
     meta = GenRecMeta("tiny", "f", 0, model.config, TEXT_DIM, 1, 0.0, 0.0, 1.0, TRAINING_VERSION)
-    assert reusable(meta, model.config, 0, "f")
-    assert not reusable(meta, model.config, 1, "f") and not reusable(meta, model.config, 0, "g")
-    assert not reusable(
-        dataclasses.replace(meta, training_version=TRAINING_VERSION + 1), model.config, 0, "f"
-    )
+    assert mismatches(meta, model.config, 0, "f") == []
+    assert mismatches(meta, model.config, 1, "g") == ["seed", "data"]
+    other = dataclasses.replace(model.config, dropout=0.3)
+    assert mismatches(meta, other, 0, "f") == ["configuration"]
+    newer = dataclasses.replace(meta, training_version=TRAINING_VERSION + 1)
+    assert mismatches(newer, model.config, 0, "f") == ["training version"]
     # a checkpoint written before the version was recorded still loads, as version 0, and is not reused
     save_genrec(model, meta, tmp_path / "old")
     record = json.loads((tmp_path / "old" / "config.json").read_text())
@@ -116,7 +117,7 @@ def test_only_a_checkpoint_of_this_training_version_is_reused(ids: SemanticIds, 
     (tmp_path / "old" / "config.json").write_text(json.dumps(record))
     found = read_genrec_meta(tmp_path / "old")
     assert found is not None and found[0].training_version == 0
-    assert not reusable(found[0], model.config, 0, "f")
+    assert mismatches(found[0], model.config, 0, "f") == ["training version"]
     assert load_genrec(tmp_path / "old")[1].training_version == 0
 
 
