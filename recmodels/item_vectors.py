@@ -6,8 +6,10 @@ that its total variance is `weight x` the text block's (the text block has weigh
 - text: the MiniLM embedding of `item.text`, cached under `<home>/embeddings/<dataset>-<fingerprint>.npy`
   (computed once per catalog version; ~30 s for 9k items);
 - genres: one-hots over `Catalog.genres()`;
-- collaborative factors: a truncated SVD of the item-user matrix of the *training* split only, so no
-  validation or test interaction leaks into the item IDs.
+- collaborative factors from the *training* split only, so no validation or test interaction leaks into
+  the item IDs: a truncated SVD of the item-user matrix (`collaborative_factors`, "users"), or of the
+  positive PMI of items that follow each other within `SEQUENCE_WINDOW` positions in the users'
+  sequences (`sequence_factors`, "sequence"; collaborative indexing as in "How to Index Item IDs").
 
     vectors = content_vectors(text_embeddings(dataset, home), genre_onehots(dataset.catalog),
                               collaborative_factors(split.train, len(dataset.catalog), 32, seed=0),
@@ -21,7 +23,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-from scipy.sparse import csr_matrix
+from scipy.sparse import coo_matrix, csr_matrix
 from sklearn.utils.extmath import randomized_svd
 
 from recmodels.catalog import Catalog, Dataset
@@ -81,6 +83,38 @@ def collaborative_factors(train: Sequence[np.ndarray], num_items: int, dims: int
     u, s, _ = randomized_svd(matrix, n_components=rank, random_state=seed)  # (N, rank), (rank,)
     factors = np.zeros((num_items, dims), dtype=np.float32)
     factors[:, :rank] = u * s
+    norms = np.linalg.norm(factors, axis=1, keepdims=True)  # (N, 1)
+    return factors / np.maximum(norms, 1e-12)
+
+
+SEQUENCE_WINDOW = 3  # items up to this many positions apart count as co-occurring
+
+
+def sequence_factors(train: Sequence[np.ndarray], num_items: int, dims: int, seed: int) -> np.ndarray:
+    """(N, dims) float32 item factors from the positive PMI of sequential co-occurrence.
+
+    Two items co-occur when one follows the other within SEQUENCE_WINDOW positions of a training
+    sequence (either order). Factors are U sqrt(S) of a truncated SVD of the PPMI matrix, rows
+    L2-normalised; items that never co-occur get zeros.
+    """
+    pairs = [
+        (seq[:-gap], seq[gap:])
+        for seq in (np.asarray(s, dtype=np.int64) for s in train)
+        for gap in range(1, min(SEQUENCE_WINDOW, len(seq) - 1) + 1)
+    ]
+    if not pairs:
+        raise ValueError("sequence factors need a training sequence of at least two items")
+    first, second = (np.concatenate(side) for side in zip(*pairs, strict=True))
+    counts = coo_matrix((np.ones(len(first)), (first, second)), shape=(num_items, num_items)).tocsr()
+    counts = (counts + counts.T).tocoo()  # (N, N) symmetric co-occurrence counts
+    totals = np.asarray(counts.sum(axis=1)).ravel()  # (N,)
+    pmi = np.log(counts.data * counts.sum() / (totals[counts.row] * totals[counts.col]))
+    keep = pmi > 0
+    ppmi = csr_matrix((pmi[keep], (counts.row[keep], counts.col[keep])), shape=counts.shape)
+    rank = min(dims, num_items - 1)
+    u, s, _ = randomized_svd(ppmi, n_components=rank, random_state=seed)  # (N, rank), (rank,)
+    factors = np.zeros((num_items, dims), dtype=np.float32)
+    factors[:, :rank] = u * np.sqrt(s)
     norms = np.linalg.norm(factors, axis=1, keepdims=True)  # (N, 1)
     return factors / np.maximum(norms, 1e-12)
 

@@ -46,12 +46,14 @@ from recmodels.item_vectors import (
     collaborative_factors,
     content_vectors,
     genre_onehots,
+    sequence_factors,
     text_embeddings,
 )
 from recmodels.split import LeaveOneOut
 from recmodels.text_encoder import TextEncoder
 
 FORMAT_VERSION = 1
+CF_SOURCES = {"users": collaborative_factors, "sequence": sequence_factors}  # SemanticIdConfig.cf_source
 
 
 @dataclass(frozen=True)
@@ -64,11 +66,14 @@ class SemanticIdConfig:
     genre_weight: float = 0.25  # genre block variance relative to the text block; 0 turns it off
     cf_dims: int = 0  # collaborative factors (training split only); 0 turns them off
     cf_weight: float = 0.25  # collaborative block variance relative to the text block
+    cf_source: str = "users"  # "users": SVD of item x user; "sequence": PPMI of neighbours in sequences
     kmeans_restarts: int = 1  # k-means++ restarts per level (the best inertia wins)
 
     def __post_init__(self) -> None:
         if self.levels < 1 or (self.codebook_size is not None and self.codebook_size < 2):
             raise ValueError("semantic IDs need levels >= 1 and codebook_size >= 2")
+        if self.cf_source not in CF_SOURCES:
+            raise ValueError(f"cf_source must be one of {sorted(CF_SOURCES)}, not {self.cf_source!r}")
 
 
 def codebook_size_for(num_items: int, levels: int) -> int:
@@ -354,7 +359,7 @@ def item_content_vectors(
     cf = None
     if config.cf_dims > 0:
         train = LeaveOneOut.from_interactions(dataset.interactions).train
-        cf = collaborative_factors(train, len(dataset.catalog), config.cf_dims, seed)  # (N, cf_dims)
+        cf = CF_SOURCES[config.cf_source](train, len(dataset.catalog), config.cf_dims, seed)  # (N, cf_dims)
     return content_vectors(text, genres, cf, config.genre_weight, config.cf_weight)
 
 

@@ -95,7 +95,7 @@ def test_checkpoint_round_trip_gives_identical_recommendations(ids: SemanticIds,
     assert np.array_equal(a, b) and np.allclose(sa, sb)
 
 
-def test_only_a_checkpoint_of_this_training_version_is_reused(ids: SemanticIds, tmp_path: Path) -> None:
+def test_only_a_checkpoint_made_the_same_way_is_reused(ids: SemanticIds, tmp_path: Path) -> None:
     import json
 
     from recmodels.genrec_eval import mismatches
@@ -104,21 +104,25 @@ def test_only_a_checkpoint_of_this_training_version_is_reused(ids: SemanticIds, 
 
     model = tiny_model(ids)
     meta = GenRecMeta("tiny", "f", 0, model.config, TEXT_DIM, 1, 0.0, 0.0, 1.0, TRAINING_VERSION)
-    assert mismatches(meta, model.config, 0, "f") == []
-    assert mismatches(meta, model.config, 1, "g") == ["seed", "data"]
+    save_genrec(model, meta, tmp_path / "new")
+    found = read_genrec_meta(tmp_path / "new")
+    assert found is not None
+    assert mismatches(found, model.config, ids.config, 0, "f") == []
+    assert mismatches(found, model.config, ids.config, 1, "g") == ["seed", "data"]
     other = dataclasses.replace(model.config, dropout=0.3)
-    assert mismatches(meta, other, 0, "f") == ["configuration"]
-    newer = dataclasses.replace(meta, training_version=TRAINING_VERSION + 1)
-    assert mismatches(newer, model.config, 0, "f") == ["training version"]
+    assert mismatches(found, other, ids.config, 0, "f") == ["configuration"]
+    sequence_ids = dataclasses.replace(ids.config, cf_dims=4, cf_source="sequence")
+    assert mismatches(found, model.config, sequence_ids, 0, "f") == ["semantic-ID configuration"]
+    newer = (dataclasses.replace(meta, training_version=TRAINING_VERSION + 1), found[1])
+    assert mismatches(newer, model.config, ids.config, 0, "f") == ["training version"]
     # a checkpoint written before the version was recorded still loads, as version 0, and is not reused
-    save_genrec(model, meta, tmp_path / "old")
-    record = json.loads((tmp_path / "old" / "config.json").read_text())
+    record = json.loads((tmp_path / "new" / "config.json").read_text())
     del record["training_version"]
-    (tmp_path / "old" / "config.json").write_text(json.dumps(record))
-    found = read_genrec_meta(tmp_path / "old")
-    assert found is not None and found[0].training_version == 0
-    assert mismatches(found[0], model.config, 0, "f") == ["training version"]
-    assert load_genrec(tmp_path / "old")[1].training_version == 0
+    (tmp_path / "new" / "config.json").write_text(json.dumps(record))
+    old = read_genrec_meta(tmp_path / "new")
+    assert old is not None and old[0].training_version == 0
+    assert mismatches(old, model.config, ids.config, 0, "f") == ["training version"]
+    assert load_genrec(tmp_path / "new")[1].training_version == 0
 
 
 @pytest.mark.parametrize("ema_decay", [0.0, 0.9])

@@ -20,6 +20,7 @@ from recmodels.item_vectors import (
     content_vectors,
     embedding_cache_path,
     genre_onehots,
+    sequence_factors,
 )
 from recmodels.semantic_ids import (
     SemanticIdConfig,
@@ -206,9 +207,29 @@ def test_collaborative_factors_use_only_the_given_sequences() -> None:
     assert np.allclose(factors[0], factors[1])  # same users, same factors
 
 
-def test_build_caches_the_text_embeddings_and_is_reproducible(home: Path) -> None:
+def test_sequence_factors_put_neighbours_in_sequences_together() -> None:
+    # two separate worlds: items 0-2 follow each other, items 3-5 follow each other; item 6 is alone
+    train = [np.array([0, 1, 2, 0, 1, 2]), np.array([2, 1, 0]), np.array([3, 4, 5, 3, 4]), np.array([6])]
+    factors = sequence_factors(train, num_items=8, dims=4, seed=0)  # (8, 4)
+    assert factors.shape == (8, 4) and not factors[6].any() and not factors[7].any()  # never co-occur
+    similarity = factors @ factors.T - 2 * np.eye(8)  # (8, 8), an item is not its own neighbour
+    world = np.array([0, 0, 0, 1, 1, 1])
+    assert np.array_equal(world[similarity[:6, :6].argmax(axis=1)], world)  # nearest: same world
+    assert np.abs(similarity[:3, 3:6]).max() < 1e-6  # worlds apart
+    assert np.array_equal(factors, sequence_factors(train, num_items=8, dims=4, seed=0))
+    with pytest.raises(ValueError):
+        sequence_factors([np.array([1]), np.array([], dtype=np.int64)], num_items=3, dims=2, seed=0)
+
+
+def test_an_unknown_collaborative_source_is_refused() -> None:
+    with pytest.raises(ValueError, match="cf_source"):
+        SemanticIdConfig(cf_source="ratings")
+
+
+@pytest.mark.parametrize("cf_source", ["users", "sequence"])
+def test_build_caches_the_text_embeddings_and_is_reproducible(home: Path, cf_source: str) -> None:
     dataset, encoder = synthetic_dataset(), FakeEncoder()
-    config = SemanticIdConfig(codebook_size=8, cf_dims=4)
+    config = SemanticIdConfig(codebook_size=8, cf_dims=4, cf_source=cf_source)
     first = build_semantic_ids(dataset, home, config, seed=3, encoder=encoder)
     second = build_semantic_ids(dataset, home, config, seed=3, encoder=encoder)
     assert encoder.calls == 1 and embedding_cache_path(dataset, home).exists()

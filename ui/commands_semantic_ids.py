@@ -3,6 +3,8 @@
 recagent semantic-ids --dataset ml-100k
 recagent semantic-ids --dataset ml-latest-small --seed 1 --levels 3 --codebook-size 64 --cf-dims 32
 
+Options left out take the dataset's GenRec configuration (`genrec_eval.semantic_id_config`).
+
 Prints the codebook usage per level, the largest bucket per prefix depth, the collision rate of plain
 residual quantisation, the collision rate before disambiguation, and the build time.
 """
@@ -10,11 +12,13 @@ residual quantisation, the collision rate before disambiguation, and the build t
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import time
 
 from recmodels.datasets import load_dataset
+from recmodels.genrec_eval import semantic_id_config
 from recmodels.home import recagent_home
-from recmodels.semantic_ids import SemanticIdConfig, build_semantic_ids
+from recmodels.semantic_ids import CF_SOURCES, build_semantic_ids
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -23,31 +27,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--dataset", required=True, help="prepared or bundled dataset name, e.g. ml-100k")
     parser.add_argument("--seed", type=int, default=0, help="random seed of the k-means codebooks")
-    defaults = SemanticIdConfig()
-    parser.add_argument("--levels", type=int, default=defaults.levels, help="residual-quantisation levels")
+    parser.add_argument("--levels", type=int, help="residual-quantisation levels")
+    parser.add_argument("--codebook-size", type=int, help="codes per level (default: from the catalog size)")
     parser.add_argument(
-        "--codebook-size",
-        type=int,
-        default=None,
-        help="codes per level (default: chosen from the catalog size)",
+        "--genre-weight", type=float, help="genre one-hot variance relative to the text embedding (0: off)"
+    )
+    parser.add_argument("--cf-dims", type=int, help="collaborative factors from the training split (0: off)")
+    parser.add_argument(
+        "--cf-weight", type=float, help="collaborative factor variance relative to the text embedding"
     )
     parser.add_argument(
-        "--genre-weight",
-        type=float,
-        default=defaults.genre_weight,
-        help="genre one-hot variance relative to the text embedding (0: off)",
-    )
-    parser.add_argument(
-        "--cf-dims",
-        type=int,
-        default=defaults.cf_dims,
-        help="collaborative factors from the training split (0: off)",
-    )
-    parser.add_argument(
-        "--cf-weight",
-        type=float,
-        default=defaults.cf_weight,
-        help="collaborative factor variance relative to the text embedding",
+        "--cf-source",
+        choices=sorted(CF_SOURCES),
+        help="collaborative factors from the item x user matrix or from neighbours in the sequences",
     )
     parser.add_argument(
         "--unbalanced",
@@ -61,13 +53,17 @@ def semantic_ids_command(args: argparse.Namespace) -> int:
     """Build (text embeddings are cached under RECAGENT_HOME) and print the spread of the codes."""
     home = recagent_home()
     dataset = load_dataset(args.dataset, home)
-    config = SemanticIdConfig(
-        levels=args.levels,
-        codebook_size=args.codebook_size,
-        balanced_last_level=not args.unbalanced,
-        genre_weight=args.genre_weight,
-        cf_dims=args.cf_dims,
-        cf_weight=args.cf_weight,
+    given = {
+        "levels": args.levels,
+        "codebook_size": args.codebook_size,
+        "genre_weight": args.genre_weight,
+        "cf_dims": args.cf_dims,
+        "cf_weight": args.cf_weight,
+        "cf_source": args.cf_source,
+        "balanced_last_level": False if args.unbalanced else None,
+    }
+    config = dataclasses.replace(
+        semantic_id_config(dataset.name), **{k: v for k, v in given.items() if v is not None}
     )
     start = time.perf_counter()
     ids = build_semantic_ids(dataset, home, config, args.seed)
