@@ -79,11 +79,17 @@ def collaborative_factors(train: Sequence[np.ndarray], num_items: int, dims: int
     cols = np.repeat(np.arange(len(train)), [len(seq) for seq in train])
     matrix = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(num_items, len(train)))  # (N, U)
     matrix.data[:] = 1.0  # repeated interactions count once
+    return svd_factors(matrix, dims, seed, singular_power=1.0)
+
+
+def svd_factors(matrix: csr_matrix, dims: int, seed: int, singular_power: float) -> np.ndarray:
+    """(rows, dims) float32: U * S**singular_power of a truncated SVD of `matrix`, rows L2-normalised
+    (all-zero rows stay zero; dimensions beyond the matrix's rank are zero)."""
     rank = min(dims, min(matrix.shape) - 1)
-    u, s, _ = randomized_svd(matrix, n_components=rank, random_state=seed)  # (N, rank), (rank,)
-    factors = np.zeros((num_items, dims), dtype=np.float32)
-    factors[:, :rank] = u * s
-    norms = np.linalg.norm(factors, axis=1, keepdims=True)  # (N, 1)
+    u, s, _ = randomized_svd(matrix, n_components=rank, random_state=seed)  # (rows, rank), (rank,)
+    factors = np.zeros((matrix.shape[0], dims), dtype=np.float32)
+    factors[:, :rank] = u * s**singular_power
+    norms = np.linalg.norm(factors, axis=1, keepdims=True)  # (rows, 1)
     return factors / np.maximum(norms, 1e-12)
 
 
@@ -111,12 +117,7 @@ def sequence_factors(train: Sequence[np.ndarray], num_items: int, dims: int, see
     pmi = np.log(counts.data * counts.sum() / (totals[counts.row] * totals[counts.col]))
     keep = pmi > 0
     ppmi = csr_matrix((pmi[keep], (counts.row[keep], counts.col[keep])), shape=counts.shape)
-    rank = min(dims, num_items - 1)
-    u, s, _ = randomized_svd(ppmi, n_components=rank, random_state=seed)  # (N, rank), (rank,)
-    factors = np.zeros((num_items, dims), dtype=np.float32)
-    factors[:, :rank] = u * np.sqrt(s)
-    norms = np.linalg.norm(factors, axis=1, keepdims=True)  # (N, 1)
-    return factors / np.maximum(norms, 1e-12)
+    return svd_factors(ppmi, dims, seed, singular_power=0.5)
 
 
 def standardise(block: np.ndarray) -> np.ndarray:

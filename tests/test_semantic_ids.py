@@ -221,6 +221,23 @@ def test_sequence_factors_put_neighbours_in_sequences_together() -> None:
         sequence_factors([np.array([1]), np.array([], dtype=np.int64)], num_items=3, dims=2, seed=0)
 
 
+def test_the_cli_starts_from_the_datasets_configuration_and_applies_given_options() -> None:
+    from recmodels.genrec_eval import semantic_id_config
+    from ui.cli import build_parser
+    from ui.commands_semantic_ids import config_from_args
+
+    plain = build_parser().parse_args(["semantic-ids", "--dataset", "ml-100k"])
+    assert config_from_args(plain, "ml-100k") == semantic_id_config("ml-100k")
+    assert semantic_id_config("ml-100k").cf_source == "sequence"  # what GenRec trains on there
+    assert config_from_args(plain, "ml-latest-small") == SemanticIdConfig()
+    given = build_parser().parse_args(
+        ["semantic-ids", "--dataset", "ml-100k", "--cf-dims", "0", "--levels", "2", "--unbalanced"]
+    )
+    config = config_from_args(given, "ml-100k")
+    assert (config.cf_dims, config.levels, config.balanced_last_level) == (0, 2, False)
+    assert config.cf_weight == semantic_id_config("ml-100k").cf_weight  # not given: kept
+
+
 def test_an_unknown_collaborative_source_is_refused() -> None:
     with pytest.raises(ValueError, match="cf_source"):
         SemanticIdConfig(cf_source="ratings")

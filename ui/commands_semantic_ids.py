@@ -18,7 +18,7 @@ import time
 from recmodels.datasets import load_dataset
 from recmodels.genrec_eval import semantic_id_config
 from recmodels.home import recagent_home
-from recmodels.semantic_ids import CF_SOURCES, build_semantic_ids
+from recmodels.semantic_ids import CF_SOURCES, SemanticIdConfig, build_semantic_ids
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -49,10 +49,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=semantic_ids_command)
 
 
-def semantic_ids_command(args: argparse.Namespace) -> int:
-    """Build (text embeddings are cached under RECAGENT_HOME) and print the spread of the codes."""
-    home = recagent_home()
-    dataset = load_dataset(args.dataset, home)
+def config_from_args(args: argparse.Namespace, dataset_name: str) -> SemanticIdConfig:
+    """The dataset's GenRec semantic-ID configuration with the options the user gave on top."""
     given = {
         "levels": args.levels,
         "codebook_size": args.codebook_size,
@@ -62,9 +60,16 @@ def semantic_ids_command(args: argparse.Namespace) -> int:
         "cf_source": args.cf_source,
         "balanced_last_level": False if args.unbalanced else None,
     }
-    config = dataclasses.replace(
-        semantic_id_config(dataset.name), **{k: v for k, v in given.items() if v is not None}
+    return dataclasses.replace(
+        semantic_id_config(dataset_name), **{k: v for k, v in given.items() if v is not None}
     )
+
+
+def semantic_ids_command(args: argparse.Namespace) -> int:
+    """Build (text embeddings are cached under RECAGENT_HOME) and print the spread of the codes."""
+    home = recagent_home()
+    dataset = load_dataset(args.dataset, home)
+    config = config_from_args(args, dataset.name)
     start = time.perf_counter()
     ids = build_semantic_ids(dataset, home, config, args.seed)
     seconds = time.perf_counter() - start
