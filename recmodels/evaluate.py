@@ -114,10 +114,16 @@ def fit_sasrec(ctx: FitContext) -> Fitted:
     fingerprint = data_fingerprint(ctx.dataset)
     key = ("sasrec", name, fingerprint, ctx.seed, num_items, config, TRAINING_VERSION)
     found = read_meta(directory)
-    if not ctx.retrain and found is not None and _checkpoint_key(found) == key:
+    differ = [] if found is None else _differences(_checkpoint_key(found), key)
+    if not ctx.retrain and found is not None and not differ:
         model, found = load_checkpoint(directory)
         note = f"reused checkpoint {directory} (best epoch {found.best_epoch}; --retrain to train again)"
         return Fitted(model, found.train_seconds, note)
+    again = (
+        f"the checkpoint in {directory} has another {', '.join(differ)}" if not ctx.retrain and differ else ""
+    )
+    if again and ctx.progress:
+        print(f"training SASRec again: {again}", flush=True)
     model, result = train_sasrec(config, ctx.split, num_items, ctx.seed, ctx.progress)
     meta = CheckpointMeta(
         "sasrec",
@@ -132,8 +138,16 @@ def fit_sasrec(ctx: FitContext) -> Fitted:
         TRAINING_VERSION,
     )
     save_checkpoint(model, meta, directory)
-    note = f"trained, best epoch {result.best_epoch}, saved to {directory}"
+    note = f"trained, best epoch {result.best_epoch}, saved to {directory}" + (f" ({again})" if again else "")
     return Fitted(model, result.train_seconds, note)
+
+
+KEY_FIELDS = ("model", "dataset", "data", "seed", "number of items", "configuration", "training version")
+
+
+def _differences(found: tuple[object, ...], wanted: tuple[object, ...]) -> list[str]:
+    """Names of the `_checkpoint_key` fields in which a checkpoint differs from the run's."""
+    return [name for name, a, b in zip(KEY_FIELDS, found, wanted, strict=True) if a != b]
 
 
 def _checkpoint_key(meta: CheckpointMeta) -> tuple[object, ...]:
