@@ -2,7 +2,9 @@
 
 Input: an optional preference text (sentence embedding -> one projected prefix token, Mender-Emb style;
 a learned "no preference" vector otherwise), then the history, each item embedded as the sum of its
-ID embedding and its semantic-code embeddings (so items with similar content share parameters).
+ID embedding and its semantic-code embeddings (so items with similar content share parameters), plus,
+with `item_features`, a learned projection of its unquantised content vector (the vector its semantic
+ID was made from; stored in the checkpoint).
 At every position the hidden state h predicts the next item twice:
 - generatively, code by code: level t's logits come from h and the embeddings of the codes chosen so
   far (`CodeDecoder`), so log p(item) = sum_t log p(code_t | h, code_<t);
@@ -53,6 +55,7 @@ class GenRecConfig:
     patience: int = 8
     eval_every: int = 1
     ema_decay: float = 0.0  # > 0: validate and keep an exponential moving average of the weights
+    item_features: bool = False  # add a projection of each item's content vector to its embedding
 
     def backbone(self) -> SASRecConfig:
         return SASRecConfig(
@@ -100,8 +103,12 @@ class GenRec(nn.Module):
 
     codes: torch.Tensor  # (N, T) buffer: every item's codes
     item_tokens: torch.Tensor  # (N, T) buffer: the same as flat-vocabulary tokens
+    features: torch.Tensor  # (N, F) buffer, with `item_features` only: content vectors (saved)
 
-    def __init__(self, config: GenRecConfig, ids: SemanticIds, text_dim: int):
+    def __init__(
+        self, config: GenRecConfig, ids: SemanticIds, text_dim: int, features: np.ndarray | None = None
+    ):
+        """`features` (N, F): the items' content vectors, required when `config.item_features`."""
         super().__init__()
         self.config, self.ids = config, ids
         d, n = config.d_model, len(ids)
@@ -118,20 +125,34 @@ class GenRec(nn.Module):
         self.decoder = CodeDecoder(d, ids.codebook_sizes)
         self.trie = TorchTrie(ids)
         self.apply(_init_weights)
+        self.feature_proj: nn.Linear | None = None
+        if config.item_features:
+            if features is None or len(features) != n:
+                raise ValueError("item_features needs one content vector per item")
+            self.register_buffer("features", torch.as_tensor(np.asarray(features, dtype=np.float32)))
+            self.feature_proj = nn.Linear(features.shape[1], d, bias=False)
+            _init_weights(self.feature_proj)
         self._vectors: torch.Tensor | None = None
         self.register_load_state_dict_post_hook(lambda module, _: setattr(module, "_vectors", None))
 
     def item_vectors(self) -> torch.Tensor:
-        """(N, d): ID embedding + sum of the item's code embeddings; inputs and dense outputs alike.
+        """(N, d): ID embedding + sum of the item's code embeddings (+ projected content features);
+        inputs and dense outputs alike.
 
         Cached while the model is in eval mode without gradients (inference); `train()`, `eval()`
         and loading weights drop the cache.
         """
         if self.training or torch.is_grad_enabled():
-            return self.item_emb.weight[1:] + self.code_emb(self.item_tokens).sum(dim=1)
+            return self._item_vectors()
         if self._vectors is None:
-            self._vectors = self.item_emb.weight[1:] + self.code_emb(self.item_tokens).sum(dim=1)
+            self._vectors = self._item_vectors()
         return self._vectors
+
+    def _item_vectors(self) -> torch.Tensor:
+        vectors = self.item_emb.weight[1:] + self.code_emb(self.item_tokens).sum(dim=1)
+        if self.feature_proj is not None:
+            vectors = vectors + self.feature_proj(self.features)
+        return vectors
 
     def train(self, mode: bool = True) -> GenRec:
         self._vectors = None
@@ -139,8 +160,10 @@ class GenRec(nn.Module):
 
     def embed(self, tokens: torch.Tensor) -> torch.Tensor:
         """(B, T, d) input vectors of item tokens (item i = token i + 1); PAD gives zeros."""
-        codes = self.item_tokens[(tokens - 1).clamp(min=0)]  # (B, T, L)
-        vectors = self.item_emb(tokens) + self.code_emb(codes).sum(dim=2)
+        index = (tokens - 1).clamp(min=0)  # (B, T) item indices (PAD -> 0, masked below)
+        vectors = self.item_emb(tokens) + self.code_emb(self.item_tokens[index]).sum(dim=2)
+        if self.feature_proj is not None:
+            vectors = vectors + self.feature_proj(self.features[index])
         return vectors * (tokens != PAD)[..., None]
 
     def forward(self, tokens: torch.Tensor, text: torch.Tensor | None) -> torch.Tensor:

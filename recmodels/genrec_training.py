@@ -108,10 +108,12 @@ def train_genrec(
     encoder: TextEncoder,
     seed: int,
     progress: bool = True,
+    features: np.ndarray | None = None,
 ) -> tuple[GenRec, TrainResult]:
-    """Seed torch and numpy, build GenRec over `ids` and train it with early stopping."""
+    """Seed torch and numpy, build GenRec over `ids` (and the items' content `features` when
+    `config.item_features`) and train it with early stopping."""
     torch.manual_seed(seed)
-    model = GenRec(config, ids, encoder.dim)
+    model = GenRec(config, ids, encoder.dim, features)
     trainer = GenRecTrainer(
         config, model, split, lambda windows: window_texts(windows, catalog, encoder, seed), seed, progress
     )
@@ -176,7 +178,9 @@ def load_genrec(directory: Path) -> tuple[GenRec, GenRecMeta]:
         raise FileNotFoundError(f"no GenRec checkpoint in {directory}")
     meta, ids = found
     config = dataclasses.replace(meta.config, dense_weight=meta.dense_weight)
-    model = GenRec(config, SemanticIds.from_json(ids), meta.text_dim)
-    model.load_state_dict(load_file(str(directory / "model.safetensors")))
+    weights = load_file(str(directory / "model.safetensors"))
+    features = weights["features"].numpy() if "features" in weights else None
+    model = GenRec(config, SemanticIds.from_json(ids), meta.text_dim, features)
+    model.load_state_dict(weights)
     model.eval()
     return model, meta

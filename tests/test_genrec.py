@@ -27,10 +27,13 @@ def ids() -> SemanticIds:
     return semantic_ids_from_vectors(vectors, SemanticIdConfig(levels=2, codebook_size=4), seed=0)
 
 
-def tiny_model(ids: SemanticIds) -> GenRec:
+def tiny_model(ids: SemanticIds, item_features: bool = False) -> GenRec:
     torch.manual_seed(0)
-    config = GenRecConfig(d_model=32, layers=1, heads=2, dropout=0.0, max_len=12, beam_width=8)
-    return GenRec(config, ids, TEXT_DIM)
+    config = GenRecConfig(
+        d_model=32, layers=1, heads=2, dropout=0.0, max_len=12, beam_width=8, item_features=item_features
+    )
+    features = np.random.default_rng(5).normal(size=(N_ITEMS, 5)) if item_features else None
+    return GenRec(config, ids, TEXT_DIM, features)
 
 
 @pytest.fixture(scope="module")
@@ -38,8 +41,9 @@ def untrained(ids: SemanticIds) -> GenRec:
     return tiny_model(ids)
 
 
-def test_overfits_a_tiny_batch(ids: SemanticIds) -> None:
-    model = tiny_model(ids)
+@pytest.mark.parametrize("item_features", [False, True])
+def test_overfits_a_tiny_batch(ids: SemanticIds, item_features: bool) -> None:
+    model = tiny_model(ids, item_features)
     rng = np.random.default_rng(1)
     windows = [rng.choice(N_ITEMS, 10, replace=False) for _ in range(4)]
     inputs, labels = window_batch(windows)
@@ -83,8 +87,11 @@ def test_text_prefix_changes_the_ranking(ids: SemanticIds) -> None:
     assert not np.array_equal(model.score(history), model.score(history, text))
 
 
-def test_checkpoint_round_trip_gives_identical_recommendations(ids: SemanticIds, tmp_path: Path) -> None:
-    model = tiny_model(ids)
+@pytest.mark.parametrize("item_features", [False, True])
+def test_checkpoint_round_trip_gives_identical_recommendations(
+    ids: SemanticIds, tmp_path: Path, item_features: bool
+) -> None:
+    model = tiny_model(ids, item_features)
     meta = GenRecMeta("tiny", "f", 0, model.config, TEXT_DIM, 1, 0.0, 0.0, model.config.dense_weight)
     save_genrec(model, meta, tmp_path / "ckpt")
     again, meta_again = load_genrec(tmp_path / "ckpt")
@@ -93,6 +100,29 @@ def test_checkpoint_round_trip_gives_identical_recommendations(ids: SemanticIds,
     a, sa = model.recommend(history, k=10)
     b, sb = again.recommend(history, k=10)
     assert np.array_equal(a, b) and np.allclose(sa, sb)
+    if item_features:  # the content vectors travel in the checkpoint
+        assert torch.equal(again.features, model.features)
+
+
+def test_item_features_enter_the_item_vectors_and_are_required(ids: SemanticIds) -> None:
+    plain, featured = tiny_model(ids), tiny_model(ids, item_features=True)
+    with torch.no_grad():
+        projected = featured.feature_proj(featured.features)  # (N, d)
+        assert torch.allclose(featured.item_vectors() - plain.item_vectors(), projected)
+        tokens = torch.tensor([[0, 3, 7]])  # PAD, item 2, item 6
+        assert torch.allclose(featured.embed(tokens)[0, 1:] - plain.embed(tokens)[0, 1:], projected[[2, 6]])
+        assert not featured.embed(tokens)[0, 0].any()  # padding stays zero
+    with pytest.raises(ValueError, match="content vector"):
+        GenRec(featured.config, ids, TEXT_DIM)
+
+
+def test_item_features_are_scaled_to_unit_mean_squared_norm() -> None:
+    from recmodels.genrec_eval import item_features
+
+    vectors = np.random.default_rng(2).normal(scale=7.0, size=(50, 9))
+    scaled = item_features(vectors)
+    assert scaled.dtype == np.float32 and np.isclose((scaled.astype(np.float64) ** 2).sum(axis=1).mean(), 1.0)
+    assert np.allclose(scaled / scaled[0, 0], vectors / vectors[0, 0], atol=1e-5)  # one common scale
 
 
 def test_only_a_checkpoint_made_the_same_way_is_reused(ids: SemanticIds, tmp_path: Path) -> None:
