@@ -40,7 +40,8 @@ GENREC_OVERRIDES: dict[str, dict[str, Any]] = {
     # a moving average of the weights (smooth validation curve, no lucky epoch) gave 0.121 / 0.110
     # against 0.106 / 0.105 for the defaults (docs/results.md). ml-latest-small: not re-measured.
     # Then (fourth session, seeds 0-2): the items' content vectors as an input feature gave validation
-    # 0.1170 / 0.1203 / 0.1267 against 0.1159 / 0.1228 / 0.1127 without (mean 0.1213 against 0.1171).
+    # 0.1170 / 0.1203 / 0.1267 against 0.1159 / 0.1228 / 0.1127 without (mean 0.1213 against 0.1171);
+    # on ml-latest-small they made validation worse (seeds 0 / 1: 0.0676 / 0.0623 against 0.0779 / 0.0639).
     "ml-100k": {"code_loss_weight": 0.3, "ema_decay": 0.995, "item_features": True},
     # ~13 s per epoch on 2 cores: 30 epochs (SASRec's cap too) keep training under 10 minutes.
     "ml-latest-small": {"dropout": 0.1, "epochs": 30},
