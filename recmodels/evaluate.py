@@ -111,56 +111,54 @@ def fit_sasrec(ctx: FitContext) -> Fitted:
     and save it."""
     config, name, num_items = sasrec_config(ctx.dataset.name), ctx.dataset.name, len(ctx.dataset.catalog)
     directory = checkpoint_dir(ctx.home, name, "sasrec", ctx.seed)
-    fingerprint = data_fingerprint(ctx.dataset)
-    key = ("sasrec", name, fingerprint, ctx.seed, num_items, config, TRAINING_VERSION)
-    found = read_meta(directory)
-    differ = [] if found is None else _differences(_checkpoint_key(found), key)
-    if not ctx.retrain and found is not None and not differ:
-        model, found = load_checkpoint(directory)
-        note = f"reused checkpoint {directory} (best epoch {found.best_epoch}; --retrain to train again)"
-        return Fitted(model, found.train_seconds, note)
-    again = (
-        f"the checkpoint in {directory} has another {', '.join(differ)}" if not ctx.retrain and differ else ""
-    )
-    if again and ctx.progress:
-        print(f"training SASRec again: {again}", flush=True)
-    model, result = train_sasrec(config, ctx.split, num_items, ctx.seed, ctx.progress)
-    meta = CheckpointMeta(
+    wanted = CheckpointMeta(
         "sasrec",
         name,
-        fingerprint,
+        data_fingerprint(ctx.dataset),
         ctx.seed,
         num_items,
         config,
-        result.best_epoch,
-        result.best_valid_ndcg,
-        result.train_seconds,
+        0,
+        0.0,
+        0.0,
         TRAINING_VERSION,
+    )
+    found = read_meta(directory)
+    differ = [] if found is None or ctx.retrain else _mismatches(found, wanted)
+    if found is not None and not ctx.retrain and not differ:
+        model, found = load_checkpoint(directory)
+        note = f"reused checkpoint {directory} (best epoch {found.best_epoch}; --retrain to train again)"
+        return Fitted(model, found.train_seconds, note)
+    again = f"the checkpoint in {directory} has another {', '.join(differ)}" if differ else ""
+    if again and ctx.progress:
+        print(f"training SASRec again: {again}", flush=True)
+    model, result = train_sasrec(config, ctx.split, num_items, ctx.seed, ctx.progress)
+    meta = dataclasses.replace(
+        wanted,
+        best_epoch=result.best_epoch,
+        best_valid_ndcg=result.best_valid_ndcg,
+        train_seconds=result.train_seconds,
     )
     save_checkpoint(model, meta, directory)
     note = f"trained, best epoch {result.best_epoch}, saved to {directory}" + (f" ({again})" if again else "")
     return Fitted(model, result.train_seconds, note)
 
 
-KEY_FIELDS = ("model", "dataset", "data", "seed", "number of items", "configuration", "training version")
+# The CheckpointMeta fields that must match for a checkpoint to stand in for training, and their names.
+IDENTITY = {
+    "model": "model",
+    "dataset": "dataset",
+    "data_fingerprint": "data",
+    "seed": "seed",
+    "num_items": "number of items",
+    "config": "configuration",
+    "training_version": "training version",
+}
 
 
-def _differences(found: tuple[object, ...], wanted: tuple[object, ...]) -> list[str]:
-    """Names of the `_checkpoint_key` fields in which a checkpoint differs from the run's."""
-    return [name for name, a, b in zip(KEY_FIELDS, found, wanted, strict=True) if a != b]
-
-
-def _checkpoint_key(meta: CheckpointMeta) -> tuple[object, ...]:
-    """The fields that must match for a checkpoint to stand in for training."""
-    return (
-        meta.model,
-        meta.dataset,
-        meta.data_fingerprint,
-        meta.seed,
-        meta.num_items,
-        meta.config,
-        meta.training_version,
-    )
+def _mismatches(found: CheckpointMeta, wanted: CheckpointMeta) -> list[str]:
+    """Names of the IDENTITY fields in which a checkpoint differs from what the run wants."""
+    return [label for field, label in IDENTITY.items() if getattr(found, field) != getattr(wanted, field)]
 
 
 REGISTRY: dict[str, tuple[Variant, ...]] = {
