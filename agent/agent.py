@@ -59,7 +59,7 @@ class RecommenderAgent:
     ):
         self.resources, self.store = resources, store
         self.graphs: dict[str, Any] = {
-            "offline": self._graph(OfflineChatModel(vocabulary=resources.vocabulary))
+            "offline": self._graph(OfflineChatModel(vocabulary=resources.vocabulary, reader=resources.reader))
         }
         self.backends = ["offline"]
         self.llm = llm[1] if llm is not None else None

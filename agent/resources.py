@@ -12,6 +12,8 @@ import numpy as np
 import torch
 
 from agent.context import Resources
+from agent.nlu.rules import RuleReader
+from agent.offline import Reader
 from agent.vocabulary import Vocabulary
 from recmodels.catalog import Dataset
 from recmodels.datasets import load_dataset
@@ -34,6 +36,7 @@ def resources_for(
     vectors: np.ndarray,
     retriever: Retriever | None = None,
     encoder: TextEncoder | None = None,
+    reader: Reader | None = None,
 ) -> Resources:
     """Resources from parts. Dataset users start from their whole sequence of interactions."""
     split = LeaveOneOut.from_interactions(dataset.interactions)
@@ -49,6 +52,7 @@ def resources_for(
         popularity(split.train, len(dataset.catalog)),
         Vocabulary(dataset.catalog),
         histories,
+        reader if reader is not None else RuleReader(),
     )
 
 

@@ -13,22 +13,23 @@ rejected or shown before, claims checked against the catalog) run on every reply
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 
 from agent.claims import check_claims
 from agent.context import Resources, SessionData, TurnContext
 from agent.profile import Change, Constraints, Statement, UserProfile
 from agent.profile_edit import parse_profile
+from agent.prompt import system_message
 from agent.store import SessionStore
-from agent.understand import understand
 from tools.catalog_tools import display_title, evidence
 from tools.recommend import Candidate
+from tools.request import Request
+from tools.results import Details, Explanation, ItemList, Preview, TitleLookup, Verdicts
 
 MAX_INPUT = 2000  # characters of one message that are read
 MEMORY_TURNS = 4  # earlier turns replayed to the model as plain text
@@ -117,13 +118,14 @@ class Session:
     def send(self, text: str) -> Reply:
         cleaned, notices = clean_input(text)
         turn = self.data.state.turn + 1
-        if understand(cleaned, self.resources.vocabulary).intent == "reset":
+        on_screen = len(self.data.state.current)
+        if self.resources.reader.read(cleaned, self.resources.vocabulary, on_screen).intent == "reset":
             return self._commit_reset(turn, cleaned)
         failures = []
         for backend in self._backends:
             for _attempt in range(1 if backend == "offline" else 2):
                 ctx = TurnContext(self.resources, self.data.fork(), turn)
-                messages = [SystemMessage(ctx.system_context()), *self._memory(), HumanMessage(cleaned)]
+                messages = [system_message(ctx.prompt_context()), *self._memory(), HumanMessage(cleaned)]
                 try:
                     out = self._run(backend, messages, ctx)
                 except Exception as err:  # an LLM failure of any kind: retry, then fall back
@@ -149,7 +151,7 @@ class Session:
         steps, last_ask = _steps(out)
         shown = self._guard(ctx)
         if shown and ctx.proposals[-1][0] == "recommend" and last_ask is not None:
-            data.last_ask = {k: v for k, v in last_ask.items() if k != "preview"}
+            data.last_ask = last_ask.said()
         final = next((m for m in reversed(out) if isinstance(m, AIMessage) and not m.tool_calls), None)
         text = _text(final.content) if final is not None else ""
         allowed = set(shown) | set(data.state.current) | set(data.history) | _mentioned(out, ctx)
@@ -183,14 +185,17 @@ class Session:
         genres_off, decades_off, deny = ctx.hard()
         banned = ctx.excluded() | deny | set(ctx.data.history)
         catalog, keep = self.resources.catalog, []
-        for c in ctx.proposals[-1][1]:
+        _, proposed, asked = ctx.proposals[-1]
+        for c in proposed:
             item = catalog[c.index] if 0 <= c.index < len(catalog) else None
             if item is None or c.index in banned or c.index in keep or genres_off.intersection(item.genres):
                 continue
             if item.year is not None and item.year - item.year % 10 in decades_off:
                 continue
             keep.append(c.index)
-            ctx.data.ranks[str(c.index)] = {"rank": c.rank, "sources": list(c.sources)}
+            ctx.data.ranks[str(c.index)] = {
+                "rank": c.rank, "sources": list(c.sources), "asked": asked.said() if asked else None,
+            }  # fmt: skip
         return keep
 
     def _cards(self, ctx: TurnContext, shown: list[int]) -> list[Recommendation]:
@@ -200,7 +205,9 @@ class Session:
         for slot, index in enumerate(shown, 1):
             meta = ctx.data.ranks[str(index)]
             candidate = Candidate(index, 0.0, tuple(meta["sources"]), int(meta["rank"]))
-            why = evidence(catalog, vectors, index, ctx.history(), genres, decades, candidate)
+            why = evidence(
+                catalog, vectors, index, ctx.history(), genres, decades, candidate, asked=ctx.asked(index)
+            )
             item = catalog[index]
             runtime = item.attributes.get("runtime")
             cards.append(Recommendation(
@@ -276,48 +283,42 @@ def _text(content: Any) -> str:
     return "".join(part.get("text", "") if isinstance(part, dict) else str(part) for part in content)
 
 
-def _steps(out: list[BaseMessage]) -> tuple[list[ToolStep], dict[str, Any] | None]:
-    """Tool calls with their results, and the arguments of the last recommend call."""
+def _steps(out: list[BaseMessage]) -> tuple[list[ToolStep], Request | None]:
+    """Tool calls with their results, and the request of the last recommend list."""
     results = {m.tool_call_id: str(m.content) for m in out if isinstance(m, ToolMessage)}
-    steps, last_ask = [], None
-    for m in out:
-        if isinstance(m, AIMessage):
-            for call in m.tool_calls:
-                steps.append(
-                    ToolStep(call["name"], dict(call["args"]), results.get(call["id"] or "", "")[:500])
-                )
-                if call["name"] == "recommend":
-                    last_ask = dict(call["args"])
-    return steps, last_ask
+    steps = [
+        ToolStep(call["name"], dict(call["args"]), results.get(call["id"] or "", "")[:500])
+        for m in out
+        if isinstance(m, AIMessage)
+        for call in m.tool_calls
+    ]
+    lists = [a for a in _artifacts(out) if isinstance(a, ItemList) and a.tool == "recommend" and a.items]
+    return steps, lists[-1].request if lists else None
+
+
+def _artifacts(out: list[BaseMessage]) -> list[object]:
+    return [m.artifact for m in out if isinstance(m, ToolMessage) and m.artifact is not None]
 
 
 def _question(out: list[BaseMessage]) -> Question | None:
-    """The question a preview asked ("in the mood for X or Y?"): the genres it offered, from the tool result."""
-    for m in reversed(out):
-        if isinstance(m, ToolMessage) and m.name == "recommend":
-            try:
-                data = json.loads(str(m.content))
-            except json.JSONDecodeError:
-                continue
-            if isinstance(data, dict) and data.get("split"):
-                return Question("genre", tuple(str(g) for g in data["split"][:2]))
-    return None
+    """The question a preview asked ("in the mood for X or Y?"): the genres it offered."""
+    previews = [a for a in _artifacts(out) if isinstance(a, Preview) and a.split]
+    return Question("genre", tuple(previews[-1].split[:2])) if previews else None
 
 
 def _mentioned(out: list[BaseMessage], ctx: TurnContext) -> set[int]:
-    """Items the tools returned this turn (ids in their JSON results)."""
-    found = set()
-    for m in out:
-        if isinstance(m, ToolMessage):
-            for item_id in re.findall(r'"item_id": "([^"]+)"', str(m.content)):
-                if item_id in ctx.catalog:
-                    found.add(ctx.catalog.index_of(item_id))
-            try:
-                data = json.loads(str(m.content))
-            except json.JSONDecodeError:
-                continue
-            titles = data.get("similar_history", []) + data.get("close_matches", []) + data.get("preview", [])
-            titles += [t for t in data.get("items", []) if isinstance(t, str)]  # feedback names its items
-            for title in titles:
-                found.update(ctx.resources.vocabulary.lookup(title))
+    """Items the tools returned this turn (a reply may name them)."""
+    found: set[int] = set()
+    for a in _artifacts(out):
+        if isinstance(a, ItemList):
+            found.update(c.index for c in a.items)
+        elif isinstance(a, Preview):
+            found.update(a.indices)
+        elif isinstance(a, Details | Explanation):
+            found.add(a.index)
+            found.update(a.similar_history if isinstance(a, Explanation) else ())
+        elif isinstance(a, TitleLookup):
+            found.update(([a.found] if a.found is not None else []) + a.close)
+        elif isinstance(a, Verdicts):
+            found.update(a.indices)
     return found

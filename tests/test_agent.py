@@ -43,7 +43,7 @@ def test_a_multi_turn_conversation_refines_and_keeps_every_constraint(agent: Rec
     for it in first.items:
         assert "Comedy" in it.genres and "Horror" not in it.genres and 1990 <= (it.year or 0) <= 1999
         assert catalog.index_of(it.item_id) not in history
-    assert "Avoids Horror" in session.profile_text()  # "no horror" lasts beyond this turn
+    assert first.text.startswith("Comedy from the 1990s, no Horror: ")  # says what it understood
     assert [it.slot for it in first.items] == [1, 2, 3, 4, 5]
 
     why = session.send("why #3?")
@@ -64,6 +64,7 @@ def test_a_multi_turn_conversation_refines_and_keeps_every_constraint(agent: Rec
     assert no_drama.items and all(
         "Drama" not in it.genres and "Horror" not in it.genres for it in no_drama.items
     )
+    assert "Avoids Drama" in session.profile_text()  # "no more drama" lasts beyond this list
 
     session.send("why #1?")  # the item talked about becomes "that one"
     dropped = no_drama.items[0]
@@ -87,12 +88,12 @@ def test_a_multi_turn_conversation_refines_and_keeps_every_constraint(agent: Rec
 def test_no_match_names_the_constraint_to_relax(agent: RecommenderAgent) -> None:
     session = agent.new_session()
     reply = session.send("a documentary western from the 1930s")
-    assert reply.items == [] and "Nothing in the catalog matches" in reply.text and "constraint" in reply.text
+    assert reply.items == [] and "Nothing in the catalog matches" in reply.text and "Dropping the" in reply.text
 
 
 def test_titles_the_catalog_lacks_get_an_honest_answer(agent: RecommenderAgent) -> None:
     reply = agent.new_session().send("something like Inception")
-    assert reply.items == [] and "don't have that title" in reply.text and "Closest matches" in reply.text
+    assert reply.items == [] and "don't have \"Inception\"" in reply.text and "Closest matches" in reply.text
 
 
 def test_bad_input_is_answered_and_loses_nothing(agent: RecommenderAgent) -> None:

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from recmodels.catalog import Catalog, Item
 from recmodels.genrec import GenRec, GenRecConfig
 from recmodels.semantic_ids import SemanticIdConfig, semantic_ids_from_vectors
-from tools.recommend import Ask, Recommender, fuse
+from tools.recommend import Recommender, fuse
+from tools.request import Request
 
 GENRES = ("Horror", "Comedy", "Drama", "Western")
 N, DIM = 60, 8
@@ -42,14 +43,14 @@ def engine() -> Recommender:
 
 
 asks = st.builds(
-    Ask,
+    Request,
     query=st.sampled_from(["", "a slow burn"]),
-    genres=st.lists(st.sampled_from(GENRES), max_size=2).map(tuple),
-    exclude_genres=st.lists(st.sampled_from(GENRES), max_size=1).map(tuple),
-    decades=st.lists(st.sampled_from([1950, 1960, 1990]), max_size=1).map(tuple),
+    genres=st.lists(st.sampled_from(GENRES), max_size=2),
+    exclude_genres=st.lists(st.sampled_from(GENRES), max_size=1),
+    decades=st.lists(st.sampled_from([1950, 1960, 1990]), max_size=1),
+    exclude_decades=st.lists(st.sampled_from([1960, 1970]), max_size=1),
     year_min=st.one_of(st.none(), st.integers(1950, 2010)),
     runtime_max=st.one_of(st.none(), st.integers(70, 150)),
-    like=st.lists(st.integers(0, N - 1), max_size=2).map(tuple),
     k=st.integers(1, 8),
 )
 
@@ -58,21 +59,28 @@ asks = st.builds(
 @given(
     ask=asks,
     history=st.lists(st.integers(0, N - 1), max_size=6),
+    like=st.lists(st.integers(0, N - 1), max_size=2),
     exclude=st.sets(st.integers(0, N - 1), max_size=10),
     banned_genre=st.sampled_from([(), ("Drama",)]),
 )
 def test_every_result_satisfies_every_constraint(
-    engine: Recommender, ask: Ask, history: list[int], exclude: set[int], banned_genre: tuple[str, ...]
+    engine: Recommender,
+    ask: Request,
+    history: list[int],
+    like: list[int],
+    exclude: set[int],
+    banned_genre: tuple[str, ...],
 ) -> None:
-    found = engine.recommend(history, "Likes Comedy.", ask, exclude=exclude, exclude_genres=banned_genre)
+    found = engine.recommend(history, "Likes Comedy.", ask, like, exclude=exclude, exclude_genres=banned_genre)
     got = [c.index for c in found.items]
     assert len(got) == len(set(got)) <= ask.k
     for index in got:
         item = CATALOG[index]
-        assert index not in exclude and index not in history
+        assert index not in exclude and index not in history and index not in like
         assert not set(item.genres) & (set(ask.exclude_genres) | set(banned_genre))
         assert not ask.genres or set(item.genres) & set(ask.genres)
         assert not ask.decades or (item.year is not None and item.year - item.year % 10 in ask.decades)
+        assert item.year is None or item.year - item.year % 10 not in ask.exclude_decades
         assert ask.year_min is None or (item.year is not None and item.year >= ask.year_min)
         runtime = item.attributes.get("runtime")
         assert ask.runtime_max is None or (runtime is not None and float(runtime) <= ask.runtime_max)
@@ -83,10 +91,10 @@ def test_every_result_satisfies_every_constraint(
 
 
 def test_nothing_matches_names_the_filter_to_relax(engine: Recommender) -> None:
-    found = engine.recommend([1, 2], "", Ask(genres=("Western",), decades=(1950,), runtime_max=82))
+    found = engine.recommend([1, 2], "", Request(genres=["Western"], decades=[1950], runtime_max=82))
     assert found.items == []
     assert found.relax in {"genres", "decades", "runtime_max"}
-    freed = engine.mask(Ask(genres=("Western",), decades=(1950,), runtime_max=82), skip={found.relax})
+    freed = engine.mask(Request(genres=["Western"], decades=[1950], runtime_max=82), skip={found.relax})
     assert freed.any()
 
 

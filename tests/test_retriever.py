@@ -14,11 +14,11 @@ import torch
 
 from recmodels.catalog import AttributeValue, Catalog, Item, item_text
 from recmodels.text_encoder import EMBEDDING_DIM, MiniLMEncoder, encode
+from tools.request import Request
 from tools.retriever import (
     Hit,
     Retriever,
     RetrieverConfig,
-    SearchFilters,
     UnknownGenreError,
     collection_name,
     compile_where,
@@ -150,15 +150,15 @@ def test_encode_gives_unit_norm_float32_rows() -> None:
 
 
 def test_no_filters_compile_to_none() -> None:
-    assert compile_where(SearchFilters()) is None
+    assert compile_where(Request()) is None
 
 
 def test_one_included_genre_is_a_single_clause() -> None:
-    assert compile_where(SearchFilters(genres_include=("Comedy",))) == {"genre_Comedy": {"$eq": True}}
+    assert compile_where(Request(genres=["Comedy"])) == {"genre_Comedy": {"$eq": True}}
 
 
 def test_included_genres_are_any_of_and_excluded_are_none_of() -> None:
-    where = compile_where(SearchFilters(genres_include=("Comedy", "Drama"), genres_exclude=("Horror",)))
+    where = compile_where(Request(genres=["Comedy", "Drama"], exclude_genres=["Horror"]))
     assert where == {
         "$and": [
             {"$or": [{"genre_Comedy": {"$eq": True}}, {"genre_Drama": {"$eq": True}}]},
@@ -168,7 +168,7 @@ def test_included_genres_are_any_of_and_excluded_are_none_of() -> None:
 
 
 def test_ranges_rating_and_excluded_ids_compile_to_inclusive_bounds() -> None:
-    filters = SearchFilters(year_min=1990, year_max=1999, runtime_min=80, runtime_max=120, min_rating=7.5)
+    filters = Request(year_min=1990, year_max=1999, runtime_min=80, runtime_max=120, rating_min=7.5)
     assert compile_where(filters, exclude_ids=["3", "1", "3"]) == {
         "$and": [
             {"year": {"$gte": 1990}},
@@ -217,17 +217,17 @@ def test_semantic_query_returns_a_plausible_item_first(
     assert all(-1.0 <= h.score <= 1.0 for h in hits)
 
 
-def passes(item: Item, f: SearchFilters) -> bool:
+def passes(item: Item, f: Request) -> bool:
     """The filters, written independently of the compiler: unknown values never pass a bound."""
     a = item.attributes
     checks = [
-        not f.genres_include or bool(set(item.genres) & set(f.genres_include)),
-        not set(item.genres) & set(f.genres_exclude),
+        not f.genres or bool(set(item.genres) & set(f.genres)),
+        not set(item.genres) & set(f.exclude_genres),
         f.year_min is None or (item.year is not None and item.year >= f.year_min),
         f.year_max is None or (item.year is not None and item.year <= f.year_max),
         f.runtime_min is None or ("runtime" in a and float(a["runtime"]) >= f.runtime_min),
         f.runtime_max is None or ("runtime" in a and float(a["runtime"]) <= f.runtime_max),
-        f.min_rating is None or ("imdb_rating" in a and float(a["imdb_rating"]) >= f.min_rating),
+        f.rating_min is None or ("imdb_rating" in a and float(a["imdb_rating"]) >= f.rating_min),
     ]
     return all(checks)
 
@@ -235,17 +235,17 @@ def passes(item: Item, f: SearchFilters) -> bool:
 @pytest.mark.parametrize(
     "filters",
     [
-        SearchFilters(genres_include=("Animation",)),
-        SearchFilters(genres_include=("Horror", "Film-Noir")),
-        SearchFilters(genres_exclude=("Comedy", "Sci-Fi")),
-        SearchFilters(year_min=1990, year_max=1999),
-        SearchFilters(runtime_min=90, runtime_max=110),
-        SearchFilters(min_rating=8.5),
-        SearchFilters(genres_include=("Sci-Fi",), genres_exclude=("Comedy",), year_min=1990, min_rating=7),
+        Request(genres=["Animation"]),
+        Request(genres=["Horror", "Film-Noir"]),
+        Request(exclude_genres=["Comedy", "Sci-Fi"]),
+        Request(year_min=1990, year_max=1999),
+        Request(runtime_min=90, runtime_max=110),
+        Request(rating_min=8.5),
+        Request(genres=["Sci-Fi"], exclude_genres=["Comedy"], year_min=1990, rating_min=7),
     ],
 )
 def test_every_hit_satisfies_the_filters(
-    retriever: Retriever, catalog: Catalog, filters: SearchFilters
+    retriever: Retriever, catalog: Catalog, filters: Request
 ) -> None:
     hits = retriever.search("space adventure", filters, k=50)
     expected = {it.id for it in catalog if passes(it, filters)}
@@ -260,10 +260,10 @@ def test_excluded_ids_never_come_back(retriever: Retriever) -> None:
 
 
 def test_genres_match_case_insensitively_and_unknown_genres_raise(retriever: Retriever) -> None:
-    hits = retriever.search("cartoon", SearchFilters(genres_include=("animation",)), k=3)
+    hits = retriever.search("cartoon", Request(genres=["animation"]), k=3)
     assert all("Animation" in h.genres for h in hits)
     with pytest.raises(UnknownGenreError, match="Westerns"):
-        retriever.search("cowboys", SearchFilters(genres_include=("Westerns",)))
+        retriever.search("cowboys", Request(genres=["Westerns"]))
 
 
 def test_hits_are_described_from_the_catalog(retriever: Retriever) -> None:

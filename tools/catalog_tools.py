@@ -5,7 +5,7 @@ Everything here reads the catalog (and the training interactions, for popularity
 similar items of their history (MiniLM cosine) and the model's rank and source; `Evidence.text` words it.
 
     facts = item_facts(catalog, 3)          # {"item_id": ..., "title": ..., "year": ..., "genres": [...], ...}
-    top = rank_catalog(engine, popularity, Ask(genres=("Comedy",), decades=(1980,)), by="rating", k=5)
+    top = rank_catalog(engine, popularity, Request(genres=["Comedy"], decades=[1980], k=5), by="rating")
     why = evidence(catalog, vectors, 3, history, liked_genres=["Comedy"], liked_decades=[1990])
 """
 
@@ -19,7 +19,8 @@ import numpy as np
 
 from recmodels.catalog import Catalog
 from recmodels.preferences import decade_name, decade_of, join_words
-from tools.recommend import Ask, Candidate, Recommender
+from tools.recommend import Candidate, Recommender
+from tools.request import Request, describe
 
 MIN_VOTES = 1000  # "highest rated" ignores films with fewer IMDb votes than this
 
@@ -56,7 +57,7 @@ def popularity(train: Sequence[np.ndarray], num_items: int) -> np.ndarray:
 def rank_catalog(
     engine: Recommender,
     counts: np.ndarray,
-    ask: Ask,
+    ask: Request,
     by: Literal["rating", "popularity"] = "rating",
     exclude: Collection[int] = (),
     exclude_genres: Collection[str] = (),
@@ -80,6 +81,7 @@ class Evidence:
     similar: tuple[int, ...]  # history items most like this one
     rank: int | None  # position in the list it was shown in
     sources: tuple[str, ...]  # which rankers proposed it
+    asked: Request | None = None  # the request it was shown for (its filters hold for the item)
 
     def text(self, catalog: Catalog) -> str:
         """One grounded sentence from the evidence (every fact comes from the catalog or the ranking)."""
@@ -95,13 +97,23 @@ class Evidence:
             )
         if "similar" in self.sources:
             reasons.append("it is close to the film you pointed at")
-        if "meaning" in self.sources and "genrec" not in self.sources:
-            reasons.append("its description matches what you asked for")
+        if "meaning" in self.sources and self.asked is not None and self.asked.query:
+            reasons.append(f'its description is among the closest to "{self.asked.query}"')
+        wanted = describe(self.asked.model_copy(update={"query": ""})) if self.asked is not None else ""
+        if wanted:
+            reasons.append(f"it fits what you asked for ({wanted})")
         if self.rank is not None and "genrec" in self.sources:
             reasons.append(f"the recommender ranked it #{self.rank} for you")
+        if "profile" in self.sources:
+            reasons.append("its description is close to your profile")
+        by = next((s[len("top by ") :] for s in self.sources if s.startswith("top by ")), None)
+        if by and self.rank is not None:
+            reasons.append(
+                f"it is #{self.rank} by {'IMDb rating' if by == 'rating' else by} among the films that fit"
+            )
         if not reasons:
             genres = join_words(list(item.genres)) if item.genres else "a film"
-            reasons.append(f"it fits your request ({genres})")
+            reasons.append(f"it is one of the films that fit ({genres})")
         return f"{display_title(catalog, self.index)}: " + "; ".join(reasons) + "."
 
 
@@ -114,6 +126,7 @@ def evidence(
     liked_decades: Collection[int] = (),
     candidate: Candidate | None = None,
     similar: int = 2,
+    asked: Request | None = None,
 ) -> Evidence:
     item = catalog[index]
     matched = tuple(g for g in item.genres if g in set(liked_genres))
@@ -130,4 +143,5 @@ def evidence(
         close,
         candidate.rank if candidate else None,
         candidate.sources if candidate else (),
+        asked,
     )

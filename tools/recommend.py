@@ -5,85 +5,38 @@ rejected, the history) become one boolean mask over the catalog that GenRec's tr
 search honours (`allow`). The profile text plus the request's words are GenRec's preference text.
 Free words ("heist with a twist") also rank items by meaning (MiniLM item vectors), "more like #2"
 ranks items by closeness to #2, and the lists are fused by reciprocal rank; a user with no history and nothing to go on gets the retriever's ranking.
+Words to avoid ("nothing gory") leave out the tenth of the allowed items closest to them in meaning.
 When the mask is empty, `relax` names the one constraint whose removal frees the most items.
 
     engine = Recommender(catalog, model, encoder, item_vectors)
-    found = engine.recommend(history, "Likes Comedy.", Ask(genres=("Comedy",), year_max=1999), exclude={3})
+    found = engine.recommend(history, "Likes Comedy.", Request(genres=["Comedy"], year_max=1999), exclude={3})
     found.items  # [Candidate(index, score, sources, rank), ...] best first; found.relax: str | None
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 import torch
 
 from recmodels.catalog import Catalog
 from recmodels.genrec import GenRec
-from recmodels.preferences import decade_name, join_words
 from recmodels.text_encoder import TextEncoder
+from tools.request import Request, words
 
 RRF_K = 10  # reciprocal-rank fusion constant: 1 / (RRF_K + rank)
 POOL = 50  # candidates taken from each source before fusion
-
-
-@dataclass(frozen=True)
-class Ask:
-    """What one recommendation request asks for (every field optional)."""
-
-    query: str = ""  # free words, searched by meaning
-    genres: tuple[str, ...] = ()  # any of these
-    exclude_genres: tuple[str, ...] = ()
-    all_genres: tuple[str, ...] = ()  # every one of these ("a romantic comedy")
-    decades: tuple[int, ...] = ()  # any of these
-    year_min: int | None = None
-    year_max: int | None = None
-    runtime_min: int | None = None
-    runtime_max: int | None = None
-    rating_min: float | None = None  # IMDb rating, inclusive
-    rating_max: float | None = None
-    mpaa: tuple[str, ...] = ()  # any of these MPAA ratings
-    like: tuple[int, ...] = ()  # items to steer towards ("more like #2"): appended to the history
-    k: int = 5
-
-    def active(self) -> list[str]:
-        """Names of the filters this request sets (for "relax" advice)."""
-        filters = (
-            "genres",
-            "exclude_genres",
-            "all_genres",
-            "decades",
-            "year_min",
-            "year_max",
-            "runtime_min",
-            "runtime_max",
-            "rating_min",
-            "rating_max",
-            "mpaa",
-        )
-        return [f.name for f in fields(self) if f.name in filters and getattr(self, f.name) not in (None, ())]
-
-    def words(self) -> str:
-        """The request as a preference sentence for GenRec ("Comedy from the 1990s. heist")."""
-        parts = []
-        if self.genres or self.all_genres:
-            parts.append(f"I want {join_words(list(self.all_genres + self.genres))}.")
-        if self.decades:
-            parts.append(f"Movies from the {join_words([decade_name(d) for d in self.decades])}.")
-        if self.exclude_genres:
-            parts.append(f"No {join_words(list(self.exclude_genres))}.")
-        if self.query:
-            parts.append(self.query)
-        return " ".join(parts)
+AVOID_SHARE = 0.1  # "nothing gory": this share of the allowed items, the closest in meaning, is left out
 
 
 @dataclass(frozen=True)
 class Candidate:
     index: int
     score: float
-    sources: tuple[str, ...]  # "genrec", "similar" (to the items asked about), "meaning" (the words)
+    sources: tuple[str, ...]  # "genrec", "similar" (to the items asked about), "meaning" (the query),
+    # "profile" (the profile's words, with no history), "acclaim" (nothing to go on)
     rank: int  # 1-based position in the fused list
 
 
@@ -111,9 +64,10 @@ class Recommender:
         for i, it in enumerate(catalog):
             self.genre_matrix[i, [self.genre_column[g] for g in it.genres]] = True
 
-    def mask(self, ask: Ask, exclude_genres: Collection[str] = (), exclude_decades: Collection[int] = (),
+    def mask(self, ask: Request, exclude_genres: Collection[str] = (), exclude_decades: Collection[int] = (),
              deny: Collection[int] = (), skip: Collection[str] = ()) -> np.ndarray:  # fmt: skip
-        """(N,) True for items every constraint allows (`skip`: filter names to leave out)."""
+        """(N,) True for items every constraint allows (`skip`: filter names to leave out). Comparatives
+        must already be resolved to bounds (the tool does it)."""
         ok = np.ones(len(self.catalog), dtype=bool)
         if ask.genres and "genres" not in skip:
             ok &= self._any_genre(ask.genres)
@@ -121,7 +75,7 @@ class Recommender:
             for genre in ask.all_genres:
                 ok &= self._any_genre([genre])
         if ask.mpaa and "mpaa" not in skip:
-            ok &= np.isin(self.mpaa, list(ask.mpaa))
+            ok &= np.isin(self.mpaa, [m.upper() for m in ask.mpaa])
         banned_genres = set(exclude_genres) | (
             set(ask.exclude_genres) if "exclude_genres" not in skip else set()
         )
@@ -130,8 +84,11 @@ class Recommender:
         decades = decade_of_years(self.years)
         if ask.decades and "decades" not in skip:
             ok &= np.isin(decades, list(ask.decades)) & (self.years > 0)
-        if exclude_decades:
-            ok &= ~np.isin(decades, list(exclude_decades)) | (self.years < 0)
+        banned_decades = set(exclude_decades) | (
+            set(ask.exclude_decades) if "exclude_decades" not in skip else set()
+        )
+        if banned_decades:
+            ok &= ~np.isin(decades, list(banned_decades)) | (self.years < 0)
         for name, values, op in (
             ("year_min", self.years, np.greater_equal),
             ("year_max", self.years, np.less_equal),
@@ -151,25 +108,43 @@ class Recommender:
         self,
         history: Sequence[int],
         profile_text: str,
-        ask: Ask,
+        ask: Request,
+        like: Sequence[int] = (),
         exclude: Collection[int] = (),
         exclude_genres: Collection[str] = (),
         exclude_decades: Collection[int] = (),
     ) -> Found:
-        deny = set(exclude) | {int(i) for i in history} | {int(i) for i in ask.like}
+        """The best `ask.k` items for this user under every constraint; `like`: items to steer towards."""
+        deny = set(exclude) | {int(i) for i in history} | {int(i) for i in like}
         allowed = self.mask(ask, exclude_genres, exclude_decades, deny)
         if not allowed.any():
             return Found([], self._relax(ask, exclude_genres, exclude_decades, deny))
-        context = [int(i) for i in history] + [int(i) for i in ask.like]
-        text = " ".join(t for t in (profile_text, ask.words()) if t)
+        if ask.avoid:
+            allowed = self._avoid(ask.avoid, allowed)
+        context = [int(i) for i in history] + [int(i) for i in like]
+        text = " ".join(t for t in (profile_text, words(ask)) if t)
         lists: dict[str, list[int]] = {}
         if context and self.model is not None:
             lists["genrec"] = self._genrec(context, text, allowed)
-        if ask.like:  # "more like #2": the items closest to it in meaning join the candidates
-            lists["similar"] = self._nearest(self.item_vectors[list(ask.like)].mean(axis=0), allowed)
-        if ask.query or not lists:
-            lists["meaning"] = self._by_meaning(ask.query or text or "popular acclaimed movies", allowed)
+        if like:  # "more like #2": the items closest to it in meaning join the candidates
+            lists["similar"] = self._nearest(self.item_vectors[list(like)].mean(axis=0), allowed)
+        if ask.query:
+            lists["meaning"] = self._by_meaning(ask.query, allowed)
+        elif not lists:  # nothing else to go on: the profile's words, else acclaim
+            source, words_ = ("profile", text) if text else ("acclaim", "popular acclaimed movies")
+            lists[source] = self._by_meaning(words_, allowed)
         return Found(fuse(lists, ask.k), None, int(allowed.sum()))
+
+    def _avoid(self, text: str, allowed: np.ndarray) -> np.ndarray:
+        """`allowed` without the AVOID_SHARE of its items closest in meaning to `text`."""
+        open_items = np.flatnonzero(allowed)
+        drop = int(len(open_items) * AVOID_SHARE)
+        if drop == 0:
+            return allowed
+        scores = self.item_vectors[open_items] @ self.encoder.encode([text])[0]  # (M,)
+        out = allowed.copy()
+        out[open_items[np.argsort(-scores, kind="stable")[:drop]]] = False
+        return out
 
     def _genrec(self, context: list[int], text: str, allowed: np.ndarray) -> list[int]:
         assert self.model is not None
@@ -192,11 +167,11 @@ class Recommender:
             return np.zeros(len(self.catalog), dtype=bool)
         return np.asarray(self.genre_matrix[:, columns].any(axis=1), dtype=bool)
 
-    def _relax(self, ask: Ask, exclude_genres: Collection[str], exclude_decades: Collection[int],
+    def _relax(self, ask: Request, exclude_genres: Collection[str], exclude_decades: Collection[int],
                deny: set[int]) -> str | None:  # fmt: skip
         """The request filter whose removal opens the most items (None when none helps)."""
         best, freed = None, 0
-        for name in ask.active():
+        for name in ask.filters():
             count = int(self.mask(ask, exclude_genres, exclude_decades, deny, skip={name}).sum())
             if count > freed:
                 best, freed = name, count

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, cast
 
@@ -43,8 +43,10 @@ from tqdm import tqdm
 
 from recmodels.catalog import AttributeValue, Catalog, Item
 from recmodels.text_encoder import MODEL_NAME, TextEncoder, default_encoder
+from tools.request import Request
 
 GENRE_PREFIX = "genre_"
+NO_FILTERS = Request()
 EMBEDDING_FUNCTION_NAME = "recagent-minilm"
 
 
@@ -82,19 +84,6 @@ class MiniLMEmbeddingFunction(EmbeddingFunction[Documents]):
 
     def supported_spaces(self) -> list[Space]:
         return ["cosine", "ip", "l2"]
-
-
-@dataclass(frozen=True)
-class SearchFilters:
-    """Hard constraints on a search. Genres use the catalog's spelling; bounds are inclusive."""
-
-    genres_include: tuple[str, ...] = ()  # any of these
-    genres_exclude: tuple[str, ...] = ()  # none of these
-    year_min: int | None = None
-    year_max: int | None = None
-    runtime_min: int | None = None  # minutes
-    runtime_max: int | None = None
-    min_rating: float | None = None  # IMDb rating, 0-10
 
 
 @dataclass(frozen=True)
@@ -168,21 +157,31 @@ def _all_of(clauses: list[Where]) -> Where | None:
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
-def compile_where(filters: SearchFilters, exclude_ids: Iterable[str] = ()) -> Where | None:
-    """The Chroma `where` clause for `filters` and excluded ids; None when nothing constrains."""
+def compile_where(filters: Request, exclude_ids: Iterable[str] = ()) -> Where | None:
+    """The Chroma `where` clause for a request's hard filters and excluded ids; None when nothing
+    constrains. Comparatives must already be resolved to bounds; free words are not filters."""
     clauses: list[Where] = []
-    include = [_clause(genre_key(g), "$eq", True) for g in dict.fromkeys(filters.genres_include)]
+    include = [_clause(genre_key(g), "$eq", True) for g in dict.fromkeys(filters.genres)]
     if include:
         clauses.append(include[0] if len(include) == 1 else {"$or": include})
-    clauses.extend(_clause(genre_key(g), "$ne", True) for g in dict.fromkeys(filters.genres_exclude))
+    clauses.extend(_clause(genre_key(g), "$eq", True) for g in dict.fromkeys(filters.all_genres))
+    clauses.extend(_clause(genre_key(g), "$ne", True) for g in dict.fromkeys(filters.exclude_genres))
+    decades = [_all_of([_clause("year", "$gte", d), _clause("year", "$lte", d + 9)]) for d in filters.decades]
+    if decades:
+        clauses.append(cast(Where, decades[0] if len(decades) == 1 else {"$or": decades}))
+    for d in filters.exclude_decades:
+        clauses.append({"$or": [_clause("year", "$lt", d), _clause("year", "$gt", d + 9)]})
     bounds: list[tuple[str, str, float | int | None]] = [
         ("year", "$gte", filters.year_min),
         ("year", "$lte", filters.year_max),
         ("runtime", "$gte", filters.runtime_min),
         ("runtime", "$lte", filters.runtime_max),
-        ("imdb_rating", "$gte", filters.min_rating),
+        ("imdb_rating", "$gte", filters.rating_min),
+        ("imdb_rating", "$lte", filters.rating_max),
     ]
     clauses.extend(_clause(key, op, value) for key, op, value in bounds if value is not None)
+    if filters.mpaa:
+        clauses.append(_clause("mpaa", "$in", [m.upper() for m in filters.mpaa]))
     excluded = list(dict.fromkeys(exclude_ids))
     if excluded:
         clauses.append(_clause("item_id", "$nin", excluded))
@@ -339,17 +338,17 @@ class Retriever:
         report = IndexReport(action, coll_name, collection.count(), time.perf_counter() - start, fingerprint)
         return cls(collection, catalog, ef, report)
 
-    def resolve_genres(self, filters: SearchFilters) -> SearchFilters:
+    def resolve_genres(self, filters: Request) -> Request:
         """Filters with genres in the catalog's spelling (case-insensitive); unknown ones raise."""
-        names = (*filters.genres_include, *filters.genres_exclude)
+        names = (*filters.genres, *filters.all_genres, *filters.exclude_genres)
         unknown = [g for g in names if g.casefold() not in self._genres]
         if unknown:
             raise UnknownGenreError(unknown, list(self._genres.values()))
-        return replace(
-            filters,
-            genres_include=tuple(self._genres[g.casefold()] for g in filters.genres_include),
-            genres_exclude=tuple(self._genres[g.casefold()] for g in filters.genres_exclude),
-        )
+        spelled = {
+            key: [self._genres[g.casefold()] for g in getattr(filters, key)]
+            for key in ("genres", "all_genres", "exclude_genres")
+        }
+        return filters.model_copy(update=spelled)
 
     def warm_up(self) -> None:
         """Load the sentence model now (a reused index needs it only at the first query)."""
@@ -358,7 +357,7 @@ class Retriever:
     def search_timed(
         self,
         query: str,
-        filters: SearchFilters = SearchFilters(),
+        filters: Request = NO_FILTERS,
         k: int = 10,
         exclude_ids: Iterable[str] = (),
     ) -> SearchResult:
@@ -382,7 +381,7 @@ class Retriever:
     def search(
         self,
         query: str,
-        filters: SearchFilters = SearchFilters(),
+        filters: Request = NO_FILTERS,
         k: int = 10,
         exclude_ids: Iterable[str] = (),
     ) -> list[Hit]:

@@ -13,7 +13,8 @@ from collections.abc import Sequence
 
 from recmodels.datasets import load_dataset
 from recmodels.home import recagent_home
-from tools.retriever import Hit, IndexReport, Retriever, RetrieverConfig, SearchFilters, UnknownGenreError
+from tools.request import Request
+from tools.retriever import Hit, IndexReport, Retriever, RetrieverConfig, UnknownGenreError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -99,16 +100,16 @@ def format_hits(hits: Sequence[Hit]) -> str:
     return "\n".join(rows)
 
 
-def filters_from_args(args: argparse.Namespace) -> SearchFilters:
-    """The search flags as `SearchFilters`."""
-    return SearchFilters(
-        genres_include=tuple(args.genre),
-        genres_exclude=tuple(args.exclude_genre),
+def filters_from_args(args: argparse.Namespace) -> Request:
+    """The search flags as a `Request`."""
+    return Request(
+        genres=list(args.genre),
+        exclude_genres=list(args.exclude_genre),
         year_min=args.year_min,
         year_max=args.year_max,
         runtime_min=args.runtime_min,
         runtime_max=args.runtime_max,
-        min_rating=args.min_rating,
+        rating_min=args.min_rating,
     )
 
 
