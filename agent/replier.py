@@ -54,7 +54,7 @@ def compose(reading: Reading, artifacts: list[Artifact], unsure: bool = False) -
     parts = []
     for artifact in artifacts:
         if isinstance(artifact, ItemList) and not artifact.items and lists and artifact is not lists[-1]:
-            parts.append(f"Nothing matches {_said(artifact)} together with what you asked before.")
+            parts.append(f"Nothing matches {_said(artifact)}; for this request alone:")
             continue
         parts.append(describe_artifact(artifact))
     return "\n".join(p for p in parts if p)

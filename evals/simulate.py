@@ -3,8 +3,9 @@
     runs = simulate(systems, world, users, SimConfig(max_turns=5, k=10, seed=0), renderer)
     runs[0].success_turn   # 1..T, or None
 
-Seeds: the oracle and the renderer draw from `default_rng([seed, user])`, fresh for every system, so
-every system hears the same opening from the same user and the run is reproducible.
+Seeds: the oracle draws from `default_rng([seed, user])` and the renderer from its own
+`default_rng([seed, user, 1])`, both fresh for every system, so every system hears the same opening from
+the same user, the run is reproducible, and two renderers face the same oracle decisions.
 """
 
 from __future__ import annotations
@@ -72,6 +73,8 @@ def converse(system: System, world: World, user: int, config: SimConfig, rendere
     target = world.targets[user]
     catalog = world.dataset.catalog
     rng = np.random.default_rng([config.seed, user])
+    words = np.random.default_rng([config.seed, user, 1])  # the renderer's own stream: the oracle's acts
+    # do not depend on how many draws a renderer's wording takes
     detector = LeakDetector.of(catalog[target.item])
 
     def safe(a: Attribute) -> bool:
@@ -84,7 +87,7 @@ def converse(system: System, world: World, user: int, config: SimConfig, rendere
     act: Act = oracle.opening()
     rejected: set[str] = set()
     for turn in range(1, config.max_turns + 1):
-        text = renderer.render(act, persona, detector, rng)
+        text = renderer.render(act, persona, detector, words)
         revealed_before = list(oracle.revealed)
         start = time.perf_counter()
         shown = conversation.send(text)
@@ -100,7 +103,7 @@ def converse(system: System, world: World, user: int, config: SimConfig, rendere
         rejected |= {shown.items[s - 1] for s in act.reject}
         if act.kind in ("accept", "quit"):
             run.success_turn = turn if act.kind == "accept" else None
-            run.closing = renderer.render(act, persona, detector, rng)
+            run.closing = renderer.render(act, persona, detector, words)
             break
     return run
 

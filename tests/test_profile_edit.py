@@ -13,7 +13,7 @@ def statements(session) -> set[tuple[str, str, str, str]]:  # type: ignore[no-un
 
 def test_saving_the_summary_unchanged_keeps_every_statement_and_its_provenance(tmp_path: Path) -> None:
     session = tiny_agent(tmp_path / "s.sqlite").new_session(user_id="2")
-    session.send("no horror")
+    session.send("never show me horror")
     session.send("I love westerns from the 1950s")
     before = statements(session)
     assert {s.source for s in session.profile.statements} >= {"history", "turn 1", "turn 2"}

@@ -103,7 +103,7 @@ def test_the_profile_panel_shows_provenance_changes_and_constraints(tmp_path: Pa
     agent = tiny_agent(tmp_path / "s.sqlite")
     session = agent.new_session()
     session.send("I love comedy")
-    session.send("no horror")
+    session.send("never show me horror")
     session.send("actually I hate comedy")
     catalog = agent.resources.catalog
     panel = profile_panel(session.profile, catalog)

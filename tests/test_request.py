@@ -1,0 +1,65 @@
+"""The one request type: merging a message into the last request, saying it back, the prompt it renders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from agent.prompt import PromptContext, Shown, prompt_context, render, system_message
+from tools.agent_tools import recommend, search_catalog
+from tools.request import Request, describe, merge
+
+SNAPSHOT = Path(__file__).parent / "snapshots" / "system_prompt.txt"
+
+
+def test_a_refinement_keeps_what_it_does_not_mention() -> None:
+    before = Request(genres=["Comedy"], decades=[1990], exclude_genres=["Horror"], query="heist")
+    older = merge(before, Request(like=["#2"], older_than="#2"))
+    assert older.genres == ["Comedy"] and older.exclude_genres == ["Horror"] and older.query == "heist"
+    assert older.decades == [] and older.older_than == "#2" and older.like == ["#2"]  # "older" leaves the 90s
+    after = merge(older, Request())
+    assert after.older_than is None and after.like == []  # comparatives are about one message
+
+
+def test_groups_replace_each_other_and_exclusions_add_up() -> None:
+    before = Request(year_min=1995, runtime_min=120, exclude_genres=["Horror"], genres=["Drama"])
+    after = merge(before, Request(decades=[1980], runtime_max=90, exclude_genres=["Drama"]))
+    assert after.decades == [1980] and after.year_min is None
+    assert after.runtime_max == 90 and after.runtime_min is None
+    assert after.exclude_genres == ["Horror", "Drama"] and after.genres == []  # excluded: no longer wanted
+    assert merge(Request(decades=[1980, 1990]), Request(exclude_decades=[1980])).decades == [1990]
+
+
+def test_new_genres_replace_old_ones_unless_also() -> None:
+    assert merge(Request(genres=["Comedy"]), Request(genres=["Western"])).genres == ["Western"]
+    both = merge(Request(genres=["Comedy"]), Request(genres=["Romance"]), also=True)
+    assert both.all_genres == ["Comedy", "Romance"] and both.genres == []
+
+
+def test_the_reply_says_back_what_was_understood() -> None:
+    ask = Request(genres=["Horror"], decades=[1980], avoid="gory", runtime_max=90)
+    assert describe(ask) == "Horror from the 1980s, at most 90 minutes, nothing gory"
+    assert describe(Request(all_genres=["Comedy", "Romance"], older_than="#2", rating_min=7)) == (
+        "Comedy and Romance, older than #2, IMDb rating at least 7"
+    )
+    assert describe(Request(year_min=1985, year_max=1995, exclude_decades=[1990])) == (
+        "films from 1985 to 1995, nothing from the 1990s"
+    )
+    assert describe(Request()) == ""
+
+
+def test_the_request_is_the_tools_argument_schema() -> None:
+    for tool in (recommend, search_catalog):
+        schema = tool.tool_call_schema.model_json_schema()["properties"]
+        assert set(Request.model_fields) <= set(schema) and "runtime" not in schema
+
+
+def test_the_system_prompt_is_rendered_from_the_typed_context() -> None:
+    ctx = PromptContext(
+        list_size=5,
+        profile="Likes Comedy.",
+        hard=["never Horror"],
+        on_screen=[Shown(slot=1, title="Heat (1995)", item_id="6")],
+        last_request=Request(genres=["Crime"], decades=[1990]),
+    )
+    assert render(ctx) == SNAPSHOT.read_text().rstrip("\n")
+    assert prompt_context([system_message(ctx)]) == ctx  # the offline model reads it as data
