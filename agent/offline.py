@@ -80,4 +80,4 @@ class OfflineChatModel(BaseChatModel):
                 for n, (name, args) in enumerate(calls)
             ])  # fmt: skip
         unsure = reading.confidence < CONFIDENT and reading.intent not in ("greet", "other")
-        return AIMessage(content=compose(reading, artifacts, unsure))
+        return AIMessage(content=compose(reading, artifacts, unsure, ctx.hard))

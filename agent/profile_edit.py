@@ -13,7 +13,6 @@ import re
 
 from agent.context import Resources
 from agent.profile import Change, Statement, UserProfile
-from agent.understand import understand
 
 NEGATIVE = r"\b(?:avoid|avoids|never|no|not|hate|hates|dislike|dislikes|disliked|don't|do not)\b"
 FILLER = r"\b(?:likes|like|loves|love|enjoys|liked|and|or|also|i|i'm|really|very|much|too|the|a|an|films?|movies?|from)\b"
@@ -56,12 +55,17 @@ def _put(profile: UserProfile, statement: Statement, earlier: Statement | None) 
 
 
 def _read(clause: str, resources: Resources) -> list[Statement]:
-    """New statements (source "user edit") in one clause the known labels did not cover."""
-    asked = understand(clause, resources.vocabulary)
-    negative = re.search(NEGATIVE, clause.lower()) is not None
+    """New statements (source "user edit") in one clause the known labels did not cover, read by the
+    same understanding as the chat."""
+    reading = resources.reader.read(clause, resources.vocabulary)
+    ask = reading.request
+    negative = reading.intent == "reject" or re.search(NEGATIVE, clause.lower()) is not None
     polarity = "dislike" if negative else "like"
-    found = [Statement("genre", g, "like", "user edit") for g in asked.include_genres]
-    found += [Statement("genre", g, "dislike", "user edit") for g in asked.exclude_genres]
-    found += [Statement("decade", str(d), polarity, "user edit") for d in asked.decades]  # type: ignore[arg-type]
-    found += [Statement("title", str(i), polarity, "user edit") for i in asked.titles]  # type: ignore[arg-type]
+    found = [Statement("genre", g, "like", "user edit") for g in ask.genres + ask.all_genres]
+    found += [Statement("genre", g, "dislike", "user edit") for g in ask.exclude_genres]
+    found += [Statement("decade", str(d), polarity, "user edit") for d in ask.decades]  # type: ignore[arg-type]
+    found += [Statement("decade", str(d), "dislike", "user edit") for d in ask.exclude_decades]
+    catalog = resources.catalog
+    titles = [r[3:] for r in reading.items if r.startswith("id:") and r[3:] in catalog]
+    found += [Statement("title", str(catalog.index_of(t)), polarity, "user edit") for t in titles]  # type: ignore[arg-type]
     return found or [Statement("note", clause[:300], "like", "user edit")]

@@ -9,6 +9,8 @@ misreading is visible and can be corrected in the next message.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from agent.nlu.reading import Reading
 from recmodels.preferences import join_words
 from tools.request import describe
@@ -37,8 +39,11 @@ RELAX_WORDS = {
 }  # fmt: skip
 
 
-def compose(reading: Reading, artifacts: list[Artifact], unsure: bool = False) -> str:
-    """The reply to one message; `unsure`: the understanding was not confident enough to act."""
+def compose(
+    reading: Reading, artifacts: list[Artifact], unsure: bool = False, hard: Sequence[str] = ()
+) -> str:
+    """The reply to one message; `unsure`: the understanding was not confident enough to act; `hard`:
+    the profile's hard constraints ("never Horror"), named when they are why nothing matches."""
     if unsure:
         guess = describe(reading.request)
         return "I'm not sure I understood that" + (f" (did you mean {guess}?)" if guess else "") + ". " + HELP
@@ -57,6 +62,13 @@ def compose(reading: Reading, artifacts: list[Artifact], unsure: bool = False) -
             parts.append(f"Nothing matches {_said(artifact)}; for this request alone:")
             continue
         parts.append(describe_artifact(artifact))
+        if isinstance(artifact, ItemList) and not artifact.items and artifact.request is not None:
+            asked = artifact.request.genres + artifact.request.all_genres
+            blocked = [g for g in asked if f"never {g}" in hard]
+            if blocked:
+                parts.append(
+                    f"Your profile says never {join_words(blocked)}; edit the profile to change that."
+                )
     return "\n".join(p for p in parts if p)
 
 

@@ -1,4 +1,5 @@
-"""Build what every session shares: the catalog, GenRec, item vectors, the retriever and the vocabulary.
+"""Build what every session shares: the catalog, GenRec, item vectors, the retriever, the vocabulary and
+the offline understanding.
 
 resources = build_resources("ml-latest-small", home)      # trains / indexes what is missing, with progress
 resources = resources_for(dataset, model, vectors)        # from parts (tests, simulations)
@@ -12,7 +13,7 @@ import numpy as np
 import torch
 
 from agent.context import Resources
-from agent.nlu.rules import RuleReader
+from agent.nlu import load_understander
 from agent.offline import Reader
 from agent.vocabulary import Vocabulary
 from recmodels.catalog import Dataset
@@ -36,7 +37,8 @@ def resources_for(
     vectors: np.ndarray,
     retriever: Retriever | None = None,
     encoder: TextEncoder | None = None,
-    reader: Reader | None = None,
+    *,
+    reader: Reader,
 ) -> Resources:
     """Resources from parts. Dataset users start from their whole sequence of interactions."""
     split = LeaveOneOut.from_interactions(dataset.interactions)
@@ -52,12 +54,13 @@ def resources_for(
         popularity(split.train, len(dataset.catalog)),
         Vocabulary(dataset.catalog),
         histories,
-        reader if reader is not None else RuleReader(),
+        reader,
     )
 
 
 def build_resources(name: str, home: Path, progress: bool = True) -> Resources:
-    """Prepare the dataset, train or reuse GenRec (seed 0), embed and index the catalog as needed."""
+    """Prepare the dataset, train or reuse GenRec (seed 0), embed and index the catalog, and train or
+    reuse the understanding model, as needed."""
     dataset = load_dataset(name, home)
     split = LeaveOneOut.from_interactions(dataset.interactions)
     directory = checkpoint_dir(home, dataset.name, "genrec", SEED)
@@ -69,4 +72,5 @@ def build_resources(name: str, home: Path, progress: bool = True) -> Resources:
     torch.set_num_threads(1)
     encoder = default_encoder()
     encoder.encode(["warm-up"])  # load the sentence model now, not in the user's first turn
-    return resources_for(dataset, model, vectors, retriever, encoder)
+    reader = load_understander(home, progress)  # the offline understanding (trained when missing)
+    return resources_for(dataset, model, vectors, retriever, encoder, reader=reader)

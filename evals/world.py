@@ -17,6 +17,8 @@ import numpy as np
 import torch
 
 from agent.context import Resources
+from agent.nlu import load_understander
+from agent.offline import Reader
 from agent.resources import resources_for
 from evals.targets import Target, find_targets, without_targets
 from recmodels.catalog import Dataset
@@ -45,13 +47,14 @@ def world_from(
     model: GenRec | None,
     vectors: np.ndarray,
     encoder: TextEncoder,
+    reader: Reader,
     retriever: Retriever | None = None,
     note: str = "",
 ) -> World:
     """A world from parts (tests pass a tiny dataset and an untrained model)."""
     targets = find_targets(dataset.interactions)
     training = without_targets(dataset, targets)
-    resources = resources_for(training, model, vectors, retriever, encoder)
+    resources = resources_for(training, model, vectors, retriever, encoder, reader=reader)
     return World(dataset, training, targets, resources, model, encoder, note)
 
 
@@ -67,4 +70,5 @@ def build_world(name: str, home: Path, seed: int = 0, progress: bool = True) -> 
     retriever = Retriever.open(dataset.catalog, home, name=dataset.name)
     torch.set_num_threads(1)  # one small request at a time, as the agent serves
     encoder = default_encoder()
-    return world_from(dataset, model, vectors, encoder, retriever, note)
+    reader = load_understander(home, progress)  # the agent's offline understanding, as it serves
+    return world_from(dataset, model, vectors, encoder, reader, retriever, note)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import os
 import zlib
 from pathlib import Path
 
@@ -10,6 +12,7 @@ import torch
 
 from agent.agent import RecommenderAgent
 from agent.context import Resources
+from agent.nlu import Understander, load_understander
 from agent.resources import resources_for
 from agent.store import SessionStore
 from recmodels.catalog import Catalog, Dataset, Interactions, Item
@@ -19,6 +22,19 @@ from recmodels.semantic_ids import SemanticIdConfig, semantic_ids_from_vectors
 
 GENRES = ("Horror", "Comedy", "Drama", "Western", "Sci-Fi")
 DIM = 16
+# The real understanding model, trained once per checkout (every test process, subprocesses included,
+# loads the same checkpoint); RECAGENT_TEST_NLU_HOME moves it.
+NLU_HOME = Path(
+    os.environ.get(
+        "RECAGENT_TEST_NLU_HOME", Path(__file__).resolve().parent.parent / "test-artifacts" / "nlu"
+    )
+)
+
+
+@functools.cache
+def learned_reader() -> Understander:
+    """The product's learned understanding (`agent.nlu`), as every agent in the tests reads messages."""
+    return load_understander(NLU_HOME, progress=False)
 
 
 class HashEncoder:
@@ -67,7 +83,9 @@ def tiny_resources() -> Resources:
     dataset = tiny_dataset()
     encoder = HashEncoder()
     vectors = encoder.encode([it.text or it.title for it in dataset.catalog])
-    return resources_for(dataset, untrained_genrec(vectors, DIM), vectors, encoder=encoder)
+    return resources_for(
+        dataset, untrained_genrec(vectors, DIM), vectors, encoder=encoder, reader=learned_reader()
+    )
 
 
 def tiny_agent(store: Path) -> RecommenderAgent:

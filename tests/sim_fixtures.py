@@ -3,7 +3,7 @@ untrained GenRec (real titles and attributes, no training, seconds to build)."""
 
 from __future__ import annotations
 
-from agent_fixtures import DIM, HashEncoder, tiny_dataset, untrained_genrec
+from agent_fixtures import DIM, HashEncoder, learned_reader, tiny_dataset, untrained_genrec
 
 from evals.world import World, world_from
 from recmodels.catalog import Dataset
@@ -13,10 +13,10 @@ def tiny_world() -> World:
     dataset = tiny_dataset()
     encoder = HashEncoder()
     vectors = encoder.encode([it.text or it.title for it in dataset.catalog])
-    return world_from(dataset, untrained_genrec(vectors, DIM), vectors, encoder)
+    return world_from(dataset, untrained_genrec(vectors, DIM), vectors, encoder, learned_reader())
 
 
 def hashed_world(dataset: Dataset) -> World:
     encoder = HashEncoder()
     vectors = encoder.encode([it.text or it.title for it in dataset.catalog])
-    return world_from(dataset, untrained_genrec(vectors, DIM), vectors, encoder)
+    return world_from(dataset, untrained_genrec(vectors, DIM), vectors, encoder, learned_reader())

@@ -198,7 +198,11 @@ def test_terminal_chat(
     monkeypatch.setattr("sys.stdin", io.StringIO("a comedy\n:profile\nwhy #1?\n:quit\n"))
     assert main(["chat", "--dataset", "tiny", "--user", "2"]) == 0
     out = capsys.readouterr().out
-    assert "[offline] Comedy: here are some picks" in out and "#1 Picture Number" in out and "resume with:" in out
+    assert (
+        "[offline] Comedy: here are some picks" in out
+        and "#1 Picture Number" in out
+        and "resume with:" in out
+    )
 
 
 def test_a_model_that_loops_on_tools_is_stopped_by_the_budget(server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

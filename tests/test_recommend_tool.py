@@ -71,7 +71,9 @@ def test_every_result_satisfies_every_constraint(
     exclude: set[int],
     banned_genre: tuple[str, ...],
 ) -> None:
-    found = engine.recommend(history, "Likes Comedy.", ask, like, exclude=exclude, exclude_genres=banned_genre)
+    found = engine.recommend(
+        history, "Likes Comedy.", ask, like, exclude=exclude, exclude_genres=banned_genre
+    )
     got = [c.index for c in found.items]
     assert len(got) == len(set(got)) <= ask.k
     for index in got:

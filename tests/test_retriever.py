@@ -244,9 +244,7 @@ def passes(item: Item, f: Request) -> bool:
         Request(genres=["Sci-Fi"], exclude_genres=["Comedy"], year_min=1990, rating_min=7),
     ],
 )
-def test_every_hit_satisfies_the_filters(
-    retriever: Retriever, catalog: Catalog, filters: Request
-) -> None:
+def test_every_hit_satisfies_the_filters(retriever: Retriever, catalog: Catalog, filters: Request) -> None:
     hits = retriever.search("space adventure", filters, k=50)
     expected = {it.id for it in catalog if passes(it, filters)}
     assert hits and {h.item_id for h in hits} == expected  # k covers the catalog: exactly the passing items

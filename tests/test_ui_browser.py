@@ -42,10 +42,10 @@ def test_chat_like_edit_reload_and_a_second_tab_in_a_real_browser(ui_server: tup
         expect(page.locator("#chat")).to_contain_text("Tell me what you feel like watching")
         page.screenshot(path=str(SHOTS / "1-first-screen.png"), full_page=True)
 
-        chat(page, "a comedy from the 1960s, no horror")
+        chat(page, "a comedy from the 1960s, and never any horror")
         expect(page.locator("#card-text-1")).to_contain_text("Comedy", timeout=WAIT_MS)
         expect(page.locator("#chat")).to_contain_text("recommend(")  # the collapsed tool step
-        expect(page.locator("#chat")).to_contain_text("Here are some picks")
+        expect(page.locator("#chat")).to_contain_text("Comedy from the 1960s, no Horror: here are some picks")
         expect(page.locator("#constraints")).to_contain_text("Horror")
         title = page.locator("#card-text-1 strong").inner_text()
         page.locator("#like-1").click()
@@ -62,7 +62,9 @@ def test_chat_like_edit_reload_and_a_second_tab_in_a_real_browser(ui_server: tup
 
         page.reload()
         assert session_of(page) == first
-        expect(page.locator("#chat")).to_contain_text("a comedy from the 1960s, no horror", timeout=WAIT_MS)
+        expect(page.locator("#chat")).to_contain_text(
+            "a comedy from the 1960s, and never any horror", timeout=WAIT_MS
+        )
         expect(page.locator("#profile-text textarea")).to_have_value(re.compile("Western"))
         expect(page.locator("#card-text-1")).to_contain_text(title.split(" ", 1)[1])
 

@@ -53,7 +53,7 @@ def test_a_turn_shows_tool_steps_reply_and_cards_then_feedback_and_edits_reach_t
     assert texts(chat, "user") == ["a comedy from the 1960s"]
     steps = [m for m in chat if m.get("metadata") and m["metadata"].get("title")]
     assert steps and steps[0]["metadata"]["title"].startswith("🔧 recommend(")
-    assert "Here are some picks" in texts(chat, "assistant")[-1]
+    assert "Comedy from the 1960s: here are some picks" in texts(chat, "assistant")[-1]
     assert "Comedy" in out[CARD_TEXT_1] and out[CARD_TEXT_1].startswith("**#1 ")
     liked = c.predict(sid, api_name="/like_1")
     assert "you liked this" in liked[CARD_TEXT_1]
@@ -145,4 +145,4 @@ def test_an_unplugged_llm_endpoint_is_a_notice_in_the_chat_and_the_turn_still_an
     assert notices == [
         "⚠️ The language model could not be reached, twice; the offline model answered instead."
     ]
-    assert live.cards and "Here are some picks" in added[-2]["content"]
+    assert live.cards and "Comedy: here are some picks" in added[-2]["content"]

@@ -70,7 +70,8 @@ class SessionView(Protocol):
 class RecommendArgs(Request):
     """`recommend`'s arguments: a request, plus whether to only preview the candidates."""
 
-    preview: bool = Field(default=False, description="rank candidates without showing them, to pick a question to ask"
+    preview: bool = Field(
+        default=False, description="rank candidates without showing them, to pick a question to ask"
     )
     runtime: Annotated[Any, SkipJsonSchema()] = None  # the injected ToolRuntime (not in the schema)
 

@@ -83,7 +83,8 @@ class Request(BaseModel):
     newer_than: Ref | None = Field(default=None, description='an item or "list": only newer films')
     shorter_than: Ref | None = Field(default=None, description='an item or "list": only shorter films')
     longer_than: Ref | None = Field(default=None, description='an item or "list": only longer films')
-    lasting: bool = Field(default=False,
+    lasting: bool = Field(
+        default=False,
         description="the genre likes/dislikes here are standing preferences: record them in the profile",
     )
     k: int = Field(default=5, ge=1, le=10, description="how many items (1-10)")

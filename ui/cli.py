@@ -2,6 +2,8 @@
 
 recagent data prepare --dataset ml-100k
 recagent train --dataset ml-100k --model sasrec --seed 0
+recagent train --model nlu --seed 0
+recagent nlu-eval --dataset ml-latest-small
 recagent evaluate --dataset ml-100k --models popularity,sasrec --seeds 3
 recagent index --dataset ml-latest-small
 recagent search --dataset ml-latest-small "a heist with a twist" --year-min 1990
@@ -21,6 +23,7 @@ from ui import (
     commands_chat,
     commands_data,
     commands_models,
+    commands_nlu,
     commands_retriever,
     commands_semantic_ids,
     commands_simulate,
@@ -35,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     for module in (
         commands_data,
         commands_models,
+        commands_nlu,
         commands_retriever,
         commands_semantic_ids,
         commands_steering,

@@ -20,8 +20,10 @@ from recmodels.genrec_eval import GENREC_VARIANTS
 from recmodels.genrec_training import load_genrec
 from recmodels.home import recagent_home
 from recmodels.metrics import split_metrics
+from recmodels.readers import DataError
 from recmodels.split import LeaveOneOut
 from recmodels.trainer import checkpoint_dir, load_checkpoint
+from ui import commands_nlu
 
 # Every model the CLI knows: the baselines and the generative recommender (with its settings).
 REGISTRY = {**BASELINES, **GENREC_VARIANTS}
@@ -31,8 +33,10 @@ LOADERS: dict[str, Callable[[Path], Any]] = {"sasrec": load_checkpoint, "genrec"
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     train = subparsers.add_parser("train", help="train one model on the training split and save it")
-    train.add_argument("--dataset", required=True, help="prepared or bundled dataset name, e.g. ml-100k")
-    train.add_argument("--model", required=True, choices=sorted(REGISTRY), help="which model to train")
+    train.add_argument("--dataset", help="prepared or bundled dataset name, e.g. ml-100k (not for nlu)")
+    train.add_argument(
+        "--model", required=True, choices=sorted([*REGISTRY, "nlu"]), help="which model to train"
+    )
     train.add_argument("--seed", type=int, default=0, help="random seed (weights, dropout, batch order)")
     train.set_defaults(handler=train_command)
 
@@ -54,6 +58,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def train_command(args: argparse.Namespace) -> int:
     """Train (always, overwriting a checkpoint) and print the validation metrics."""
+    if args.model == "nlu":  # generated training data: one model per RECAGENT_HOME, no dataset
+        return commands_nlu.train_command(args)
+    if args.dataset is None:
+        raise DataError("--dataset", None, f"--model {args.model} needs a dataset")
     dataset = load_dataset(args.dataset, recagent_home())
     split = LeaveOneOut.from_interactions(dataset.interactions)
     variant = REGISTRY[args.model][0]  # the history-only setting; the others reuse its checkpoint

@@ -1,0 +1,176 @@
+"""From tagged spans to parts: the value each span holds, read in code.
+
+The tagger decides what a span is (a wanted genre, an excluded decade, a runtime bound...); here its
+words become a value: genre spans through the exemplar bank (exact, else nearest by MiniLM with the
+calibrated threshold; below it the words stay free words), numbers through `numbers`, slot spans to
+"#n" / "last" / "that", titles to "id:<catalog id>" through the catalog's vocabulary.
+
+    decoder = SpanDecoder(bank, embed)
+    decoder.parts(message, words, spans, vocabulary, on_screen=5)  # [Part("GENRE", "spooky", ("Horror",)), ...]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rapidfuzz import fuzz, process, utils
+
+from agent.nlu import numbers
+from agent.nlu.concepts import ConceptBank, Encode, clean
+from agent.nlu.frame import Part
+from agent.nlu.tags import Span, Word, span_text
+from agent.vocabulary import Vocabulary
+
+YEAR_KINDS = ("YAFTER", "YSINCE", "YBEFORE", "YUNTIL", "YIN", "YRANGE")
+SLOT_WORDS = re.compile(
+    r"#|\d|\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|final|top|bottom|"
+    r"that|this|it|one|number|option|pick|no|two|three|four|five|six|seven|eight|nine|ten)\b",
+    re.IGNORECASE,
+)
+LIST_WORDS = re.compile(r"\b(?:these|those|them|list|ones|picks|showed|all)\b", re.IGNORECASE)
+PLACES = re.compile(
+    r"#|\d|\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|final|top|bottom|number)\b",
+    re.IGNORECASE,
+)
+MPAA = re.compile(r"\b(nc[- ]?17|pg[- ]?13|pg|g|r)\b")
+CACHE_LIMIT = 4096
+
+
+class SpanDecoder:
+    """Reads parts out of spans; remembers the genres of span texts it embedded."""
+
+    def __init__(self, bank: ConceptBank, embed: Encode | None):
+        self.bank, self.embed = bank, embed
+        self.cache: dict[str, tuple[str, ...]] = {}
+
+    def genres(self, texts: Sequence[str]) -> list[tuple[str, ...]]:
+        """Genres each genre-span text names (empty: none, the words stay free words): an exemplar,
+        several exemplars side by side ("romantic comedies" -> Romance + Comedy), else the nearest
+        exemplars by meaning."""
+        out: list[tuple[str, ...] | None] = []
+        for text in texts:
+            key = clean(text)
+            found = self.bank.lookup(text) or self.bank.cover(text)
+            out.append(found if found is not None else self.cache.get(key))
+        missing = sorted({clean(t) for t, o in zip(texts, out, strict=True) if o is None})
+        if missing and self.embed is not None:
+            if len(self.cache) > CACHE_LIMIT:
+                self.cache.clear()
+            for key, vector in zip(missing, self.embed(missing), strict=True):
+                match = self.bank.nearest(vector)
+                self.cache[key] = match.genres if match.score >= self.bank.threshold else ()
+        return [o if o is not None else self.cache.get(clean(t), ()) for t, o in zip(texts, out, strict=True)]
+
+    def parts(
+        self,
+        message: str,
+        words: list[Word],
+        spans: list[Span],
+        vocabulary: Vocabulary | None,
+        on_screen: int = 0,
+    ) -> list[Part]:
+        """The parts of the message's spans, in order (spans with no readable value are left out)."""
+        texts = [span_text(message, words, s) for s in spans]
+        genre_texts = [t for s, t in zip(spans, texts, strict=True) if s.kind in ("GENRE", "NOGENRE")]
+        named = iter(self.genres(genre_texts))
+        titles = TitleResolver(vocabulary, message)
+        out: list[Part] = []
+        for span, text in zip(spans, texts, strict=True):
+            if span.kind in ("GENRE", "NOGENRE"):
+                out.append(Part(span.kind, text, next(named)))
+                continue
+            part = read_value(span.kind, text, on_screen, titles)
+            if part is not None:
+                out.append(part)
+        return out
+
+
+def read_value(kind: str, text: str, on_screen: int, titles: TitleResolver) -> Part | None:
+    """The part of one non-genre span, or None when its words hold no value of that kind."""
+    if kind in ("AVOID", "TOPIC", "OLDER", "NEWER", "SHORTER", "LONGER"):
+        return Part(kind, text)
+    if kind in ("DECADE", "NODECADE"):
+        found = numbers.decades(text) or [y // 10 * 10 for y in numbers.years(text)]
+        return Part(kind, text, numbers=tuple(float(d) for d in found)) if found else None
+    if kind in YEAR_KINDS:
+        return _years(kind, text)
+    if kind in ("RTMAX", "RTMIN", "RTRANGE"):
+        found = numbers.minutes(text)
+        return Part(kind, text, numbers=tuple(float(m) for m in found)) if found else None
+    if kind in ("RMIN", "RMAX", "RRANGE"):
+        rated = numbers.ratings(text)
+        return Part(kind, text, numbers=tuple(rated)) if rated else None
+    if kind in ("MPAA", "MPAAMAX", "NOMPAA"):
+        codes = [_mpaa(c) for c in MPAA.findall(text.lower())]
+        return Part(kind, text, tuple(dict.fromkeys(codes))) if codes else None
+    if kind == "COUNT":
+        k = numbers.count(text)
+        return Part(kind, text, numbers=(float(k),)) if k is not None else None
+    if kind == "REF":
+        return Part(kind, text, tuple(numbers.slots(text, on_screen)))
+    if kind == "TITLE":
+        return Part(kind, text, (titles.resolve(text),))
+    if kind == "ANCHOR":
+        if LIST_WORDS.search(text) and not PLACES.search(text):
+            return Part(kind, text, ("list",))
+        title = titles.find(text)
+        if title is not None or not SLOT_WORDS.search(text):
+            return Part(kind, text, (title or titles.resolve(text),))
+        return Part(kind, text, tuple(numbers.slots(text, on_screen)))
+    return None
+
+
+def _years(kind: str, text: str) -> Part | None:
+    found = numbers.years(text)
+    if found:
+        return Part(kind, text, numbers=tuple(float(y) for y in found))
+    decades = numbers.decades(text)
+    if not decades:
+        return None
+    if kind == "YIN":  # "in the 80s": a decade
+        return Part("DECADE", text, numbers=tuple(float(d) for d in decades))
+    # "after the 80s" -> after 1989; "before the 80s" -> before 1980; "since the 80s" -> 1980
+    year = decades[-1] + 9 if kind in ("YAFTER", "YUNTIL") else decades[0]
+    if kind == "YRANGE":
+        return Part(kind, text, numbers=(float(decades[0]), float(decades[-1] + 9)))
+    return Part(kind, text, numbers=(float(year),))
+
+
+def _mpaa(code: str) -> str:
+    code = code.upper().replace(" ", "").replace("-", "")
+    return {"PG13": "PG-13", "NC17": "NC-17"}.get(code, code)
+
+
+class TitleResolver:
+    """Title spans to catalog references ("id:<catalog id>"); without a vocabulary, the title as written."""
+
+    def __init__(self, vocabulary: Vocabulary | None, message: str):
+        self.vocabulary, self.message = vocabulary, message
+        self._hits: list[int] | None = None
+
+    @staticmethod
+    def plain(text: str) -> str:
+        """The title without quotes and a trailing year."""
+        return re.sub(r"\s*\(\d{4}\)\s*$", "", text.strip().strip("\"'“”‘’").strip()).strip("\"'“”‘’ ")
+
+    def find(self, text: str) -> str | None:
+        """The catalog reference of a title span, or None when no catalog title matches it."""
+        if self.vocabulary is None or len(text.strip()) < 2:
+            return None
+        vocabulary = self.vocabulary
+        exact = vocabulary.lookup(text.strip().strip("\"'“”‘’"))
+        if exact:
+            return f"id:{vocabulary.catalog[exact[0]].id}"
+        target = utils.default_process(self.plain(text))
+        close = process.extractOne(target, vocabulary.titles, scorer=fuzz.ratio, score_cutoff=88)
+        if close is not None:  # the span is (nearly) a whole title
+            return f"id:{vocabulary.catalog[int(close[2])].id}"
+        if self._hits is None:  # the span is part of a title the message names
+            self._hits = vocabulary.find_titles(self.message[:500], limit=5)
+        scored = [(fuzz.ratio(target, vocabulary.titles[i]), i) for i in self._hits]
+        best = max(scored, default=(0.0, -1))
+        return f"id:{vocabulary.catalog[best[1]].id}" if best[0] >= 85 else None
+
+    def resolve(self, text: str) -> str:
+        return self.find(text) or self.plain(text)

@@ -1,0 +1,120 @@
+"""The learned understanding: one chat message in, a typed `Reading` out.
+
+    understander = load_understander(recagent_home())          # trains it there when missing
+    reading = understander.read("more like #2 but older", vocabulary, on_screen=5)
+    reading.intent, reading.items, reading.request.older_than  # "more_like", ["#2"], "#2"
+
+Reading a message: cut it into words (`tags.tokenize`), take their frozen MiniLM states, run the
+trained heads (intent, flags, a BIO tag per word), read each span's value (`decoder`) and assemble
+the `Reading` by the labelling conventions (`frame`). Deterministic; never raises.
+"""
+
+from __future__ import annotations
+
+import re
+import weakref
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import torch
+
+from agent.nlu.concepts import ConceptBank
+from agent.nlu.decoder import SpanDecoder
+from agent.nlu.encoder import WordEncoder, embed_sentences
+from agent.nlu.frame import Conventions, Flags, Part, assemble
+from agent.nlu.network import JointNet
+from agent.nlu.reading import INTENTS, Intent, Reading
+from agent.nlu.speller import Speller
+from agent.nlu.tags import FLAGS, TAGS, spans, tokenize
+from agent.nlu.training import shapes_of
+from agent.vocabulary import Vocabulary
+from recmodels.text_encoder import torch_threads
+
+MAX_CHARS = 2000  # a message is read up to here (the word limit cuts sooner)
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]+")
+
+
+VERDICTS = ("like", "reject")  # about items: with none named but a request said, the request wins
+REFERENCES = ("REF", "TITLE")
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """What the heads say about one message: intent probabilities, a tag per word, the flags."""
+
+    probabilities: dict[Intent, float]
+    tags: list[str]
+    flags: Flags
+
+    def intent(self, parts: Sequence[Part]) -> Intent:
+        """The most probable intent that fits the spans read: a verdict names an item, so a verdict
+        with no item but a request ("no horror pls") is the best of recommend and more."""
+        best = max(self.probabilities, key=lambda i: self.probabilities[i])
+        named = any(p.kind in REFERENCES for p in parts)
+        asked = any(p.kind not in (*REFERENCES, "ANCHOR") for p in parts)
+        if best in VERDICTS and asked and not named:
+            return max(("recommend", "more"), key=lambda i: self.probabilities[i])
+        return best
+
+
+class Understander:
+    """The trained heads, the word encoder they read and the exemplar bank their genre spans meet."""
+
+    def __init__(
+        self,
+        net: JointNet,
+        bank: ConceptBank,
+        encoder: WordEncoder,
+        conventions: Conventions | None = None,
+    ):
+        self.net, self.bank, self.encoder = net.eval(), bank, encoder
+        self.conventions = conventions or Conventions()
+        self.decoder = SpanDecoder(bank, embed_sentences)
+        self.speller = Speller.default()
+        self._genres: weakref.WeakKeyDictionary[Vocabulary, frozenset[str]] = weakref.WeakKeyDictionary()
+
+    def warm_up(self) -> None:
+        """Load and quantize the encoders now, not on the first message (~4 s once per process)."""
+        self.encoder.encode([["warm", "up"]])
+        embed_sentences(["warm up"])
+
+    def read(self, message: str, vocabulary: Vocabulary, on_screen: int = 0) -> Reading:
+        """The reading of one message; on any failure an "other" reading of confidence 0."""
+        try:
+            with torch_threads(1):
+                return self._read(message, vocabulary, on_screen)
+        except Exception:  # never raise on user input: the caller asks back instead
+            return Reading(intent="other", confidence=0.0)
+
+    def predict(self, message: str) -> Prediction:
+        """The heads' outputs on a cleaned message (at least one word)."""
+        words = [w.text for w in tokenize(message)] or ["."]
+        states = self.encoder.encode([words])[0]
+        with torch.inference_mode():
+            tag_logits, intent_logits, flag_logits = self.net(
+                torch.from_numpy(states).unsqueeze(0),
+                torch.from_numpy(shapes_of(words)).unsqueeze(0),
+                torch.ones(1, len(words), dtype=torch.bool),
+            )
+        probabilities = dict(zip(INTENTS, intent_logits[0].softmax(-1).tolist(), strict=True))
+        tags = [TAGS[int(i)] for i in tag_logits[0].argmax(-1)]
+        raised = (flag_logits[0] > 0).tolist()
+        flags = Flags(**{name: bool(on) for name, on in zip(FLAGS, raised, strict=True)})
+        return Prediction(probabilities, tags, flags)
+
+    def _catalog_genres(self, vocabulary: Vocabulary) -> frozenset[str]:
+        if vocabulary not in self._genres:
+            self._genres[vocabulary] = frozenset(vocabulary.catalog.genres())
+        return self._genres[vocabulary]
+
+    def _read(self, message: str, vocabulary: Vocabulary, on_screen: int) -> Reading:
+        text = self.speller.correct(CONTROL.sub(" ", str(message)[:MAX_CHARS]))
+        words = tokenize(text)
+        if not words:
+            return Reading(intent="other", confidence=1.0)
+        prediction = self.predict(text)
+        found = self.decoder.parts(text, words, spans(prediction.tags), vocabulary, on_screen)
+        intent = prediction.intent(found)
+        genres = self._catalog_genres(vocabulary) if vocabulary is not None else None
+        confidence = round(prediction.probabilities[intent], 4)
+        return assemble(intent, found, prediction.flags, genres, on_screen, self.conventions, confidence)

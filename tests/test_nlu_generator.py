@@ -1,0 +1,161 @@
+"""The training generator: seeded, aligned tags, every intent, values it writes that the reader reads
+back, and gold readings the decoder reproduces from the gold spans."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+
+import pytest
+
+from agent.nlu import numbers, spelling
+from agent.nlu.concepts import ConceptBank, clean
+from agent.nlu.decoder import SpanDecoder
+from agent.nlu.encoder import embed_sentences
+from agent.nlu.frame import Flags, Part, assemble, free_words
+from agent.nlu.generator import BUILDERS, GeneratorConfig, example, generate
+from agent.nlu.noise import NoiseConfig
+from agent.nlu.reading import INTENTS
+from agent.nlu.speller import Speller
+from agent.nlu.tags import TAG_INDEX, spans, tokenize
+from agent.nlu.template import join, render
+
+QUIET = NoiseConfig(
+    typo=(0.0,), shorthand=0, apostrophes=0, lower=0, upper=0, capitalise=0, strip_punctuation=0, ending=0
+)
+
+
+@pytest.fixture(scope="module")
+def examples() -> list:
+    return generate(GeneratorConfig(size=3000, seed=3))
+
+
+def test_seeded(examples: list) -> None:
+    again = generate(GeneratorConfig(size=3000, seed=3))
+    assert [e.text for e in again] == [e.text for e in examples]
+    assert [e.reading for e in again] == [e.reading for e in examples]
+    assert [e.text for e in generate(GeneratorConfig(size=50, seed=4))] != [e.text for e in examples[:50]]
+
+
+def test_one_valid_tag_per_word_and_every_intent(examples: list) -> None:
+    for e in examples:
+        assert len(tokenize(e.text)) == len(e.tags) <= 48
+        assert all(t in TAG_INDEX for t in e.tags)
+    counts = Counter(e.intent for e in examples)
+    assert set(counts) == set(INTENTS)
+    assert counts["recommend"] > 0.35 * len(examples)
+    kinds = Counter(s.kind for e in examples for s in spans(list(e.tags)))
+    for kind in ("GENRE", "NOGENRE", "AVOID", "DECADE", "NODECADE", "YAFTER", "RTMAX", "RMIN", "MPAA", "REF",
+                 "TITLE", "ANCHOR", "OLDER", "COUNT"):  # fmt: skip
+        assert kinds[kind] > 0, kind
+
+
+def test_many_kinds_of_language(examples: list) -> None:
+    texts = " | ".join(e.text.lower() for e in examples)
+    for phrase in ("hour and a half", "the second", "not too", "anything but", "the last", "#"):
+        assert phrase in texts, phrase
+    assert len({e.text for e in examples}) > 0.95 * len(examples)  # few repeats
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_spelt_values_read_back(seed: int) -> None:
+    rng = random.Random(seed)
+    for _ in range(200):
+        minutes = rng.choice((60, 75, 90, 100, 105, 120, 130, 150, 180))
+        assert numbers.minutes(spelling.spell_minutes(minutes, rng)) == [minutes]
+        year = rng.randint(1930, 2016)
+        assert numbers.years(spelling.spell_year(year, rng)) == [year]
+        decade = rng.choice((1920, 1950, 1960, 1980, 1990, 2000, 2010))
+        assert numbers.decades("the " + spelling.spell_decade(decade, rng)) == [decade]
+        rating = rng.choice((5.0, 6.5, 7.0, 7.5, 8.0, 9.0))
+        assert numbers.ratings(spelling.spell_rating(rating, rng)) == [rating]
+        slot = rng.randint(1, 10)
+        assert numbers.slots(spelling.spell_slot(slot, rng), 10) == [f"#{slot}"]
+
+
+def test_number_words_by_hand() -> None:
+    assert numbers.minutes("at most an hour and a half") == [90]
+    assert numbers.minutes("ninety minutes") == [90]
+    assert numbers.minutes("two hrs") == [120]
+    assert numbers.minutes("between 1.5 and 2 hours") == [90, 120]
+    assert numbers.minutes("an hour forty five") == [105]
+    assert numbers.years("nineteen eighty-five") == [1985]
+    assert numbers.years("two thousand and five") == [2005]
+    assert numbers.decades("the eighties or the '90s") == [1980, 1990]
+    assert numbers.ratings("seven and a half") == [7.5]
+    assert numbers.count("a couple of") == 2
+    assert numbers.slots("the 2nd and 4th") == ["#2", "#4"]
+    assert numbers.slots("the last two", on_screen=5) == ["#4", "#5"]
+    assert numbers.slots("that one") == ["that"]
+    assert numbers.slots("the secnd one") == ["#2"]  # misspelt ordinal
+
+
+def test_template_tags_follow_the_words() -> None:
+    rng = random.Random(0)
+    segments = render("(show me|find me) [GENRE:{g}] from the [DECADE:{d}]", rng, g="westerns", d="80s")
+    text, tags, parts = join(segments)
+    assert text.endswith("westerns from the 80s")
+    assert tags[-4:] == ["B-GENRE", "O", "O", "B-DECADE"]
+    assert [p.kind for p in parts] == ["GENRE", "DECADE"]
+
+
+def test_assemble_by_the_conventions() -> None:
+    parts = [
+        Part("GENRE", "funny", ("Comedy",)),
+        Part("GENRE", "romantic", ("Romance",)),
+        Part("NOGENRE", "gory", ()),
+        Part("YAFTER", "after 1990", numbers=(1990.0,)),
+        Part("OLDER", "older"),
+        Part("ANCHOR", "the first one", ("#1",)),
+    ]
+    reading = assemble("recommend", parts, Flags(every=True))
+    request = reading.request
+    assert request.all_genres == ["Comedy", "Romance"] and request.genres == []
+    assert (request.avoid, request.year_min, request.older_than) == ("gory", 1991, "#1")
+    assert (
+        assemble("more_like", [Part("REF", "#2", ("#2",)), Part("OLDER", "older")]).request.older_than == "#2"
+    )
+    assert assemble("recommend", [Part("NEWER", "newer")]).request.newer_than == "list"
+    assert assemble("explain", [Part("REF", "#23", ("#23",))], on_screen=5).items == []
+    assert free_words("about a dog") == "dog"
+
+
+def test_bank_cleans_and_corrects_spans() -> None:
+    assert clean("some spooky stuff!") == "spooky"
+    bank = ConceptBank.build(embed_sentences)
+    assert 0.3 < bank.threshold < 0.9
+    assert bank.lookup("horor movies") == ("Horror",)
+    assert bank.lookup("a dramedy") == ("Comedy", "Drama")
+    assert bank.cover("romantic comedies") == ("Romance", "Comedy")
+
+
+def test_decoder_reads_back_the_gold_readings() -> None:
+    """The decoder, on the generator's own spans (no noise), gives the labels the generator wrote."""
+    bank = ConceptBank.build(embed_sentences)
+    decoder = SpanDecoder(bank, embed_sentences)
+    rng = random.Random(11)
+    agree = 0
+    for i in range(1100):
+        e = example(rng, INTENTS[i % len(INTENTS)], QUIET)
+        words = tokenize(e.text)
+        parts = decoder.parts(e.text, words, spans(list(e.tags)), None, e.on_screen)
+        read = assemble(e.intent, parts, e.flags, on_screen=e.on_screen)
+        same = lambda r: str(r.model_dump()).lower()  # noqa: E731 - titles keep the case they were typed in
+        agree += same(read) == same(e.reading)
+    assert agree >= 0.98 * 1100
+
+
+def test_speller_corrects_the_understandings_words_only() -> None:
+    speller = Speller.default()
+    assert speller.correct("recomend me a scray moive") == "recommend me a scary movie"
+    assert speller.correct("I loved Jumanji") == "I loved Jumanji"
+    assert speller.correct("Somthing funy") == "Something funny"
+
+
+def test_every_builder_builds() -> None:
+    rng = random.Random(5)
+    for intent, build in BUILDERS.items():
+        for _ in range(30):
+            segments, _ = build(rng, 5)
+            text, tags, _ = join(segments)
+            assert len(tokenize(text, limit=10_000)) == len(tags), intent

@@ -1,0 +1,162 @@
+"""The learned understanding on sentences written for these tests (not from any evaluation set).
+
+The model is the shipped configuration (`TrainConfig()`: ~2.5-3.5 min on 2 cores), trained once per
+checkout into test-artifacts/nlu (or RECAGENT_TEST_NLU_HOME) and shared with every test agent.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from agent_fixtures import learned_reader, tiny_dataset
+
+from agent.nlu import Understander, load_understander
+from agent.nlu.checkpoint import model_dir
+from agent.nlu.training import TrainConfig, train
+from agent.vocabulary import Vocabulary
+from recmodels.catalog import Catalog, Item
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def understander() -> Understander:
+    """The shipped configuration, trained once per checkout (agent_fixtures.NLU_HOME) and shared with
+    every agent in the tests."""
+    return learned_reader()
+
+
+@pytest.fixture(scope="module")
+def vocab() -> Vocabulary:
+    genres = ("Action", "Adventure", "Animation", "Children", "Comedy", "Crime", "Documentary", "Drama",
+              "Fantasy", "Film-Noir", "Horror", "Musical", "Mystery", "Romance", "Sci-Fi", "Thriller", "War",
+              "Western")  # fmt: skip
+    titles = ("Heat", "The Matrix", "Toy Story", "Jumanji", "Casablanca", "Alien")
+    items = [Item(str(i + 1), t, 1980 + i, (genres[i],)) for i, t in enumerate(titles)]
+    items += [Item(str(100 + i), f"Filler Picture {i}", 1990, (g,)) for i, g in enumerate(genres)]
+    return Vocabulary(Catalog(items))
+
+
+def said(reading: object) -> dict:
+    """The request fields a reading sets, genre lists in a fixed order."""
+    out = reading.request.said()  # type: ignore[attr-defined]
+    return {k: sorted(v) if k.endswith("genres") else v for k, v in out.items()}
+
+
+def test_the_example_from_the_brief(understander: Understander, vocab: Vocabulary) -> None:
+    r = understander.read("hi! I'm in the mood for something scary but not too gory, from the 80s", vocab, 0)
+    assert r.intent == "recommend"
+    assert r.request.genres == ["Horror"] and r.request.decades == [1980]
+    assert "gory" in r.request.avoid and r.request.exclude_genres == []
+    assert 0.5 < r.confidence <= 1.0
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("not from the 80s", {"exclude_decades": [1980]}),
+        ("a western made before 1990", {"genres": ["Western"], "year_max": 1989}),
+        ("something released after 1990", {"year_min": 1991}),
+        ("at most an hour and a half", {"runtime_max": 90}),
+        ("over two hours long please", {"runtime_min": 120}),
+        ("a dramedy", {"all_genres": ["Comedy", "Drama"]}),
+        ("a romantic comedy", {"all_genres": ["Comedy", "Romance"]}),
+        ("comedy or drama, either is fine", {"genres": ["Comedy", "Drama"]}),
+        ("anything but westerns", {"exclude_genres": ["Western"]}),
+        ("rated over 7 on imdb", {"rating_min": 7.0}),
+        ("a pg-13 action movie", {"genres": ["Action"], "mpaa": ["PG-13"]}),
+        ("give me three thrillers", {"genres": ["Thriller"], "k": 3}),
+        ("something older", {"older_than": "list"}),
+        ("I never want to see horror", {"exclude_genres": ["Horror"], "lasting": True}),
+    ],
+)
+def test_requests(understander: Understander, vocab: Vocabulary, message: str, expected: dict) -> None:
+    r = understander.read(message, vocab, 5)
+    assert r.intent == "recommend"
+    assert {k: v for k, v in said(r).items() if k not in ("query", "avoid")} == expected
+
+
+@pytest.mark.parametrize(
+    ("message", "intent", "items"),
+    [
+        ("why did you pick the third one?", "explain", ["#3"]),
+        ("what's the second one about?", "details", ["#2"]),
+        ("how long is number four?", "details", ["#4"]),
+        ("I loved the last one", "like", ["last"]),
+        ("the 2nd and 4th look great", "like", ["#2", "#4"]),
+        ("seen it already", "reject", ["that"]),
+        ("more like that one", "more_like", ["that"]),
+        ("tell me about Jumanji", "details", ["id:4"]),
+        ("show me more", "more", []),
+        ("can you help me find a movie?", "vague", []),
+        ("thanks a lot!", "greet", []),
+        ("let's start over", "reset", []),
+        ("blorp zxcv", "other", []),
+    ],
+)
+def test_intents_and_items(
+    understander: Understander, vocab: Vocabulary, message: str, intent: str, items: list[str]
+) -> None:
+    r = understander.read(message, vocab, 5)
+    assert (r.intent, r.items) == (intent, items)
+
+
+def test_more_like_with_a_comparative(understander: Understander, vocab: Vocabulary) -> None:
+    r = understander.read("more like the second one, but older", vocab, 5)
+    assert (r.intent, r.items, r.request.older_than) == ("more_like", ["#2"], "#2")
+    r = understander.read("something like The Matrix but funnier", vocab, 5)
+    assert (r.intent, r.items, r.request.genres) == ("more_like", ["id:2"], ["Comedy"])
+
+
+def test_slots_beyond_the_list_are_dropped(understander: Understander, vocab: Vocabulary) -> None:
+    assert understander.read("why number 7?", vocab, on_screen=5).items == []
+    assert understander.read("why number 7?", vocab, on_screen=8).items == ["#7"]
+
+
+def test_typos(understander: Understander, vocab: Vocabulary) -> None:
+    r = understander.read("somthing funy from the ninties", vocab, 5)
+    assert (r.request.genres, r.request.decades) == (["Comedy"], [1990])
+
+
+def test_robust_on_any_input(understander: Understander, vocab: Vocabulary) -> None:
+    for message in ("", "   ", "🎬🍿🤔", "\x00\x07\x1b[2J", "a" * 50_000, "comedy " * 8_000, "#99999999999"):
+        start = time.perf_counter()
+        r = understander.read(message, vocab, 5)
+        assert r.intent in ("other", "recommend", "vague", "greet", "more", "reject", "like", "details")
+        assert time.perf_counter() - start < 1.0
+    assert understander.read("", vocab).intent == "other"
+
+
+def test_deterministic_and_fast(understander: Understander, vocab: Vocabulary) -> None:
+    messages = ["a funny sci-fi from the 90s", "why #2?", "something like Heat", "no horror, under 2 hours"]
+    first = [understander.read(m, vocab, 5) for m in messages]
+    times = []
+    for m in messages * 5:
+        start = time.perf_counter()
+        understander.read(m, vocab, 5)
+        times.append(time.perf_counter() - start)
+    assert [understander.read(m, vocab, 5) for m in messages] == first
+    assert np.median(times) < 0.05  # ~5-7 ms measured alone; generous for a busy CI machine
+
+
+def test_training_is_deterministic_under_a_seed(one_thread: None) -> None:
+    config = TrainConfig(size=300, epochs=1, seed=5)
+    a, b = train(config), train(config)
+    for (name, x), (_, y) in zip(a.net.state_dict().items(), b.net.state_dict().items(), strict=True):
+        assert torch.equal(x, y), name
+    assert a.bank.threshold == b.bank.threshold
+
+
+def test_load_understander_trains_once_then_loads(tmp_path: Path) -> None:
+    config = TrainConfig(size=200, epochs=1)
+    first = load_understander(tmp_path, progress=False, config=config)
+    written = (model_dir(tmp_path) / "model.safetensors").stat().st_mtime_ns
+    second = load_understander(tmp_path, progress=False, config=config)
+    assert (model_dir(tmp_path) / "model.safetensors").stat().st_mtime_ns == written
+    vocab = Vocabulary(tiny_dataset().catalog)
+    assert first.read("why #2?", vocab, 5) == second.read("why #2?", vocab, 5)
+    assert sorted(p.name for p in model_dir(tmp_path).iterdir()) == ["config.json", "model.safetensors"]
