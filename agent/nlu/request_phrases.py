@@ -21,6 +21,8 @@ OPENERS = (
     "it's friday night and", "movie night!", "long day at work.", "i'm bored.", "my (wife|girlfriend|boyfriend|husband|partner) and i want to watch something.",
     "{greet}, (hope you're well|how are you|quick question).", "(ok|okay|alright), new idea:", "actually,", "(hey|hi), so",
     "i need your help.", "(we're|i'm) having friends over (tonight|later).", "rainy sunday here.",
+    "neither,", "neither.", "neither;", "neither of those,", "none of those.", "neither, really.", "no, neither.",
+    "not those,", "hmm, neither.", "none of them,",
 )  # fmt: skip
 VERBS = (
     "(can|could) you (recommend|suggest|find) (me|us|)", "(recommend|suggest) (me|us|)", "(show|find|give|get) me",
@@ -34,7 +36,8 @@ VERBS = (
 CONNECTORS = (", ", ", ", " and ", ". ", " but ", "; ", " - ", ", also ", ". oh and ", ", preferably ", ", ideally ",
               " and also ", ", maybe ", " ", " ", ", and ", "... ", ". also ", " plus ", ", oh and ")  # fmt: skip
 CLOSINGS = ("please", "thanks", "thank you", "if you can", "any ideas?", "thx", "if possible", "ty", "cheers",
-            "what do you think?", "any suggestions?", "got anything?", "?")  # fmt: skip
+            "what do you think?", "any suggestions?", "got anything?", "?", "tonight", "for tonight",
+            "this evening", "today", "(tonight|today), please")  # fmt: skip
 BARE_NOUNS = ("something", "a movie", "a film", "anything", "movies", "films", "one", "something good",
               "a good movie", "some films", "a flick", "something to watch")  # fmt: skip
 PRE_NOUNS = ("movie", "movies", "film", "films", "one", "flick")
