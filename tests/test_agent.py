@@ -62,11 +62,11 @@ def test_a_multi_turn_conversation_refines_and_keeps_every_constraint(agent: Rec
         it.runtime is not None and it.runtime < np.median(runtimes) for it in shorter.items
     )
 
-    no_drama = session.send("no more drama")
+    no_drama = session.send("never show me drama again")
     assert no_drama.items and all(
         "Drama" not in it.genres and "Horror" not in it.genres for it in no_drama.items
     )
-    assert "Avoids Drama" in session.profile_text()  # "no more drama" lasts beyond this list
+    assert "Avoids Drama" in session.profile_text()  # a standing dislike lasts beyond this list
 
     session.send("why #1?")  # the item talked about becomes "that one"
     dropped = no_drama.items[0]

@@ -104,7 +104,7 @@ def test_the_profile_panel_shows_provenance_changes_and_constraints(tmp_path: Pa
     session = agent.new_session()
     session.send("I love comedy")
     session.send("never show me horror")
-    session.send("actually I hate comedy")
+    session.send("actually, never show me comedy")
     catalog = agent.resources.catalog
     panel = profile_panel(session.profile, catalog)
     assert "Avoids" in panel.text and "Horror" in panel.text

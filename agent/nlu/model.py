@@ -117,4 +117,18 @@ class Understander:
         intent = prediction.intent(found)
         genres = self._catalog_genres(vocabulary) if vocabulary is not None else None
         confidence = round(prediction.probabilities[intent], 4)
-        return assemble(intent, found, prediction.flags, genres, on_screen, self.conventions, confidence)
+        reading = assemble(intent, found, prediction.flags, genres, on_screen, self.conventions, confidence)
+        return _avoided_genre(reading, vocabulary)
+
+
+def _avoided_genre(reading: Reading, vocabulary: Vocabulary) -> Reading:
+    """Words to avoid that are exactly a catalog genre's name ("nothing with comedy", "Avoids Horror")
+    exclude that genre; mood words stay words to avoid ("not too gory" is no exclusion of Horror)."""
+    word = reading.request.avoid.strip().lower()
+    if word not in vocabulary.genre_names:
+        return reading
+    genre = vocabulary.genre_of[word]
+    ask = reading.request
+    excluded = list(dict.fromkeys([*ask.exclude_genres, genre]))
+    request = ask.model_copy(update={"avoid": "", "exclude_genres": excluded})
+    return reading.model_copy(update={"request": request})
