@@ -63,6 +63,7 @@ class SessionView(Protocol):
     def propose(self, items: Sequence[Candidate], tool: str, request: Request | None) -> None: ...
     # a list to show this turn; `request`: its filters, comparatives resolved (for the cards' reasons)
     def candidate(self, index: int) -> Candidate | None: ...  # how it was ranked when shown
+    def asked(self, index: int) -> Request | None: ...  # the request it was shown for
     def prefer(self, aspect: str, value: str, polarity: str) -> str | None: ...  # -> change note
     def judge(self, index: int, verdict: Verdict) -> None: ...
 
@@ -288,7 +289,10 @@ def explain(runtime: ToolRuntime[Any], item: str) -> Returned:
     if index is None:
         return result(ToolError(f"no item {item!r} on screen or in the catalog"))
     genres, decades = view.liked()
-    why = evidence(view.catalog, view.vectors, index, view.history(), genres, decades, view.candidate(index))
+    why = evidence(
+        view.catalog, view.vectors, index, view.history(), genres, decades, view.candidate(index),
+        asked=view.asked(index),
+    )  # fmt: skip
     return result(Explanation(
         index, item_facts(view.catalog, index), list(why.matched_genres), why.matched_decade,
         list(why.similar), [display_title(view.catalog, i) for i in why.similar], why.rank,

@@ -105,7 +105,7 @@ class Evidence:
         if self.rank is not None and "genrec" in self.sources:
             reasons.append(f"the recommender ranked it #{self.rank} for you")
         if "profile" in self.sources:
-            reasons.append("its description is close to your profile")
+            reasons.append("its description is among the closest to your request and profile")
         by = next((s[len("top by ") :] for s in self.sources if s.startswith("top by ")), None)
         if by and self.rank is not None:
             reasons.append(
