@@ -118,7 +118,7 @@ class Understander:
         genres = self._catalog_genres(vocabulary) if vocabulary is not None else None
         confidence = round(prediction.probabilities[intent], 4)
         reading = assemble(intent, found, prediction.flags, genres, on_screen, self.conventions, confidence)
-        return _avoided_genre(reading, vocabulary)
+        return _named_genre(_avoided_genre(reading, vocabulary), text, vocabulary)
 
 
 def _avoided_genre(reading: Reading, vocabulary: Vocabulary) -> Reading:
@@ -132,3 +132,19 @@ def _avoided_genre(reading: Reading, vocabulary: Vocabulary) -> Reading:
     excluded = list(dict.fromkeys([*ask.exclude_genres, genre]))
     request = ask.model_copy(update={"avoid": "", "exclude_genres": excluded})
     return reading.model_copy(update={"request": request})
+
+
+def _named_genre(reading: Reading, text: str, vocabulary: Vocabulary) -> Reading:
+    """A fallback for one exact form: a request the model read as asking nothing that names exactly one
+    catalog genre by its name, unnegated ("I'd like a comedy tonight"), asks for that genre."""
+    if reading.intent not in ("recommend", "vague") or reading.items or reading.request.said():
+        return reading
+    lowered = text.lower()
+    named = {vocabulary.genre_of[m.group(1)] for m in vocabulary.genre_pattern.finditer(lowered)
+             if m.group(1) in vocabulary.genre_names}  # fmt: skip
+    if len(named) != 1 or re.search(
+        r"\b(?:no|not|never|without|nothing|neither|nor|hate|avoid|skip)\b", lowered
+    ):
+        return reading
+    request = reading.request.model_copy(update={"genres": sorted(named)})
+    return reading.model_copy(update={"intent": "recommend", "request": request})
