@@ -273,7 +273,8 @@ def catalog_stats(
     if isinstance(ask, ToolError):
         return result(ask)
     genres_off, _, deny = view.hard()
-    indices = rank_catalog(view.engine, view.counts, ask, by, view.excluded() | deny, genres_off)
+    seen = view.excluded() | deny | set(view.history())  # the guardrails drop these anyway
+    indices = rank_catalog(view.engine, view.counts, ask, by, seen, genres_off)
     items = [Candidate(i, 0.0, (f"top by {by}",), r + 1) for r, i in enumerate(indices)]
     if items:
         view.propose(items, "catalog_stats", None)
