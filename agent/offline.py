@@ -9,12 +9,13 @@ it says comes from the catalog. When the understanding is unsure it asks instead
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Protocol
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
-from pydantic import ConfigDict, PrivateAttr
+from pydantic import ConfigDict
 
 from agent.nlu.reading import Reading
 from agent.planner import CONFIDENT, ToolCall, plan, retry_alone
@@ -23,13 +24,19 @@ from agent.replier import compose
 from agent.vocabulary import Vocabulary
 from tools.results import Artifact
 
-CACHE = 256  # readings kept per model: a turn reads its message up to three times
-
 
 class Reader(Protocol):
     """An understanding component: the learned model, or the rule baseline."""
 
     def read(self, message: str, vocabulary: Vocabulary, on_screen: int = 0) -> Reading: ...
+    def __hash__(self) -> int: ...  # readings are cached per reader
+
+
+@functools.lru_cache(maxsize=512)
+def reading(reader: Reader, message: str, vocabulary: Vocabulary, on_screen: int) -> Reading:
+    """`reader.read`, once per message and context: a turn reads its message up to four times (the
+    session's reset check, then every step of the agent loop). Thread-safe; readings are frozen."""
+    return reader.read(message, vocabulary, on_screen)
 
 
 class OfflineChatModel(BaseChatModel):
@@ -38,7 +45,6 @@ class OfflineChatModel(BaseChatModel):
     model_config = ConfigDict(arbitrary_types_allowed=True)
     vocabulary: Vocabulary
     reader: Any  # a Reader (a Protocol is not a pydantic field type)
-    _cache: dict[tuple[str, int], Reading] = PrivateAttr(default_factory=dict)
 
     @property
     def _llm_type(self) -> str:
@@ -52,32 +58,24 @@ class OfflineChatModel(BaseChatModel):
     ) -> ChatResult:
         return ChatResult(generations=[ChatGeneration(message=self.respond(messages))])
 
-    def read(self, message: str, on_screen: int) -> Reading:
-        key = (message, on_screen)
-        if key not in self._cache:
-            if len(self._cache) >= CACHE:
-                self._cache.pop(next(iter(self._cache)))
-            self._cache[key] = self.reader.read(message, self.vocabulary, on_screen)
-        return self._cache[key]
-
     def respond(self, messages: list[BaseMessage]) -> AIMessage:
         ctx = prompt_context(messages)
         start = max((i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=-1)
         user = str(messages[start].content) if start >= 0 else ""
-        reading = self.read(user, len(ctx.on_screen))
+        read = reading(self.reader, user, self.vocabulary, len(ctx.on_screen))
         later = messages[start + 1 :]
         artifacts: list[Artifact] = [m.artifact for m in later if isinstance(m, ToolMessage) and m.artifact]
         steps = [m for m in later if isinstance(m, AIMessage)]
         calls: list[ToolCall] = []
         if not steps:
-            calls = plan(reading, ctx, user)
+            calls = plan(read, ctx, user)
         elif len(steps) == 1:
             sent = [(c["name"], dict(c["args"])) for c in steps[0].tool_calls]
-            calls = retry_alone(reading, ctx, sent, artifacts)
+            calls = retry_alone(read, ctx, sent, artifacts)
         if calls:
             return AIMessage(content="", tool_calls=[
                 {"name": name, "args": args, "id": f"call_{len(steps)}_{n}", "type": "tool_call"}
                 for n, (name, args) in enumerate(calls)
             ])  # fmt: skip
-        unsure = reading.confidence < CONFIDENT and reading.intent not in ("greet", "other")
-        return AIMessage(content=compose(reading, artifacts, unsure, ctx.hard))
+        unsure = read.confidence < CONFIDENT and read.intent not in ("greet", "other")
+        return AIMessage(content=compose(read, artifacts, unsure, ctx.hard))

@@ -22,6 +22,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMe
 
 from agent.claims import check_claims
 from agent.context import Resources, SessionData, TurnContext
+from agent.offline import reading
 from agent.profile import Change, Constraints, Statement, UserProfile
 from agent.profile_edit import parse_profile
 from agent.prompt import system_message
@@ -119,7 +120,7 @@ class Session:
         cleaned, notices = clean_input(text)
         turn = self.data.state.turn + 1
         on_screen = len(self.data.state.current)
-        if self.resources.reader.read(cleaned, self.resources.vocabulary, on_screen).intent == "reset":
+        if reading(self.resources.reader, cleaned, self.resources.vocabulary, on_screen).intent == "reset":
             return self._commit_reset(turn, cleaned)
         failures = []
         for backend in self._backends:
@@ -154,7 +155,7 @@ class Session:
             data.last_ask = last_ask.said()
         final = next((m for m in reversed(out) if isinstance(m, AIMessage) and not m.tool_calls), None)
         text = _text(final.content) if final is not None else ""
-        allowed = set(shown) | set(data.state.current) | set(data.history) | _mentioned(out, ctx)
+        allowed = set(shown) | set(data.state.current) | set(data.history) | _mentioned(out)
         text, dropped = check_claims(text, self.resources.vocabulary, allowed)
         if dropped:
             notices.append(
@@ -306,7 +307,7 @@ def _question(out: list[BaseMessage]) -> Question | None:
     return Question("genre", tuple(previews[-1].split[:2])) if previews else None
 
 
-def _mentioned(out: list[BaseMessage], ctx: TurnContext) -> set[int]:
+def _mentioned(out: list[BaseMessage]) -> set[int]:
     """Items the tools returned this turn (a reply may name them)."""
     found: set[int] = set()
     for a in _artifacts(out):

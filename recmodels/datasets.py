@@ -22,6 +22,7 @@ import numpy as np
 
 from recmodels.catalog import Catalog, Dataset, DatasetInfo, Interactions, Item, item_text
 from recmodels.enrichment import enrich
+from recmodels.home import replace_dir
 from recmodels.movielens import BUNDLED, read_bundled
 from recmodels.readers import DataError, ItemRecord, RawData, read_directory
 
@@ -138,12 +139,7 @@ def save_dataset(dataset: Dataset, target: Path) -> None:
         )
         info = {"name": dataset.name, "format": FORMAT_VERSION, **asdict(dataset.info)}
         (staging / "info.json").write_text(json.dumps(info, indent=2))
-        old = target.with_name(f".{target.name}-old")
-        if target.exists():
-            shutil.rmtree(old, ignore_errors=True)
-            target.rename(old)
-        staging.rename(target)
-        shutil.rmtree(old, ignore_errors=True)
+        replace_dir(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 

@@ -12,7 +12,6 @@ writes it atomically (a temporary folder renamed into place), so a crash never l
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import tempfile
 import time
@@ -30,6 +29,7 @@ from agent.nlu.network import JointNet, NetConfig
 from agent.nlu.reading import INTENTS
 from agent.nlu.tags import FLAGS, TAGS
 from agent.nlu.training import TrainConfig, Trained, train
+from recmodels.home import replace_dir
 
 FORMAT = 1  # bump when the tags, the network or the generator's conventions change
 
@@ -61,11 +61,7 @@ def save(trained: Trained, config: TrainConfig, directory: Path) -> None:
             "report": trained.report,
         }
         (staging / "config.json").write_text(json.dumps(meta, indent=1) + "\n")
-        old = directory.with_name(f".nlu-old-{os.getpid()}")
-        if directory.exists():
-            directory.rename(old)
-        staging.rename(directory)
-        shutil.rmtree(old, ignore_errors=True)
+        replace_dir(staging, directory)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
