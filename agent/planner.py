@@ -74,7 +74,9 @@ def plan(reading: Reading, ctx: PromptContext, message: str) -> list[ToolCall]:
         calls: list[ToolCall] = [("feedback", {"items": known or ["that"], "verdict": "reject"})]
         return (calls if on_screen or known else []) + _lasting(reading) + [_recommend(reading, ctx)]
     if intent == "vague":
-        return [("recommend", _args(merge(ctx.last_request or Request(), Request(k=10)), preview=True))]
+        return [
+            ("recommend", _args(merge(ctx.last_request or Request(), Request(k=ctx.list_size)), ask=True))
+        ]
     if intent == "more":
         return [_recommend(reading.model_copy(update={"request": Request()}), ctx)]
     if titles and not known:  # "something like <a title we could not find>"
@@ -92,7 +94,7 @@ def retry_alone(
 ) -> list[ToolCall]:
     """When a request that carried earlier constraints over matched nothing, the same request with only
     what this message says (and the exclusions): "from the 60s" after "a comedy", no 60s comedy left."""
-    asks = [args for name, args in sent if name == "recommend" and not args.get("preview")]
+    asks = [args for name, args in sent if name == "recommend"]
     empty = [a for a in got if isinstance(a, ItemList) and a.tool == "recommend" and not a.items]
     if len(asks) != 1 or not empty or ctx.last_request is None:
         return []

@@ -20,7 +20,6 @@ from tools.results import (
     Details,
     Explanation,
     ItemList,
-    Preview,
     ProfileUpdate,
     TitleLookup,
     ToolError,
@@ -100,7 +99,14 @@ def _items(artifact: ItemList) -> str:
         lead = (
             f"{understood[:1].upper()}{understood[1:]}: here are" if understood else "Here are"
         ) + " some picks"
-    return noted + lead + ":\n" + "\n".join(card_line(c) for c in artifact.items)
+    cards = "\n".join(card_line(c) for c in artifact.items)
+    if artifact.question:
+        options = " or ".join(artifact.question[:2])
+        return (
+            f"Happy to help. A few to start:\n{cards}\n"
+            f"Are you in the mood for {options}? Or tell me a decade, a length, or a film you liked."
+        )
+    return noted + lead + ":\n" + cards
 
 
 def describe_artifact(artifact: Artifact) -> str:
@@ -109,10 +115,6 @@ def describe_artifact(artifact: Artifact) -> str:
         return f"I couldn't do that: {artifact.message}."
     if isinstance(artifact, ItemList):
         return _items(artifact)
-    if isinstance(artifact, Preview):
-        options = join_words(artifact.split[:2]).replace(" and ", " or ")
-        ask = f"Are you in the mood for {options}?" if artifact.split else ""
-        return f"Happy to help. {ask} Or tell me a decade, a length, or a film you liked."
     if isinstance(artifact, Explanation):
         return artifact.text
     if isinstance(artifact, Details):

@@ -30,7 +30,7 @@ from agent.store import SessionStore
 from tools.catalog_tools import display_title, evidence
 from tools.recommend import Candidate
 from tools.request import Request
-from tools.results import Details, Explanation, ItemList, Preview, TitleLookup, Verdicts
+from tools.results import Details, Explanation, ItemList, TitleLookup, Verdicts
 
 MAX_INPUT = 2000  # characters of one message that are read
 MEMORY_TURNS = 4  # earlier turns replayed to the model as plain text
@@ -176,7 +176,7 @@ class Session:
         ]
         self.store.save(data)
         self.data = data
-        question = _question(out) if not shown else None
+        question = _question(out)
         return Reply(text or "…", items, backend, " ".join(notices) or None, steps, question)
 
     def _guard(self, ctx: TurnContext) -> list[int]:
@@ -302,9 +302,9 @@ def _artifacts(out: list[BaseMessage]) -> list[object]:
 
 
 def _question(out: list[BaseMessage]) -> Question | None:
-    """The question a preview asked ("in the mood for X or Y?"): the genres it offered."""
-    previews = [a for a in _artifacts(out) if isinstance(a, Preview) and a.split]
-    return Question("genre", tuple(previews[-1].split[:2])) if previews else None
+    """The question asked with a list ("in the mood for X or Y?"): the genres it offered."""
+    asked = [a for a in _artifacts(out) if isinstance(a, ItemList) and a.question]
+    return Question("genre", tuple(asked[-1].question[:2])) if asked else None
 
 
 def _mentioned(out: list[BaseMessage]) -> set[int]:
@@ -313,8 +313,6 @@ def _mentioned(out: list[BaseMessage]) -> set[int]:
     for a in _artifacts(out):
         if isinstance(a, ItemList):
             found.update(c.index for c in a.items)
-        elif isinstance(a, Preview):
-            found.update(a.indices)
         elif isinstance(a, Details | Explanation):
             found.add(a.index)
             found.update(a.similar_history if isinstance(a, Explanation) else ())

@@ -44,6 +44,7 @@ def test_references_compare_by_the_title_they_name(vocab: Vocabulary) -> None:
     by_id = canonical("id:7", vocab)
     assert by_id == canonical("Picture Number 7", vocab) == "title:picture number 7"
     assert canonical("Some Film We Lack", vocab) == "title:some film we lack"
+    assert canonical("last", vocab, on_screen=10) == "#10" and canonical("last", vocab) == "last"
 
 
 def test_pairs_one_per_list_element_without_defaults_or_free_words(vocab: Vocabulary) -> None:
@@ -145,3 +146,11 @@ def test_load_cases_and_the_command_on_a_tiny_file(
     printed = capsys.readouterr().out
     assert "rules" in printed and "questions" in printed
     assert json.loads(out.read_text())["overall"]["rules"]["n"] == 2
+    # a development set may list its misreadings; the frozen evaluation set may not
+    assert main(["nlu-eval", "--file", str(path), "--components", "rules", "--errors"]) == 0
+    listed = [line for line in capsys.readouterr().out.splitlines() if line.startswith("[rules] ")]
+    assert all("gold" in line and "read" in line for line in listed)
+    from ui.commands_nlu import DEFAULT_FILE
+
+    assert main(["nlu-eval", "--file", str(DEFAULT_FILE), "--components", "rules", "--errors"]) == 2
+    assert "aggregate only" in capsys.readouterr().err

@@ -115,7 +115,16 @@ def test_assemble_by_the_conventions() -> None:
     assert (
         assemble("more_like", [Part("REF", "#2", ("#2",)), Part("OLDER", "older")]).request.older_than == "#2"
     )
-    assert assemble("recommend", [Part("NEWER", "newer")]).request.newer_than == "list"
+    assert assemble("recommend", [Part("NEWER", "newer")], on_screen=5).request.newer_than == "list"
+    # nothing on screen, or a bound on the same quantity: no comparative to the list
+    assert assemble("recommend", [Part("NEWER", "newer")]).request.newer_than is None
+    short = [Part("SHORTER", "short"), Part("RTMAX", "under 90 minutes", numbers=(90.0,))]
+    assert assemble("recommend", short, on_screen=5).request.model_dump(exclude_defaults=True) == {
+        "runtime_max": 90
+    }
+    # "not the 8th, something shorter than it": "it" is the item the message names
+    than_it = [Part("REF", "the 8th", ("#8",)), Part("SHORTER", "shorter"), Part("ANCHOR", "it", ("that",))]
+    assert assemble("reject", than_it, on_screen=10).request.shorter_than == "#8"
     assert assemble("explain", [Part("REF", "#23", ("#23",))], on_screen=5).items == []
     assert free_words("about a dog") == "dog"
 

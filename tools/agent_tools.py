@@ -31,7 +31,6 @@ from tools.results import (
     Details,
     Explanation,
     ItemList,
-    Preview,
     ProfileUpdate,
     TitleLookup,
     ToolError,
@@ -69,10 +68,11 @@ class SessionView(Protocol):
 
 
 class RecommendArgs(Request):
-    """`recommend`'s arguments: a request, plus whether to only preview the candidates."""
+    """`recommend`'s arguments: a request, plus whether to ask a question with the list."""
 
-    preview: bool = Field(
-        default=False, description="rank candidates without showing them, to pick a question to ask"
+    ask: bool = Field(
+        default=False,
+        description="for a vague request: show the list and ask which of two genres the user is in the mood for",
     )
     runtime: Annotated[Any, SkipJsonSchema()] = None  # the injected ToolRuntime (not in the schema)
 
@@ -168,25 +168,24 @@ def recommend(runtime: ToolRuntime[Any], **fields: Any) -> Returned:
     return. Set `lasting` when the user states a standing like or dislike (it goes into the profile)."""
     view: SessionView = runtime.context
     fields.pop("runtime", None)
-    preview = bool(fields.pop("preview", False))
+    ask_genre = bool(fields.pop("ask", False))
     asked = Request(**fields)
     ask = resolved(view, asked)
     liked, missing = _refs(view, asked.like)
     if isinstance(ask, ToolError) or missing:
         return result(ask if isinstance(ask, ToolError) else ToolError("unknown " + ", ".join(missing)))
-    recorded = _remember(view, ask) if ask.lasting and not preview else []
+    recorded = _remember(view, ask) if ask.lasting else []
     genres_off, decades_off, deny = view.hard()
     found: Found = view.engine.recommend(
         view.history(), view.profile_text(), ask, liked, view.excluded() | deny, genres_off, decades_off
     )
-    if preview and found.items:
-        indices = [c.index for c in found.items]
-        titles = [display_title(view.catalog, i) for i in indices]
-        return result(Preview(titles, indices, _split(view, found.items)))
     cards = [card(view, c, s) for s, c in enumerate(found.items, 1)]
     if cards:
         view.propose(found.items, "recommend", ask)
-    return result(ItemList("recommend", cards, asked, relax=found.relax, recorded=recorded))
+    question = _split(view, found.items) if ask_genre else []
+    return result(
+        ItemList("recommend", cards, asked, relax=found.relax, recorded=recorded, question=question)
+    )
 
 
 def _split(view: SessionView, items: Sequence[Candidate]) -> list[str]:

@@ -49,6 +49,7 @@ class ItemList:
     by: str | None = None  # catalog_stats: "rating" or "popularity"
     relax: str | None = None  # empty: the filter whose removal opens the most items
     recorded: list[str] = field(default_factory=list)  # profile changes made on the way (lasting)
+    question: list[str] = field(default_factory=list)  # two genres to ask about ("X or Y?"), asked with it
 
     def content(self) -> str:
         out: dict[str, Any] = {"items": [c.facts() for c in self.items]}
@@ -60,19 +61,9 @@ class ItemList:
                 out["relax"] = self.relax
         if self.recorded:
             out["profile_changes"] = self.recorded
+        if self.question:
+            out["ask_user"] = f"in the mood for {' or '.join(self.question)}?"
         return json.dumps(out)
-
-
-@dataclass(frozen=True)
-class Preview:
-    """Candidates ranked but not shown, and the two genres that split them (to ask a question)."""
-
-    titles: list[str]
-    indices: list[int]
-    split: list[str]
-
-    def content(self) -> str:
-        return json.dumps({"preview": self.titles, "split": self.split})
 
 
 @dataclass(frozen=True)
@@ -155,7 +146,7 @@ class ToolError:
         return json.dumps(out)
 
 
-Artifact = ItemList | Preview | Details | Explanation | TitleLookup | Verdicts | ProfileUpdate | ToolError
+Artifact = ItemList | Details | Explanation | TitleLookup | Verdicts | ProfileUpdate | ToolError
 
 
 def result(artifact: Artifact) -> tuple[str, Artifact]:

@@ -2,10 +2,14 @@
 
 recagent train --model nlu --seed 0
 recagent nlu-eval --dataset ml-latest-small --file tests/data/nlu_eval.jsonl --json nlu.json
+recagent nlu-eval --file tests/data/nlu_dev.jsonl --components learned --errors   # the dev set's misreadings
 
 The model is one per RECAGENT_HOME (its training data is generated, no dataset needed); `nlu-eval`
 trains it first when it is missing. The evaluation prints aggregates only: one row per component
 (the rule parser `rules`, the learned `learned`) and intent accuracy / exact frame per category.
+`--errors` also prints each misread message with its gold and read frames: for the development set
+(`tests/data/nlu_dev.jsonl`, the one the understanding may be changed against), refused on the frozen
+evaluation set, whose messages are never read for tuning.
 """
 
 from __future__ import annotations
@@ -33,6 +37,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     evaluate.add_argument(
         "--components", default="rules,learned", help="comma-separated, from: rules, learned"
     )
+    evaluate.add_argument(
+        "--errors", action="store_true", help="print the misread messages (not on the frozen evaluation set)"
+    )
     evaluate.set_defaults(handler=nlu_eval_command)
 
 
@@ -56,7 +63,7 @@ def train_command(args: argparse.Namespace) -> int:
 
 
 def nlu_eval_command(args: argparse.Namespace) -> int:
-    from agent.nlu.evaluation import Component, evaluate, load_cases
+    from agent.nlu.evaluation import Component, evaluate, load_cases, misreadings
     from agent.nlu.rules import read_rules
     from agent.vocabulary import Vocabulary
     from recmodels.datasets import load_dataset
@@ -64,6 +71,8 @@ def nlu_eval_command(args: argparse.Namespace) -> int:
 
     if not args.file.exists():
         raise DataError(args.file, None, "no such labelled set")
+    if args.errors and args.file.resolve() == DEFAULT_FILE.resolve():
+        raise DataError(args.file, None, "the frozen evaluation set is reported in aggregate only")
     home = recagent_home()
     vocabulary = Vocabulary(load_dataset(args.dataset, home).catalog)
     cases = load_cases(args.file)
@@ -82,6 +91,10 @@ def nlu_eval_command(args: argparse.Namespace) -> int:
     report = evaluate(cases, components, vocabulary)
     print(f"{len(cases)} messages from {args.file} ({args.dataset} catalog)")
     print(report.table())
+    if args.errors:
+        for name, component in components.items():
+            for line in misreadings(cases, component, vocabulary):
+                print(f"[{name}] {line}")
     if args.json is not None:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(report.to_json(), indent=2) + "\n")

@@ -73,12 +73,16 @@ YEAR_BOUNDS = {
         "no earlier than {y}", "{y} or newer", "from {y} onward", "nothing older than {y}", "{y} or after",
         "from {y} onwards", "nothing before {y}", "nothing (made|released) before {y}", "no (films|movies) older than {y}",
         "nothing earlier than {y}", "at the earliest {y}",
+        "(filter out|drop|cut|remove|skip|leave out|lose) (anything|everything|the ones|stuff|movies|films) (from|made|released|) before {y}",
+        "(get rid of|no) (anything|stuff|movies|films) (from|made|released|) before {y}",
     ),
     "YBEFORE": ("before {y}", "pre-{y}", "pre {y}", "older than {y}", "earlier than {y}", "prior to {y}"),
     "YUNTIL": (
         "until {y}", "up to {y}", "{y} or earlier", "{y} or before", "no later than {y}", "not after {y}",
         "nothing newer than {y}", "through {y}", "{y} at the latest", "up until {y}", "till {y}",
         "nothing after {y}", "nothing (made|released) after {y}", "no (films|movies) newer than {y}", "nothing later than {y}",
+        "(filter out|drop|cut|remove|skip|leave out|lose) (anything|everything|the ones|stuff|movies|films) (from|made|released|) after {y}",
+        "(get rid of|no) (anything|stuff|movies|films) (from|made|released|) after {y}",
     ),
     "YIN": ("in {y}", "from {y}", "from the year {y}", "in the year {y}", "{y}"),
 }  # fmt: skip
@@ -153,11 +157,19 @@ RUNTIME_BUDGET = (
 )  # fmt: skip
 
 
+FILLERS = ("like", "say", "around", "about", "roughly", "maybe")
+
+
+def _filler(rng: random.Random, bound: str, slot: str) -> str:
+    """ "like {r} or more", "say {m} max": a hedge word before the number, now and then."""
+    return bound.replace(slot, f"{rng.choice(FILLERS)} {slot}", 1) if rng.random() < 0.08 else bound
+
+
 def runtime_bound(rng: random.Random, kind: str, minutes: int) -> list[Segment]:
     if kind == "RTMAX" and rng.random() < 0.12:
         template = rng.choice(RUNTIME_BUDGET)
     else:
-        bound = rng.choice(RUNTIME_BOUNDS[kind])
+        bound = _filler(rng, rng.choice(RUNTIME_BOUNDS[kind]), "{m}")
         template = rng.choice(RUNTIME_CONTEXT).replace("{kind}", kind).replace("{bound}", bound)
     part = Part(kind, "", numbers=(float(minutes),))
     return render(template, rng, m=(spelling.spell_minutes(minutes, rng), part))
@@ -192,7 +204,7 @@ RATING_CONTEXT = (
 
 
 def rating_bound(rng: random.Random, kind: str, low: float, high: float = 0.0) -> list[Segment]:
-    bound = rng.choice(RATING_BOUNDS[kind])
+    bound = _filler(rng, rng.choice(RATING_BOUNDS[kind]), "{r}")
     template = rng.choice(RATING_CONTEXT).replace("{kind}", kind).replace("{bound}", bound)
     numbers = (low, high) if kind == "RRANGE" else (low,)
     part = Part(kind, "", numbers=numbers)
@@ -206,8 +218,28 @@ MPAA_SPELLING = {
 }  # fmt: skip
 
 
+MPAA_ONLY = (
+    "(only|just) [MPAA:{c0}] (ones|movies|films|stuff|)", "(stick to|narrow it down to|narrow it to|limit it to|keep it to) [MPAA:{c0}]",
+    "[MPAA:{c0}] instead of {x}", "[MPAA:{c0}] (rather than|not) {x}", "make it [MPAA:{c0}] (instead|)",
+)  # fmt: skip
+MPAA_ANY = (
+    "{x} (rated|) is fine", "{x} is (ok|okay|no problem|not a problem)", "(i don't mind|don't care about|fine with) {x}",
+    "{x} (rated|) (stuff|movies|) (is|are) fine", "any (mpaa|age) rating (is fine|will do)", "the rating doesn't matter",
+)  # fmt: skip
+
+
+def mpaa_permission(rng: random.Random) -> list[Segment]:
+    """ "R rated is fine", "I don't mind PG-13": a rating allowed, which filters nothing (untagged)."""
+    return render(
+        rng.choice(MPAA_ANY), rng, x=rng.choice(MPAA_SPELLING[rng.choice(("R", "PG-13", "R", "PG"))])
+    )
+
+
 def mpaa(rng: random.Random, codes: list[str]) -> list[Segment]:
     v = {f"c{i}": (rng.choice(MPAA_SPELLING[c]), Part("MPAA", "", (c,))) for i, c in enumerate(codes)}
+    if len(codes) == 1 and rng.random() < 0.3:
+        other = [c for c in MPAA_SPELLING if c != codes[0]]
+        return render(rng.choice(MPAA_ONLY), rng, x=rng.choice(MPAA_SPELLING[rng.choice(other)]), **v)
     if len(codes) > 1:
         return render("(rated|) [MPAA:{c0}] or [MPAA:{c1}]", rng, **v)
     return render(

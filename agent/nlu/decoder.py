@@ -33,6 +33,7 @@ PLACES = re.compile(
     r"#|\d|\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|final|top|bottom|number)\b",
     re.IGNORECASE,
 )
+PRONOUN = re.compile(r"(?:it|that|this|that one|this one|the one|one)")
 MPAA = re.compile(r"\b(nc[- ]?17|pg[- ]?13|pg|g|r)\b")
 CACHE_LIMIT = 4096
 
@@ -114,6 +115,11 @@ def read_value(kind: str, text: str, on_screen: int, titles: TitleResolver) -> P
     if kind == "ANCHOR":
         if LIST_WORDS.search(text) and not PLACES.search(text):
             return Part(kind, text, ("list",))
+        if PRONOUN.fullmatch(text.strip().lower()):  # "shorter than it": the item talked about, not "It"
+            return Part(kind, text, ("that",))
+        slots = numbers.slots(text, on_screen) if PLACES.search(text) else []
+        if slots and titles.exact(text) is None:  # "the last one" is a slot, not "The Last Song"
+            return Part(kind, text, tuple(slots))
         title = titles.find(text)
         if title is not None or not SLOT_WORDS.search(text):
             return Part(kind, text, (title or titles.resolve(text),))
@@ -153,6 +159,13 @@ class TitleResolver:
     def plain(text: str) -> str:
         """The title without quotes and a trailing year."""
         return re.sub(r"\s*\(\d{4}\)\s*$", "", text.strip().strip("\"'“”‘’").strip()).strip("\"'“”‘’ ")
+
+    def exact(self, text: str) -> str | None:
+        """The catalog reference of a span that is exactly a title, else None."""
+        if self.vocabulary is None:
+            return None
+        found = self.vocabulary.lookup(text.strip().strip("\"'“”‘’"))
+        return f"id:{self.vocabulary.catalog[found[0]].id}" if found else None
 
     def find(self, text: str) -> str | None:
         """The catalog reference of a title span, or None when no catalog title matches it."""

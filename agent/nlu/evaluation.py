@@ -96,8 +96,29 @@ def load_cases(path: Path) -> list[Case]:
     return cases
 
 
-def canonical(ref: str, vocabulary: Vocabulary) -> str:
-    """A reference as the thing it names: slots and "list" as they are, titles and ids as the title."""
+def misreadings(cases: Iterable[Case], component: Component, vocabulary: Vocabulary) -> list[str]:
+    """One line per message whose frame is not the gold one: the text and the fields that differ.
+    For development sets only; the frozen evaluation set is reported in aggregate."""
+    out = []
+    for case in cases:
+        gold = frame(case.gold, vocabulary, case.on_screen)
+        read = frame(component(case.text, vocabulary, case.on_screen), vocabulary, case.on_screen)
+        if gold != read:
+            diff = {k: (gold[k], read[k]) for k in gold if gold[k] != read[k]}
+            shown = "; ".join(f"{k}: gold {_short(g)} read {_short(r)}" for k, (g, r) in diff.items())
+            out.append(f"{case.id} [{case.category}] {case.text!r} -> {shown}")
+    return out
+
+
+def _short(value: object) -> str:
+    return str(sorted(value, key=str)) if isinstance(value, frozenset) else repr(value)
+
+
+def canonical(ref: str, vocabulary: Vocabulary, on_screen: int = 0) -> str:
+    """A reference as the thing it names: slots and "list" as they are ("last" is the last slot when
+    the number shown is known), titles and ids as the title."""
+    if ref == "last" and on_screen > 0:
+        return f"#{on_screen}"
     if re.fullmatch(r"#\d+|last|that|list", ref):
         return ref
     if ref.startswith("id:") and ref[3:] in vocabulary.catalog:
@@ -106,18 +127,18 @@ def canonical(ref: str, vocabulary: Vocabulary) -> str:
     return "title:" + (vocabulary.catalog[found[0]].title if found else ref).casefold()
 
 
-def frame(reading: Reading, vocabulary: Vocabulary) -> dict[str, object]:
+def frame(reading: Reading, vocabulary: Vocabulary, on_screen: int = 0) -> dict[str, object]:
     """What exact-frame accuracy compares: every field but query/avoid, references made canonical."""
     request = reading.request.model_dump()
     out: dict[str, object] = {"intent": reading.intent, "also": reading.also}
-    out["items"] = tuple(canonical(r, vocabulary) for r in reading.items)
+    out["items"] = tuple(canonical(r, vocabulary, on_screen) for r in reading.items)
     for key, value in request.items():
         if key in FREE:
             continue
         if key == "like":
-            out[key] = frozenset(canonical(r, vocabulary) for r in value)
+            out[key] = frozenset(canonical(r, vocabulary, on_screen) for r in value)
         elif key in REFS:
-            out[key] = canonical(value, vocabulary) if value is not None else None
+            out[key] = canonical(value, vocabulary, on_screen) if value is not None else None
         elif isinstance(value, list):
             out[key] = frozenset(value)
         else:
@@ -125,11 +146,11 @@ def frame(reading: Reading, vocabulary: Vocabulary) -> dict[str, object]:
     return out
 
 
-def pairs(reading: Reading, vocabulary: Vocabulary) -> Counter[tuple[str, object]]:
+def pairs(reading: Reading, vocabulary: Vocabulary, on_screen: int = 0) -> Counter[tuple[str, object]]:
     """(field, value) pairs of the request (defaults and free words left out), items and `also`."""
     out: Counter[tuple[str, object]] = Counter()
     defaults = Request().model_dump()
-    for key, value in frame(reading, vocabulary).items():
+    for key, value in frame(reading, vocabulary, on_screen).items():
         if key == "intent" or (key in defaults and value == _default(defaults[key])):
             continue
         if key == "also" and not value:
@@ -164,11 +185,13 @@ class Tally:
     free: list[int] = field(default_factory=lambda: [0, 0, 0])
     ms: list[float] = field(default_factory=list)
 
-    def add(self, gold: Reading, pred: Reading, vocabulary: Vocabulary, ms: float) -> None:
+    def add(
+        self, gold: Reading, pred: Reading, vocabulary: Vocabulary, ms: float, on_screen: int = 0
+    ) -> None:
         self.n += 1
         self.intent += gold.intent == pred.intent
-        self.exact += frame(gold, vocabulary) == frame(pred, vocabulary)
-        _count(self.slot, pairs(gold, vocabulary), pairs(pred, vocabulary))
+        self.exact += frame(gold, vocabulary, on_screen) == frame(pred, vocabulary, on_screen)
+        _count(self.slot, pairs(gold, vocabulary, on_screen), pairs(pred, vocabulary, on_screen))
         _count(self.free, free_tokens(gold), free_tokens(pred))
         self.ms.append(ms)
 
@@ -238,6 +261,6 @@ def evaluate(cases: Iterable[Case], components: dict[str, Component], vocabulary
             start = time.perf_counter()
             pred = component(case.text, vocabulary, case.on_screen)
             ms = (time.perf_counter() - start) * 1000
-            report.overall[name].add(case.gold, pred, vocabulary, ms)
-            per[name].add(case.gold, pred, vocabulary, ms)
+            report.overall[name].add(case.gold, pred, vocabulary, ms, case.on_screen)
+            per[name].add(case.gold, pred, vocabulary, ms, case.on_screen)
     return report

@@ -27,6 +27,12 @@ COMPARATIVES = {
     "SHORTER": "shorter_than",
     "LONGER": "longer_than",
 }
+BOUNDED_BY = {
+    "older_than": ("year_max", "year_min", "decades"),
+    "newer_than": ("year_min", "year_max", "decades"),
+    "shorter_than": ("runtime_max", "runtime_min"),
+    "longer_than": ("runtime_min", "runtime_max"),
+}  # a comparative to the list says nothing a stated bound of the same quantity does not
 LEADING = re.compile(
     r"^(?:(?:about|with|without|featuring|involving|some|a|an|the|any|lots of|plenty of|too much|"
     r"too many|too|overly|very|so|really|that|is|are|are about|of|something|anything|stuff)\s+)+"
@@ -211,8 +217,9 @@ def _comparatives(
     items: list[str],
     fields: dict[str, object],
 ) -> None:
-    """ "older" -> older_than the anchor after it ("older than #2"), else the item a more_like is about,
-    else the list on screen."""
+    """ "older" -> older_than the anchor after it ("older than #2"; "than it" is the item the message
+    names, if any), else the item a more_like is about, else the list on screen. A comparative to the
+    list is dropped when nothing is on screen or a bound says the same ("short, under 90 minutes")."""
     for i, part in enumerate(parts):
         if part.kind not in COMPARATIVES:
             continue
@@ -220,9 +227,12 @@ def _comparatives(
         anchors = after or [p for p in parts if p.kind == "ANCHOR"]
         refs = kept_refs([n for p in anchors[:1] for n in p.names], on_screen, conventions)
         if refs:
-            anchor = refs[0]
+            anchor = items[0] if refs[0] == "that" and items else refs[0]
         elif intent == "more_like" and items:
             anchor = items[0]
         else:
             anchor = "list"
-        fields.setdefault(COMPARATIVES[part.kind], anchor)
+        key = COMPARATIVES[part.kind]
+        if anchor == "list" and (on_screen == 0 or any(k in fields for k in BOUNDED_BY[key])):
+            continue
+        fields.setdefault(key, anchor)

@@ -254,12 +254,18 @@ LASTING_NEGATED = (
     "[NOGENRE:{p}] are (just|) not my thing", "i can't do [NOGENRE:{p}]", "keep [NOGENRE:{p}] off my list (for good|forever|)",
     "from now on no [NOGENRE:{p}]", "no more [NOGENRE:{p}] (ever|for me|)", "i never (watch|like) [NOGENRE:{p}]",
     "remember (that|) i (hate|don't like) [NOGENRE:{p}]", "(as a rule|in general), no [NOGENRE:{p}]",
+    "[NOGENRE:{n}] (isn't|is not|just isn't) my thing(, in general| in general| really|)", "i'm not (really|) into [NOGENRE:{p}]",
+    "[NOGENRE:{n}] (just|) doesn't do it for me", "i've never (liked|enjoyed|been into) [NOGENRE:{p}]",
+    "[NOGENRE:{p}] (bore|annoy) me", "i'm (just|) not a [NOGENRE:{n}] person",
 )  # fmt: skip
 LASTING_WANTED = (
     "i (love|adore|like|enjoy|really like|really love) [GENRE:{p}]", "i'm a (big|huge|massive) fan of [GENRE:{p}]",
     "[GENRE:{p}] are my (favourite|favorite|jam|thing)", "i (always|really) (enjoy|like|love) [GENRE:{m}] {FILMS}",
     "i'm (really|) into [GENRE:{p}]", "remember (that|) i (like|love) [GENRE:{p}]", "my favo(u|)rite genre is [GENRE:{n}]",
     "i'm a sucker for [GENRE:{p}]", "(in general|generally|usually) i (go for|like|prefer) [GENRE:{p}]",
+    "i (always|usually|generally) enjoy a good [GENRE:{n}]", "[GENRE:{n}] is my (jam|thing|favourite|favorite|genre)",
+    "i'm (always|usually) up for (a|some) [GENRE:{n}]", "(i'm|i am) a [GENRE:{n}] (person|fan|nut|buff)",
+    "i can never say no to (a|) [GENRE:{n}]", "(honestly|), [GENRE:{p}] are (the best|my comfort food)",
 )  # fmt: skip
 
 

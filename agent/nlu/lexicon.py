@@ -158,7 +158,9 @@ OFF_TOPIC = bar(
     "set an alarm for 7|remind me to buy milk|what's your favourite colour|how many legs does a spider have|"
     "is it going to rain tomorrow|play some music|call my mom|what's the best pizza place|"
     "can you help me with my homework|how do i lose weight|who is the president|define irony|"
-    "how far is the moon|turn off the lights|send an email to bob|what's the score|solve x plus 3 equals 5"
+    "how far is the moon|turn off the lights|send an email to bob|what's the score|solve x plus 3 equals 5|"
+    "write me a poem about cats|write a song about dogs|tell me a story about a dragon|write an essay on trees|"
+    "blah blah blah|la la la|yada yada yada|what's your name|do you dream|recipe for pancakes please"
 )
 RESETS = bar(
     "start over|reset|let's start over|let's start again|start again|forget everything|"
@@ -178,7 +180,10 @@ VAGUE = bar(
     "can you suggest a film|any good movies|what's worth watching|i feel like watching a movie|"
     "we want to watch a film tonight|something to watch|whatever you think|dealer's choice|"
     "you choose|anything really|i'm open to anything|what would you pick|help|movie please|"
-    "i want a film|can you recommend something|i could use a recommendation|what's a good movie"
+    "i want a film|can you recommend something|i could use a recommendation|what's a good movie|"
+    "i'd love a suggestion for this evening|i'd love a suggestion|a suggestion for tonight would be great|"
+    "could you point me to something to watch|need an idea for tonight|what would you suggest|"
+    "any tips for tonight|i need a recommendation|got something for me"
 )
 NONSENSE_WORDS = bar(
     "blorp|asdf|qwerty|zxcv|lorem|ipsum|florb|wibble|snargle|jkl|hjkl|mmm|uhh|ugh|bleh|xyz|"

@@ -120,12 +120,27 @@ def also_phrase(rng: random.Random, p: Plan) -> list[Segment]:
     return render(template, rng, **v)
 
 
+INSTEAD_LEADS = ("actually,", "actually", "no wait,", "on second thought,", "hmm,", "change of plan:", "scratch that,",
+                 "wait,", "ok,", "")  # fmt: skip
+INSTEAD_VERBS = ("make it", "let's do", "let's go with", "switch to", "how about", "i'd rather have", "go with",
+                 "change it to", "i'd prefer", "give me", "")  # fmt: skip
+
+
+def instead(rng: random.Random, p: Plan) -> list[Segment]:
+    """ "actually, make it a thriller instead": a genre replacing the last one (not adding to it)."""
+    lead = render(f"{rng.choice(INSTEAD_LEADS)} {rng.choice(INSTEAD_VERBS)}", rng)
+    tail = render("(instead|rather|then|instead please|after all)", rng)
+    return lead + noun_phrase(rng, p, "", {}) + tail
+
+
 def head(rng: random.Random, p: Plan, clauses: dict[str, list[Segment]]) -> list[Segment]:
     """The main clause: a standing like, an "also", a count, or a verb and the noun phrase."""
     if p.loved:
         return gp.standing_like(rng, p.genres[0])
     if p.also:
         return also_phrase(rng, p)
+    if p.genres and rng.random() < 0.06:
+        return instead(rng, p)
     if rng.random() < 0.07:
         return counted(rng, p)
     pre, values = [], {}
@@ -177,6 +192,8 @@ def clause(kind: str, rng: random.Random, shown: int, p: Plan) -> list[Segment]:
         top = rng.choice((5.0, 6.0, 6.5, 7.0, 7.0, 7.5, 8.0, 8.0, 8.5, 9.0))
         return cp.rating_bound(rng, bound, top - (1.0 if bound == "RRANGE" else 0.0), top)
     if kind == "mpaa":
+        if rng.random() < 0.12:
+            return cp.mpaa_permission(rng)
         if rng.random() < 0.3:
             below = rng.random() < 0.5
             return cp.mpaa_bound(
