@@ -9,6 +9,7 @@ from collections import Counter
 import pytest
 
 from agent.nlu import numbers, spelling
+from agent.nlu.bounds import bound_kind, mpaa_text
 from agent.nlu.concepts import ConceptBank, clean
 from agent.nlu.decoder import SpanDecoder
 from agent.nlu.encoder import embed_sentences
@@ -168,3 +169,24 @@ def test_every_builder_builds() -> None:
             segments, _ = build(rng, 5)
             text, tags, _ = join(segments)
             assert len(tokenize(text, limit=10_000)) == len(tags), intent
+
+
+def test_bound_directions_from_their_cue_words() -> None:
+    assert bound_kind("RTMIN", "less than two hours", before="rated over 7 and ") == "RTMAX"
+    assert bound_kind("RTMAX", "over 2 hours") == "RTMIN"
+    assert bound_kind("RTMIN", "more than 2 hours", before="no ") == "RTMAX"  # "no more than"
+    assert bound_kind("RMAX", "under 6", before="not ") == "RMIN"  # "not under"
+    assert bound_kind("RTMAX", "two hours") == "RTMAX"  # no cue: as tagged
+    assert bound_kind("RTMIN", "at least 90 but under 120") == "RTMIN"  # both ways: as tagged
+    assert bound_kind("MPAA", "PG-13", after=" max") == "MPAAMAX"
+    assert bound_kind("MPAA", "R", before="nothing rated ") == "NOMPAA"
+    assert bound_kind("MPAA", "PG-13", before="only ") == "MPAA"
+    assert bound_kind("MPAA", "PG-13 at most") == bound_kind("MPAA", "rated PG-13 max") == "MPAAMAX"
+    assert bound_kind("MPAA", "not rated R") == "NOMPAA"
+    assert mpaa_text("PG", "-13 or lower") == "PG-13" and mpaa_text("R", " please") == "R"
+
+
+def test_a_pronoun_beside_a_named_item_is_that_item() -> None:
+    parts = [Part("TITLE", "Toy Story", ("Toy Story",)), Part("REF", "it", ("that",))]
+    assert assemble("more_like", parts).items == ["Toy Story"]
+    assert assemble("more_like", [Part("REF", "it", ("that",))]).items == ["that"]

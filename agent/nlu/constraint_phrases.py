@@ -54,6 +54,9 @@ WANTED_DECADE = (
     "from the [DECADE:{a}] or (the|) [DECADE:{b}]", "from the [DECADE:{a}] or [DECADE:{b}]", "[DECADE:{a}] era",
     "(only|just) [DECADE:{a}] (stuff|movies|films|ones)", "(something|anything) (from|out of) the [DECADE:{a}]",
     "(something|anything) [DECADE:{a}]", "from (the|) [DECADE:{a}] (or so|-ish|ish|)", "of the [DECADE:{a}]",
+    "the [DECADE:{a}] (please|)", "[DECADE:{a}] please", "(like|say|maybe) (the|) [DECADE:{a}]",
+    "(like|say|maybe) (the|) [DECADE:{a}] (and|or) [DECADE:{b}]", "old (movies|films|stuff), (like|say) (the|) [DECADE:{a}] and [DECADE:{b}]",
+    "(restrict it|limit it|narrow it down|keep it) to the [DECADE:{a}] (and|or) [DECADE:{b}]", "(restrict|limit) (it|) to the [DECADE:{a}]",
 )  # fmt: skip
 EXCLUDED_DECADE = (
     "not from the [NODECADE:{a}]", "nothing from the [NODECADE:{a}]", "anything but the [NODECADE:{a}]",
@@ -72,7 +75,7 @@ YEAR_BOUNDS = {
         "since {y}", "{y} or later", "{y} onwards", "from {y} on", "{y} and after", "not before {y}",
         "no earlier than {y}", "{y} or newer", "from {y} onward", "nothing older than {y}", "{y} or after",
         "from {y} onwards", "nothing before {y}", "nothing (made|released) before {y}", "no (films|movies) older than {y}",
-        "nothing earlier than {y}", "at the earliest {y}",
+        "nothing earlier than {y}", "at the earliest {y}", "not older than {y}", "not earlier than {y}",
         "(filter out|drop|cut|remove|skip|leave out|lose) (anything|everything|the ones|stuff|movies|films) (from|made|released|) before {y}",
         "(get rid of|no) (anything|stuff|movies|films) (from|made|released|) before {y}",
     ),
@@ -81,6 +84,7 @@ YEAR_BOUNDS = {
         "until {y}", "up to {y}", "{y} or earlier", "{y} or before", "no later than {y}", "not after {y}",
         "nothing newer than {y}", "through {y}", "{y} at the latest", "up until {y}", "till {y}",
         "nothing after {y}", "nothing (made|released) after {y}", "no (films|movies) newer than {y}", "nothing later than {y}",
+        "not newer than {y}", "not later than {y}", "not more recent than {y}",
         "(filter out|drop|cut|remove|skip|leave out|lose) (anything|everything|the ones|stuff|movies|films) (from|made|released|) after {y}",
         "(get rid of|no) (anything|stuff|movies|films) (from|made|released|) after {y}",
     ),

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from rapidfuzz import fuzz, process, utils
 
 from agent.nlu import numbers
+from agent.nlu.bounds import bound_kind, mpaa_text
 from agent.nlu.concepts import ConceptBank, Encode, clean
 from agent.nlu.frame import Part
 from agent.nlu.tags import Span, Word, span_text
@@ -81,7 +82,10 @@ class SpanDecoder:
             if span.kind in ("GENRE", "NOGENRE"):
                 out.append(Part(span.kind, text, next(named)))
                 continue
-            part = read_value(span.kind, text, on_screen, titles)
+            before, after = message[: words[span.start].start], message[words[span.end - 1].end :]
+            kind = bound_kind(span.kind, text, before, after)
+            text = mpaa_text(text, after) if kind in ("MPAA", "MPAAMAX", "NOMPAA") else text
+            part = read_value(kind, text, on_screen, titles)
             if part is not None:
                 out.append(part)
         return out
@@ -111,7 +115,7 @@ def read_value(kind: str, text: str, on_screen: int, titles: TitleResolver) -> P
     if kind == "REF":
         return Part(kind, text, tuple(numbers.slots(text, on_screen)))
     if kind == "TITLE":
-        return Part(kind, text, (titles.resolve(text),))
+        return Part(kind, text, titles.resolve_all(text))
     if kind == "ANCHOR":
         if LIST_WORDS.search(text) and not PLACES.search(text):
             return Part(kind, text, ("list",))
@@ -184,6 +188,16 @@ class TitleResolver:
         scored = [(fuzz.ratio(target, vocabulary.titles[i]), i) for i in self._hits]
         best = max(scored, default=(0.0, -1))
         return f"id:{vocabulary.catalog[best[1]].id}" if best[0] >= 85 else None
+
+    def resolve_all(self, text: str) -> tuple[str, ...]:
+        """A title span, or two titles in one span ("Pulp Fiction and Reservoir Dogs") when the whole
+        is no catalog title and each side is."""
+        whole = self.find(text)
+        if whole is None and re.search(r"\s(?:and|&)\s", text):
+            sides = [self.find(side) for side in re.split(r"\s+(?:and|&)\s+", text)]
+            if len(sides) > 1 and all(sides):
+                return tuple(s for s in sides if s)
+        return (whole or self.plain(text),)
 
     def resolve(self, text: str) -> str:
         return self.find(text) or self.plain(text)

@@ -106,6 +106,8 @@ def assemble(
         return Reading(intent=intent, confidence=confidence)
     refs = [n for p in parts if p.kind in ("REF", "TITLE") for n in p.names]
     items = kept_refs(refs, on_screen, conventions)
+    if len(items) > 1 and "that" in items:  # "I loved Toy Story, anything like it?": "it" is Toy Story
+        items.remove("that")
     if intent in ITEMS_ONLY:
         return Reading(intent=intent, items=items, confidence=confidence)
     fields = _request_fields(intent, parts, flags, genres, on_screen, conventions, items)

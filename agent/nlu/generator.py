@@ -209,6 +209,11 @@ def reject(rng: random.Random, shown: int) -> Built:
         short = render("(not|nah, not|nope, not|no, not|meh, not|definitely not|ugh, not)", rng)
         return short + cp.focus_ref(rng) + render("(!|.|)", rng), NONE
     segments = _around(rng.choice(REJECT), _refs(rng, shown, titles=0.12), rng)
+    if rng.random() < 0.1:  # "no to the first one, I hate musicals": a standing dislike with it
+        segments += render("(,|.|-|;|, and|, also)", rng) + gp.negated(
+            rng, gp.pick_genres(rng, 1), lasting=True
+        )
+        return segments + render("(.|!|)", rng), Flags(lasting=True)
     if rng.random() < 0.3:
         segments += render(
             "(,|.|-|;) (something|maybe something|give me something|anything|got anything|how about something)",

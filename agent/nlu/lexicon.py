@@ -168,7 +168,9 @@ RESETS = bar(
     "begin again|start from scratch|let's begin from scratch|new session|can we start fresh|"
     "scrap all that|reset everything|clear everything|forget my preferences|erase my history|"
     "restart|wipe the slate clean|let's start fresh|clear all my settings|forget all of it|"
-    "delete my profile|reset my preferences|back to square one|start a new conversation|clean slate"
+    "delete my profile|reset my preferences|back to square one|start a new conversation|clean slate|"
+    "let's start from the beginning|start from the very beginning|from the top|let's go back to the start|"
+    "wipe it all and start again|start over from zero"
 )
 VAGUE = bar(
     "can you help me find a movie|i want to watch something|recommend me a film|recommend a movie|"

@@ -53,7 +53,7 @@ SLOT_CUES = {
 
 
 VOCABULARY = sorted(
-    {*ONES, *TENS, *ORDINALS, *DECADE_WORDS, *HOURS, *MINUTES, "hundred", "thousand", "thousands", "half",
+    {*ONES, *TENS, *ORDINALS, *DECADE_WORDS, *HOURS, *MINUTES, "hundred", "thousand", "thousands", "half", "quarter", "quarters",
      "couple", "last", "final", "dozen", "number", "option", "bottom", "between"}
 )  # fmt: skip
 
@@ -148,6 +148,8 @@ def _duration(words: list[str], i: int) -> tuple[float, str | None, int] | None:
     """One duration starting at words[i]: (amount, "h"/"m"/None, next index)."""
     if words[i : i + 3] in (["half", "an", "hour"], ["half", "a", "hour"]):
         return 30.0, "m", i + 3
+    if words[i : i + 4] == ["three", "quarters", "of", "an"] and words[i + 4 : i + 5] == ["hour"]:
+        return 45.0, "m", i + 5
     if words[i] in ("a", "an") and words[i + 1 : i + 2] and words[i + 1] in HOURS:
         number: tuple[float, int] | None = (1.0, i + 1)
     elif words[i] in ("a", "an") and words[i + 1 : i + 2] == ["couple"]:
@@ -163,6 +165,8 @@ def _duration(words: list[str], i: int) -> tuple[float, str | None, int] | None:
         j += 1
         if words[j : j + 3] == ["and", "a", "half"]:
             return value + 0.5, "h", j + 3
+        if words[j : j + 3] in (["and", "a", "quarter"], ["and", "three", "quarters"]):
+            return value + (0.25 if words[j + 1] == "a" else 0.75), "h", j + 3
         if words[j : j + 1] == ["and"]:
             j += 1
         extra = read_number(words, j)

@@ -115,7 +115,10 @@ def also_phrase(rng: random.Random, p: Plan) -> list[Segment]:
          "[GENRE:{p}] too", "and some [GENRE:{n}] as well", "plus (some|) [GENRE:{n}]", "throw in some [GENRE:{n}]",
          "with (some|a bit of) [GENRE:{n}] too", "also [GENRE:{m}]", "(it should|it can|can it) also be [GENRE:{m}]",
          "add (some|a bit of|a little) [GENRE:{n}] (to the mix|too|as well|)", "mix in some [GENRE:{n}]",
-         "also (a|some) [GENRE:{n}]", "[GENRE:{m}] as well", "on top of that, [GENRE:{m}]")
+         "also (a|some) [GENRE:{n}]", "[GENRE:{m}] as well", "on top of that, [GENRE:{m}]",
+         "(i'd like it to be|make it|it should be) [GENRE:{m}] on top of (that|what i said|the rest)",
+         "add [GENRE:{n}] to (it|that|the mix)", "[GENRE:{m}] on top of (that|what i said)",
+         "(both|) [GENRE:{m}] (in addition|in addition to that|additionally)", "(and|) [GENRE:{n}] on top")
     )  # fmt: skip
     return render(template, rng, **v)
 
@@ -182,7 +185,7 @@ def clause(kind: str, rng: random.Random, shown: int, p: Plan) -> list[Segment]:
     if kind == "runtime":
         bound = rng.choice(("RTMAX", "RTMAX", "RTMAX", "RTMIN", "RTMIN", "RTRANGE"))
         minutes = rng.choice(
-            (60, 80, 90, 90, 90, 100, 100, 110, 120, 120, 120, 130, 150, 180, 75, 85, 95, 105)
+            (60, 80, 90, 90, 90, 100, 100, 110, 120, 120, 120, 130, 150, 180, 75, 85, 95, 105, 75, 135)
         )
         if bound == "RTRANGE":
             return cp.runtime_range(rng, minutes, minutes + rng.choice((20, 30, 30, 60)))

@@ -134,6 +134,9 @@ def spell_minutes(minutes: int, rng: random.Random) -> str:
             f"{h} and a half hours",
             f"{'an hour' if hours == 1 else h + ' hours'} and thirty minutes",
         ] * 2
+    elif rest in (15, 45) and hours:
+        a = "an hour" if hours == 1 else f"{ONES[hours]} hours"
+        options += [f"{a} and {'a quarter' if rest == 15 else 'three quarters'}", f"{hours}h{rest}"] * 2
     elif hours:
         options += [
             f"{'an hour' if hours == 1 else ONES[hours] + ' hours'} and {number_words(rest)} minutes",
