@@ -24,10 +24,10 @@ FLOOR = (
     r"or above|and up|and above|and over|plus"
 )
 CUES = [(re.compile(rf"\b(?:{CEILING})\b"), "max"), (re.compile(rf"\b(?:{FLOOR})\b|\+"), "min")]
-NEGATED = re.compile(r"\b(?:no|not|nothing|never|none|nor)\b(?:\W+\w+){0,2}\W*$")  # "nothing that runs" over
+NEGATION = r"(?:\b(?:no|not|nothing|never|none|nor|isnt|dont|doesnt|wont|cant|shouldnt|arent)\b|n't\b)"
+NEGATED = re.compile(rf"{NEGATION}(?:\s+[\w']+){{0,2}}\s*$")  # "nothing that runs" over, "isn't" longer
 FLIP = {"max": "min", "min": "max"}
 KINDS = {"RTMIN": ("RT", "min"), "RTMAX": ("RT", "max"), "RMIN": ("R", "min"), "RMAX": ("R", "max")}
-LAST_WORD = re.compile(r"(\w+)\W*$")
 MPAA_AFTER = re.compile(
     r"^\W*(?:rated\s+)?(?:max|maximum|at most|at the most|or lower|or below|or less|or under|and under|"
     r"and below|tops|or younger)\b"
@@ -42,24 +42,26 @@ MPAA_CODE = re.compile(r"\b(?:nc[- ]?17|pg[- ]?13|pg|g|r)\b")
 MPAA_SUFFIX = re.compile(r"^\s?-?\s?(13|17)\b")
 
 
-def direction(text: str) -> str | None:
-    """ "max", "min", or None when the cues are absent or point both ways."""
-    lowered = text.lower()
+def direction(text: str, before: str = "") -> str | None:
+    """ "max", "min", or None when the cues are absent or point both ways. The cues are read in `text`;
+    `before` (the words just before it) can only negate them."""
+    lowered = (before + text).lower()
+    offset = len(before)
     found = [(m.start(), m.end(), way) for pattern, way in CUES for m in pattern.finditer(lowered)]
     kept = {
         FLIP[way] if NEGATED.search(lowered[:start]) else way
         for start, end, way in found
-        if not any(s <= start and end <= e and (e - s) > (end - start) for s, e, _ in found)
+        if start >= offset
+        and not any(s <= start and end <= e and (e - s) > (end - start) for s, e, _ in found)
     }
     return kept.pop() if len(kept) == 1 else None
 
 
 def bound_kind(kind: str, text: str, before: str = "", after: str = "") -> str:
-    """The span kind with its direction taken from its cue words (and the word just before it)."""
+    """The span kind with its direction taken from its cue words (negated by the words before it)."""
     if kind in KINDS:
         quantity, _ = KINDS[kind]
-        last = LAST_WORD.search(before)
-        way = direction(((last.group(1) + " ") if last else "") + text)
+        way = direction(text, before[-24:])
         return f"{quantity}{way.upper()}" if way else kind
     if kind in ("MPAA", "MPAAMAX", "NOMPAA"):
         codes = list(MPAA_CODE.finditer(text.lower()))
