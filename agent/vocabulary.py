@@ -66,6 +66,12 @@ class Vocabulary:
         )
         self.titles = [utils.default_process(it.title) for it in catalog]
         self.lowered_titles = [it.title.casefold() for it in catalog]
+        # titles holding a number ("40 Days and 40 Nights", "Apollo 13"): a message naming one exactly
+        # names a film, not a length or a year
+        self.numbered = sorted(
+            ((t, i) for i, t in enumerate(self.lowered_titles) if re.search(r"\d", t) and len(t) >= 6),
+            key=lambda ti: -len(ti[0]),
+        )
         self.by_title: dict[str, list[int]] = {}
         self.by_first_word: dict[str, list[int]] = {}
         for index, title in enumerate(self.lowered_titles):
@@ -102,6 +108,24 @@ class Vocabulary:
                 hits.append((score, len(title), int(index)))
         hits.sort(key=lambda h: (-h[0], -h[1], h[2]))
         return [index for _, _, index in hits[:limit]]
+
+    def numbered_titles(self, message: str) -> list[tuple[int, int, int]]:
+        """(start, end, catalog index) of the numbered titles written exactly in the message, longest
+        first, none overlapping."""
+        lowered, out = message.casefold(), list[tuple[int, int, int]]()
+        if not re.search(r"\d", lowered):
+            return []
+        for title, index in self.numbered:
+            at = lowered.find(title)
+            while at >= 0:
+                end = at + len(title)
+                whole = (at == 0 or not lowered[at - 1].isalnum()) and (
+                    end == len(lowered) or not lowered[end].isalnum()
+                )
+                if whole and not any(s < end and at < e for s, e, _ in out):
+                    out.append((at, end, index))
+                at = lowered.find(title, at + 1)
+        return sorted(out)
 
     def mentioned(self, text: str) -> list[int]:
         """Catalog items whose exact title occurs in `text` as whole words; a title inside a longer one

@@ -177,7 +177,9 @@ def test_bound_directions_from_their_cue_words() -> None:
     assert bound_kind("RTMIN", "more than 2 hours", before="no ") == "RTMAX"  # "no more than"
     assert bound_kind("RMAX", "under 6", before="not ") == "RMIN"  # "not under"
     assert bound_kind("RTMIN", "longer than two hours", before="a thriller that isn't ") == "RTMAX"
-    assert bound_kind("RTMAX", "under 2 hours", before="no horror, ") == "RTMAX"  # a negation of another clause
+    assert (
+        bound_kind("RTMAX", "under 2 hours", before="no horror, ") == "RTMAX"
+    )  # a negation of another clause
     assert bound_kind("RTMAX", "two hours") == "RTMAX"  # no cue: as tagged
     assert bound_kind("RTMIN", "at least 90 but under 120") == "RTMIN"  # both ways: as tagged
     assert bound_kind("RTMIN", "longer than 90 minutes", before="something that doesn't run ") == "RTMAX"

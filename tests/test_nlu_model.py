@@ -6,6 +6,7 @@ checkout into test-artifacts/nlu (or RECAGENT_TEST_NLU_HOME) and shared with eve
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -160,3 +161,10 @@ def test_load_understander_trains_once_then_loads(tmp_path: Path) -> None:
     vocab = Vocabulary(tiny_dataset().catalog)
     assert first.read("why #2?", vocab, 5) == second.read("why #2?", vocab, 5)
     assert sorted(p.name for p in model_dir(tmp_path).iterdir()) == ["config.json", "model.safetensors"]
+    # a checkpoint trained from other generator sources is retrained, not served
+    meta_path = model_dir(tmp_path) / "config.json"
+    meta = json.loads(meta_path.read_text())
+    meta_path.write_text(json.dumps({**meta, "sources": "an older generator"}))
+    load_understander(tmp_path, progress=False, config=config)
+    assert (model_dir(tmp_path) / "model.safetensors").stat().st_mtime_ns != written
+    assert json.loads(meta_path.read_text())["sources"] == meta["sources"]

@@ -2,7 +2,8 @@
 and the exemplar bank's vectors) and `config.json` (training config, tag set, bank phrases, threshold).
 
 One model per RECAGENT_HOME, shared by every dataset (its training data is generated, not read).
-`load_understander` trains it when it is missing or was written by another format version, and
+`load_understander` trains it when it is missing, was written by another format version or trained
+from other generator sources (`fingerprint`), and
 writes it atomically (a temporary folder renamed into place), so a crash never leaves half a model.
 
     understander = load_understander(home)                  # loads, or trains (~2-3 min) and saves
@@ -11,6 +12,7 @@ writes it atomically (a temporary folder renamed into place), so a crash never l
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import tempfile
@@ -32,6 +34,20 @@ from agent.nlu.training import TrainConfig, Trained, train
 from recmodels.home import replace_dir
 
 FORMAT = 1  # bump when the tags, the network or the generator's conventions change
+# The modules that make the training data and the network: a checkpoint trained from other versions of
+# them is retrained (an upgrade never serves a model its generator no longer describes).
+SOURCES = (
+    "generator", "request_phrases", "constraint_phrases", "genre_phrases", "genre_words", "lexicon", "noise",
+    "spelling", "template", "frame", "tags", "numbers", "training", "network", "concepts", "encoder",
+)  # fmt: skip
+
+
+def fingerprint() -> str:
+    """sha256 of the training modules' source text."""
+    digest = hashlib.sha256()
+    for name in SOURCES:
+        digest.update((Path(__file__).parent / f"{name}.py").read_bytes())
+    return digest.hexdigest()
 
 
 def model_dir(home: Path) -> Path:
@@ -48,6 +64,7 @@ def save(trained: Trained, config: TrainConfig, directory: Path) -> None:
         save_file(tensors, str(staging / "model.safetensors"))
         meta = {
             "format": FORMAT,
+            "sources": fingerprint(),
             "train": asdict(config),
             "net": asdict(trained.net.config),
             "tags": list(TAGS),
@@ -67,13 +84,14 @@ def save(trained: Trained, config: TrainConfig, directory: Path) -> None:
 
 
 def compatible(directory: Path) -> bool:
-    """Whether a checkpoint of this format, tag set and intents is there."""
+    """Whether a checkpoint of this format, training sources, tag set and intents is there."""
     try:
         meta = json.loads((directory / "config.json").read_text())
     except (OSError, ValueError):
         return False
     return (
         meta.get("format") == FORMAT
+        and meta.get("sources") == fingerprint()
         and meta.get("tags") == list(TAGS)
         and meta.get("intents") == list(INTENTS)
         and meta.get("flags") == list(FLAGS)

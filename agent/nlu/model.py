@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import weakref
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import torch
 
@@ -109,16 +109,45 @@ class Understander:
 
     def _read(self, message: str, vocabulary: Vocabulary, on_screen: int) -> Reading:
         text = self.speller.correct(CONTROL.sub(" ", str(message)[:MAX_CHARS]))
+        text, films = _masked(text, vocabulary)
         words = tokenize(text)
         if not words:
             return Reading(intent="other", confidence=1.0)
         prediction = self.predict(text)
-        found = self.decoder.parts(text, words, spans(prediction.tags), vocabulary, on_screen)
+        found = _unmasked(
+            self.decoder.parts(text, words, spans(prediction.tags), vocabulary, on_screen), films
+        )
         intent = prediction.intent(found)
         genres = self._catalog_genres(vocabulary) if vocabulary is not None else None
         confidence = round(prediction.probabilities[intent], 4)
         reading = assemble(intent, found, prediction.flags, genres, on_screen, self.conventions, confidence)
-        return _named_genre(_avoided_genre(reading, vocabulary), text, vocabulary)
+        return _named_genre(
+            _genre_verdict(_avoided_genre(reading, vocabulary), text, vocabulary), text, vocabulary
+        )
+
+
+PLACEHOLDER = "Casablanca"  # a one-word title: what a numbered title is read as
+
+
+def _masked(text: str, vocabulary: Vocabulary | None) -> tuple[str, list[str]]:
+    """The message with each numbered title it names exactly ("More like 40 Days and 40 Nights") put as
+    one plain title the model reads as a title, not as lengths or years; the titles' references."""
+    found = vocabulary.numbered_titles(text) if vocabulary is not None else []
+    for start, end, _ in reversed(found):
+        text = text[:start] + PLACEHOLDER + text[end:]
+    return text, [f"id:{vocabulary.catalog[i].id}" for _, _, i in found] if vocabulary is not None else []
+
+
+def _unmasked(parts: list[Part], films: list[str]) -> list[Part]:
+    """The placeholder titles' parts pointing at the titles they stand for, in order."""
+    if not films:
+        return parts
+    queue, out = list(films), []
+    for part in parts:
+        if queue and PLACEHOLDER.casefold() in part.text.casefold():
+            part = replace(part, names=(queue.pop(0),))
+        out.append(part)
+    return out
 
 
 def _avoided_genre(reading: Reading, vocabulary: Vocabulary) -> Reading:
@@ -132,6 +161,30 @@ def _avoided_genre(reading: Reading, vocabulary: Vocabulary) -> Reading:
     excluded = list(dict.fromkeys([*ask.exclude_genres, genre]))
     request = ask.model_copy(update={"avoid": "", "exclude_genres": excluded})
     return reading.model_copy(update={"request": request})
+
+
+STANDING = re.compile(r"\b(?:never|ever|always|hate|love|adore|can't stand)\b")
+
+
+def _genre_verdict(reading: Reading, text: str, vocabulary: Vocabulary) -> Reading:
+    """A verdict on a "title" that is no catalog title but a genre's name ("Never Horror.", "Not
+    Westerns") is about the genre: an exclusion (or a wish), standing when said as one ("never")."""
+    if reading.intent not in ("reject", "like"):
+        return reading
+    genres = [vocabulary.genre_of[r.lower()] for r in reading.items if r.lower() in vocabulary.genre_of]
+    if not genres:
+        return reading
+    ask = reading.request
+    key = "exclude_genres" if reading.intent == "reject" else "genres"
+    update = {
+        key: list(dict.fromkeys([*getattr(ask, key), *genres])),
+        "lasting": bool(STANDING.search(text.lower())),
+    }
+    items = [r for r in reading.items if r.lower() not in vocabulary.genre_of]
+    intent = reading.intent if items else "recommend"
+    return reading.model_copy(
+        update={"intent": intent, "items": items, "request": ask.model_copy(update=update)}
+    )
 
 
 def _named_genre(reading: Reading, text: str, vocabulary: Vocabulary) -> Reading:
