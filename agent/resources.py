@@ -17,13 +17,13 @@ from agent.nlu import load_understander
 from agent.offline import Reader
 from agent.vocabulary import Vocabulary
 from recmodels.catalog import Dataset
+from recmodels.checkpoints import checkpoint_dir
 from recmodels.datasets import load_dataset
-from recmodels.genrec import GenRec
 from recmodels.genrec_eval import fit_genrec_model
+from recmodels.genrec_serving import GenRecServer
 from recmodels.item_vectors import text_embeddings
 from recmodels.split import LeaveOneOut
 from recmodels.text_encoder import TextEncoder, default_encoder
-from recmodels.trainer import checkpoint_dir
 from tools.catalog_tools import popularity
 from tools.recommend import Recommender
 from tools.retriever import Retriever
@@ -33,7 +33,7 @@ SEED = 0  # the checkpoint the agent uses
 
 def resources_for(
     dataset: Dataset,
-    model: GenRec | None,
+    model: GenRecServer | None,
     vectors: np.ndarray,
     retriever: Retriever | None = None,
     encoder: TextEncoder | None = None,

@@ -23,8 +23,8 @@ from agent.resources import resources_for
 from evals.targets import Target, find_targets, without_targets
 from recmodels.catalog import Dataset
 from recmodels.datasets import load_dataset
-from recmodels.genrec import GenRec
 from recmodels.genrec_eval import fit_genrec_model
+from recmodels.genrec_serving import GenRecServer
 from recmodels.item_vectors import text_embeddings
 from recmodels.split import LeaveOneOut
 from recmodels.text_encoder import TextEncoder, default_encoder
@@ -37,14 +37,14 @@ class World:
     training: Dataset  # without the targets: what every model was fitted on
     targets: dict[int, Target]
     resources: Resources  # the agent's catalog, engines, popularity and histories (= pre-target items)
-    model: GenRec | None
+    model: GenRecServer | None
     encoder: TextEncoder
     note: str  # how GenRec was obtained (trained / reused checkpoint)
 
 
 def world_from(
     dataset: Dataset,
-    model: GenRec | None,
+    model: GenRecServer | None,
     vectors: np.ndarray,
     encoder: TextEncoder,
     reader: Reader,

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
+from tqdm.auto import tqdm
 
 from recmodels.catalog import Catalog, Dataset, DatasetInfo, Interactions, Item, item_text
 from recmodels.enrichment import enrich
@@ -102,10 +103,9 @@ def prepare_dataset(name: str, home: Path, source: Path | None = None, enrich_mo
     if enrich_movies:
         items, matches = enrich(raw.items)
         raw = RawData(items, raw.interactions, raw.interactions_file)
-        print(
+        tqdm.write(
             f"enrichment (ggplot2movies, title + year): {matches}/{len(items)} items joined "
-            f"({matches / max(len(items), 1):.1%})",
-            flush=True,
+            f"({matches / max(len(items), 1):.1%})"
         )
     dataset = build_dataset(name, raw, matches)
     save_dataset(dataset, home / "data" / name)
@@ -172,5 +172,5 @@ def load_dataset(name: str, home: Path) -> Dataset:
     path = home / "data" / name
     if (path / "info.json").exists():
         return load_prepared(path)
-    print(f"preparing {name} under {path} (first use) ...", flush=True)
+    tqdm.write(f"preparing {name} under {path} (first use) ...")
     return prepare_dataset(name, home)

@@ -3,15 +3,17 @@
     recagent evaluate --dataset ml-100k --models popularity,sasrec --seeds 3 --json report.json
 
     report = evaluate_models(dataset, ["popularity", "sasrec"], seeds=3, home=recagent_home())
-    print(report.table())
+    text = report.table()  # one line per (model, setting), mean ± std over seeds
 
 Each (model, setting) is a `Variant` in `REGISTRY`; a new model or setting (e.g. genrec with
 "history+profile") is one more entry with its own `fit` function, and the loop does not change.
 Models are fitted on the training split (model selection on validation), then ranked on the TEST stage:
 history = training items + the validation item, every catalog item scored, the history masked.
-A SASRec checkpoint whose config, seed, data and training version (`trainer.TRAINING_VERSION`) match is
-reused instead of retrained (`retrain=True` forces training); the table's notes say which runs were
-reused and its train seconds are the recorded ones.
+Every model reports the same metrics on the same candidates: HR@k and NDCG@k for k in 5, 10, 20 and
+MRR@20 (a target ranked beyond 20th counts 0), because GenRec decodes only its top 20 (`SCORE_DEPTH`).
+A checkpoint whose identity (config, training config, seed, data, training version: see
+`recmodels.checkpoints`) matches is reused instead of retrained (`retrain=True` forces training); the
+table's notes say which runs were reused and its train seconds are the recorded ones.
 """
 
 from __future__ import annotations
@@ -25,21 +27,16 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
+import torch
+from tqdm.auto import tqdm
 
 from recmodels.catalog import Dataset
+from recmodels.checkpoints import Identity, Stored, Trained, checkpoint_dir, load, reuse_or_train
 from recmodels.metrics import METRIC_NAMES, mask_scores, split_metrics
 from recmodels.popularity import Popularity
-from recmodels.sasrec import SASRecConfig
+from recmodels.sasrec import SASRec, SASRecConfig
 from recmodels.split import LeaveOneOut
-from recmodels.trainer import (
-    TRAINING_VERSION,
-    CheckpointMeta,
-    checkpoint_dir,
-    load_checkpoint,
-    read_meta,
-    save_checkpoint,
-    train_sasrec,
-)
+from recmodels.trainer import TrainConfig, train_sasrec
 
 
 class Recommender(Protocol):
@@ -82,19 +79,27 @@ def fit_popularity(ctx: FitContext) -> Fitted:
     return Fitted(model, time.perf_counter() - start, "counted on the training split")
 
 
-# Per-dataset overrides of the SASRecConfig defaults (tuned on ml-100k).
+# Per-dataset overrides of the SASRecConfig and TrainConfig defaults (both tuned on ml-100k).
 SASREC_OVERRIDES: dict[str, dict[str, Any]] = {
+    # 9k-item softmax: less dropout learns faster in the epoch budget below.
+    "ml-latest-small": {"dropout": 0.1},
+}
+SASREC_TRAINING: dict[str, dict[str, Any]] = {
     # The moving average of the weights GenRec uses on ml-100k helps SASRec too: validation NDCG@10
     # 0.1065 / 0.1087 / 0.1063 with it against 0.1042 / 0.1082 / 0.1053 without (seeds 0-2).
     "ml-100k": {"ema_decay": 0.995},
-    # 9k-item softmax: ~13 s per epoch here, so 30 epochs (a time cap, not convergence; the same cap
-    # as GenRec's) keep one seed under ~7 min; less dropout learns faster in that budget.
-    "ml-latest-small": {"dropout": 0.1, "epochs": 30},
+    # ~13 s per epoch here, so 30 epochs (a time cap, not convergence; the same cap as GenRec's) keep
+    # one seed under ~7 min.
+    "ml-latest-small": {"epochs": 30},
 }
 
 
 def sasrec_config(dataset_name: str) -> SASRecConfig:
     return dataclasses.replace(SASRecConfig(), **SASREC_OVERRIDES.get(dataset_name, {}))
+
+
+def sasrec_train_config(dataset_name: str) -> TrainConfig:
+    return dataclasses.replace(TrainConfig(), **SASREC_TRAINING.get(dataset_name, {}))
 
 
 def data_fingerprint(dataset: Dataset) -> str:
@@ -106,59 +111,39 @@ def data_fingerprint(dataset: Dataset) -> str:
     return h.hexdigest()[:16]
 
 
+def sasrec_from(stored: Stored, weights: dict[str, torch.Tensor]) -> SASRec:
+    """An untrained SASRec of the stored configuration (`checkpoints.load` loads the weights)."""
+    return SASRec(SASRecConfig(**stored.fields["config"]), int(stored.fields["num_items"]))
+
+
+def load_sasrec(directory: Path) -> tuple[SASRec, Stored]:
+    """The SASRec saved in `directory`, in eval mode, and what its checkpoint records."""
+    return load(directory, sasrec_from)
+
+
 def fit_sasrec(ctx: FitContext) -> Fitted:
-    """Load the checkpoint for this config, seed, data and training version if there is one, else train
-    and save it."""
-    config, name, num_items = sasrec_config(ctx.dataset.name), ctx.dataset.name, len(ctx.dataset.catalog)
-    directory = checkpoint_dir(ctx.home, name, "sasrec", ctx.seed)
-    wanted = CheckpointMeta(
+    """Reuse the checkpoint made the same way (config, training config, seed, data, training
+    version) if there is one, else train and save it."""
+    config, train = sasrec_config(ctx.dataset.name), sasrec_train_config(ctx.dataset.name)
+    num_items = len(ctx.dataset.catalog)
+    wanted = Identity(
         "sasrec",
-        name,
+        ctx.dataset.name,
         data_fingerprint(ctx.dataset),
         ctx.seed,
-        num_items,
         config,
-        0,
-        0.0,
-        0.0,
-        TRAINING_VERSION,
+        train,
+        {"num_items": num_items},
     )
-    found = read_meta(directory)
-    differ = [] if found is None or ctx.retrain else _mismatches(found, wanted)
-    if found is not None and not ctx.retrain and not differ:
-        model, found = load_checkpoint(directory)
-        note = f"reused checkpoint {directory} (best epoch {found.best_epoch}; --retrain to train again)"
-        return Fitted(model, found.train_seconds, note)
-    again = f"the checkpoint in {directory} has another {', '.join(differ)}" if differ else ""
-    if again and ctx.progress:
-        print(f"training SASRec again: {again}", flush=True)
-    model, result = train_sasrec(config, ctx.split, num_items, ctx.seed, ctx.progress)
-    meta = dataclasses.replace(
-        wanted,
-        best_epoch=result.best_epoch,
-        best_valid_ndcg=result.best_valid_ndcg,
-        train_seconds=result.train_seconds,
+
+    def fit() -> Trained[SASRec]:
+        return Trained(*train_sasrec(config, train, ctx.split, num_items, ctx.seed, ctx.progress))
+
+    directory = checkpoint_dir(ctx.home, ctx.dataset.name, "sasrec", ctx.seed)
+    found = reuse_or_train(
+        directory, wanted, fit, sasrec_from, retrain=ctx.retrain, log=tqdm.write if ctx.progress else None
     )
-    save_checkpoint(model, meta, directory)
-    note = f"trained, best epoch {result.best_epoch}, saved to {directory}" + (f" ({again})" if again else "")
-    return Fitted(model, result.train_seconds, note)
-
-
-# The CheckpointMeta fields that must match for a checkpoint to stand in for training, and their names.
-IDENTITY = {
-    "model": "model",
-    "dataset": "dataset",
-    "data_fingerprint": "data",
-    "seed": "seed",
-    "num_items": "number of items",
-    "config": "configuration",
-    "training_version": "training version",
-}
-
-
-def _mismatches(found: CheckpointMeta, wanted: CheckpointMeta) -> list[str]:
-    """Names of the IDENTITY fields in which a checkpoint differs from what the run wants."""
-    return [label for field, label in IDENTITY.items() if getattr(found, field) != getattr(wanted, field)]
+    return Fitted(found.model, found.result.train_seconds, found.note)
 
 
 REGISTRY: dict[str, tuple[Variant, ...]] = {
@@ -282,9 +267,10 @@ def evaluate_models(
     retrain: bool = False,
     latency_users: int = 200,
     registry: dict[str, tuple[Variant, ...]] = REGISTRY,
-    log: Callable[[str], None] = print,
+    log: Callable[[str], None] = tqdm.write,
 ) -> Report:
-    """Every registered setting of every model in `models`, for seeds 0..seeds-1, on the test stage."""
+    """Every registered setting of every model in `models`, for seeds 0..seeds-1, on the test stage;
+    `log` hears one line per run (tqdm's writer by default, so it interleaves with progress bars)."""
     unknown = [m for m in models if m not in registry]
     if unknown:
         raise ValueError(f"unknown model(s) {unknown}; known: {sorted(registry)}")

@@ -1,4 +1,4 @@
-"""GenRec: a causal transformer over items written as semantic IDs, decoded by trie-constrained beam search.
+"""GenRec: a causal transformer over items written as semantic IDs (decoded in `genrec_serving`).
 
 Input: an optional preference text (sentence embedding -> one projected prefix token, Mender-Emb style;
 a learned "no preference" vector otherwise), then the history, each item embedded as the sum of its
@@ -9,18 +9,18 @@ At every position the hidden state h predicts the next item twice:
 - generatively, code by code: level t's logits come from h and the embeddings of the codes chosen so
   far (`CodeDecoder`), so log p(item) = sum_t log p(code_t | h, code_<t);
 - densely, as SASRec does: h . item vector, full-softmax cross-entropy (the input vectors, tied).
-Inference (`recommend`) is beam search over the prefix trie of real items: beams only follow codes that
-lead to an item that is allowed (not in the history, not denied, in `allow` when given). At the last
-level each leaf is scored log p_gen(item) + dense_weight * log p_dense(item); the generative path
-produces every candidate, the dense score only re-weighs the leaves.
+This module is the model and its training loss; inference (trie-constrained beam search over a
+read-only snapshot of the model) is `recmodels.genrec_serving.GenRecServer`.
 
     model = GenRec(GenRecConfig(), semantic_ids, text_dim=384)
-    items, scores = model.recommend([history], k=10, deny=[{5, 7}])
+    loss = model.loss(inputs, labels, text)  # (B, T) tokens, (B, T) item indices or -1, (B, D) or None
+    server = GenRecServer.build(model, DecodeConfig())
+    items, scores = server.recommend([history], k=10, deny=[{5, 7}])
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,12 +31,10 @@ from torch import nn
 from recmodels.sasrec import PAD, Block, SASRecConfig, _init_weights, left_pad
 from recmodels.semantic_ids import SemanticIds
 
-SCORE_DEPTH = 20  # items decoded per user for HR/NDCG@{5,10,20}
-
 
 @dataclass(frozen=True)
 class GenRecConfig:
-    """Model, decoding and optimisation settings (the trainer reads lr .. eval_every)."""
+    """Model settings (decoding: `genrec_serving.DecodeConfig`; optimisation: `trainer.TrainConfig`)."""
 
     d_model: int = 64
     layers: int = 1
@@ -46,15 +44,6 @@ class GenRecConfig:
     code_loss_weight: float = 1.0  # generative (code) loss next to the dense cross-entropy
     text_dropout: float = 0.4  # share of training windows that see no preference text
     request_share: float = 0.3  # share that see a request naming their last items (genrec_training)
-    beam_width: int = 50
-    dense_weight: float = 1.0  # weight of log p_dense in a leaf's score (tuned on validation after training)
-    lr: float = 1e-3
-    weight_decay: float = 0.01
-    batch_size: int = 16
-    epochs: int = 200
-    patience: int = 8
-    eval_every: int = 1
-    ema_decay: float = 0.0  # > 0: validate and keep an exponential moving average of the weights
     item_features: bool = False  # add a projection of each item's content vector to its embedding
 
     def backbone(self) -> SASRecConfig:
@@ -123,7 +112,6 @@ class GenRec(nn.Module):
         self.blocks = nn.ModuleList(Block(config.backbone()) for _ in range(config.layers))
         self.norm = nn.LayerNorm(d)
         self.decoder = CodeDecoder(d, ids.codebook_sizes)
-        self.trie = TorchTrie(ids)
         self.apply(_init_weights)
         self.feature_proj: nn.Linear | None = None
         if config.item_features:
@@ -132,31 +120,15 @@ class GenRec(nn.Module):
             self.register_buffer("features", torch.as_tensor(np.asarray(features, dtype=np.float32)))
             self.feature_proj = nn.Linear(features.shape[1], d, bias=False)
             _init_weights(self.feature_proj)
-        self._vectors: torch.Tensor | None = None
-        self.register_load_state_dict_post_hook(lambda module, _: setattr(module, "_vectors", None))
 
     def item_vectors(self) -> torch.Tensor:
         """(N, d): ID embedding + sum of the item's code embeddings (+ projected content features);
-        inputs and dense outputs alike.
-
-        Cached while the model is in eval mode without gradients (inference); `train()`, `eval()`
-        and loading weights drop the cache.
-        """
-        if self.training or torch.is_grad_enabled():
-            return self._item_vectors()
-        if self._vectors is None:
-            self._vectors = self._item_vectors()
-        return self._vectors
-
-    def _item_vectors(self) -> torch.Tensor:
+        inputs and dense outputs alike. Computed on every call (training needs their gradients);
+        serving computes them once, in `GenRecServer.build`."""
         vectors = self.item_emb.weight[1:] + self.code_emb(self.item_tokens).sum(dim=1)
         if self.feature_proj is not None:
             vectors = vectors + self.feature_proj(self.features)
         return vectors
-
-    def train(self, mode: bool = True) -> GenRec:
-        self._vectors = None
-        return super().train(mode)
 
     def embed(self, tokens: torch.Tensor) -> torch.Tensor:
         """(B, T, d) input vectors of item tokens (item i = token i + 1); PAD gives zeros."""
@@ -201,109 +173,3 @@ class GenRec(nn.Module):
         length = max(1, min(self.config.max_len, max(len(h) for h in histories)))
         tokens = torch.from_numpy(left_pad([np.asarray(h) + 1 for h in histories], PAD, length))  # (B, T)
         return self.forward(tokens, text)[:, -1]
-
-    @torch.no_grad()
-    def recommend(
-        self,
-        histories: Sequence[np.ndarray],
-        k: int = 10,
-        text: torch.Tensor | None = None,
-        deny: Sequence[Collection[int]] | None = None,
-        allow: Sequence[Collection[int] | None] | None = None,
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Top-k items (B, k) and scores (B, k) by constrained beam search; -1 / -inf pad a short list.
-
-        Never returns a history item, a denied item, or (when `allow[b]` is given) an item outside it.
-        """
-        was_training = self.training
-        self.eval()
-        banned = self.banned_mask(histories, deny, allow)  # (B, N)
-        hidden = self.last_hidden(histories, text)  # (B, d)
-        dense = F.log_softmax(hidden @ self.item_vectors().T, dim=-1)  # (B, N)
-        items, scores = beam_search(self, hidden, dense, banned, k)
-        self.train(was_training)
-        return items.numpy(), scores.numpy()
-
-    def score(self, histories: list[np.ndarray], text: torch.Tensor | None = None) -> np.ndarray:
-        """(B, N) scores for full-ranking evaluation: the beam's top SCORE_DEPTH items keep their
-        fused log-probability, every other item gets -inf (ranked last, never a hit)."""
-        items, scores = self.recommend(histories, k=SCORE_DEPTH, text=text)
-        out = np.full((len(histories), len(self.ids)), -np.inf, dtype=np.float32)
-        rows, cols = np.nonzero(items >= 0)
-        out[rows, items[rows, cols]] = scores[rows, cols]
-        return out
-
-    def banned_mask(
-        self,
-        histories: Sequence[np.ndarray],
-        deny: Sequence[Collection[int]] | None,
-        allow: Sequence[Collection[int] | None] | None,
-    ) -> torch.Tensor:
-        """(B, N) True for items that must not be recommended to row b."""
-        banned = torch.zeros(len(histories), len(self.ids), dtype=torch.bool)
-        for b, history in enumerate(histories):
-            banned[b, torch.as_tensor(np.asarray(history, dtype=np.int64))] = True
-            if deny is not None and deny[b]:
-                banned[b, torch.as_tensor(sorted(deny[b]), dtype=torch.long)] = True
-            if allow is not None and allow[b] is not None:
-                permitted = torch.zeros(len(self.ids), dtype=torch.bool)
-                permitted[torch.as_tensor(sorted(allow[b] or ()), dtype=torch.long)] = True
-                banned[b] |= ~permitted
-        return banned
-
-
-class TorchTrie:
-    """The semantic-ID trie as tensors: transition tables and every item's node at each depth."""
-
-    def __init__(self, ids: SemanticIds):
-        self.tables = [torch.from_numpy(table.astype(np.int64)) for table in ids.transitions]  # (P_t, K_t)
-        codes = torch.from_numpy(np.array(ids.codes))  # (N, T)
-        node = torch.zeros(len(ids), dtype=torch.long)
-        self.item_nodes = []  # per depth t + 1: (N,) node of each item
-        for t, table in enumerate(self.tables):
-            node = table[node, codes[:, t]]
-            self.item_nodes.append(node)
-        self.sizes = [table.shape[0] for table in self.tables[1:]] + [len(ids)]  # nodes per depth t + 1
-
-    def open_counts(self, banned: torch.Tensor) -> list[torch.Tensor]:
-        """Per depth t + 1, (B, P) number of allowed items below each node (banned: (B, N))."""
-        B, N = banned.shape
-        open_items = (~banned).float()  # (B, N)
-        return [
-            torch.zeros(B, size).scatter_add_(1, nodes.expand(B, N), open_items)
-            for size, nodes in zip(self.sizes, self.item_nodes, strict=True)
-        ]
-
-
-def beam_search(
-    model: GenRec, hidden: torch.Tensor, dense: torch.Tensor, banned: torch.Tensor, k: int
-) -> tuple[torch.Tensor, torch.Tensor]:
-    """Trie-constrained beam search for B users at once; returns items (B, k) and scores (B, k)."""
-    trie, decoder, width = model.trie, model.decoder, max(model.config.beam_width, k)
-    B, d = hidden.shape
-    counts = trie.open_counts(banned)
-    nodes = torch.zeros(B, 1, dtype=torch.long)  # (B, b) trie nodes, b beams per user
-    logp = torch.zeros(B, 1)  # (B, b)
-    state = hidden[:, None, :]  # (B, b, d)
-    last = len(trie.tables) - 1
-    for t, table in enumerate(trie.tables):
-        step = decoder.level_log_probs(t, state)  # (B, b, K_t)
-        child = table[nodes]  # (B, b, K_t), -1 = no item
-        open_child = (child >= 0) & (counts[t].gather(1, child.clamp(min=0).flatten(1)).view_as(child) > 0)
-        cand = logp[..., None] + step  # (B, b, K_t)
-        if t == last:
-            cand = cand + model.config.dense_weight * dense.gather(1, child.clamp(min=0).flatten(1)).view_as(
-                child
-            )
-        cand = cand.masked_fill(~open_child, -torch.inf).flatten(1)  # (B, b * K_t)
-        keep = min(k if t == last else width, cand.shape[1])
-        logp, flat = cand.topk(keep, dim=1)  # (B, keep)
-        parent, code = flat // table.shape[1], flat % table.shape[1]  # (B, keep)
-        nodes = child.flatten(1).gather(1, flat)  # (B, keep)
-        state = state.gather(1, parent[..., None].expand(-1, -1, d)) + decoder.step(t, code)
-    items = torch.where(torch.isfinite(logp), nodes, torch.full_like(nodes, -1))
-    if items.shape[1] < k:
-        pad = k - items.shape[1]
-        items = F.pad(items, (0, pad), value=-1)
-        logp = F.pad(logp, (0, pad), value=-torch.inf)
-    return items, logp

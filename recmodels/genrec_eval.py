@@ -16,35 +16,42 @@ from typing import Any
 
 import numpy as np
 import torch
+from tqdm.auto import tqdm
 
 from recmodels.catalog import Catalog, Dataset
+from recmodels.checkpoints import Identity, Trained, checkpoint_dir, reuse_or_train
 from recmodels.evaluate import FitContext, Fitted, Variant, data_fingerprint
 from recmodels.genrec import GenRec, GenRecConfig
+from recmodels.genrec_serving import GenRecServer
 from recmodels.genrec_training import (
-    GenRecMeta,
-    load_genrec,
-    read_genrec_meta,
-    save_genrec,
+    VALIDATION_DECODE,
+    genrec_from,
     train_genrec,
     tune_dense_weight,
+    tuned_decode,
 )
 from recmodels.preferences import hint_text, preference_text
 from recmodels.semantic_ids import SemanticIdConfig, item_content_vectors, semantic_ids_from_vectors
 from recmodels.split import LeaveOneOut
 from recmodels.text_encoder import TextEncoder, default_encoder
-from recmodels.trainer import TRAINING_VERSION, checkpoint_dir
+from recmodels.trainer import TrainConfig, TrainResult
 
-# Per-dataset overrides of the GenRecConfig defaults.
+# Per-dataset overrides of the GenRecConfig and TrainConfig defaults.
 GENREC_OVERRIDES: dict[str, dict[str, Any]] = {
     # Chosen on validation NDCG@10 (seed 0; seed 1 checked): the code loss at 0.3 instead of 1.0 and
-    # a moving average of the weights (smooth validation curve, no lucky epoch) gave 0.121 / 0.110
-    # against 0.106 / 0.105 for the defaults (docs/results.md). ml-latest-small: not re-measured.
-    # Then (fourth session, seeds 0-2): the items' content vectors as an input feature gave validation
-    # 0.1170 / 0.1203 / 0.1267 against 0.1159 / 0.1228 / 0.1127 without (mean 0.1213 against 0.1171);
-    # on ml-latest-small they made validation worse (seeds 0 / 1: 0.0676 / 0.0623 against 0.0779 / 0.0639).
-    "ml-100k": {"code_loss_weight": 0.3, "ema_decay": 0.995, "item_features": True},
+    # a moving average of the weights (GENREC_TRAINING; smooth validation curve, no lucky epoch) gave
+    # 0.121 / 0.110 against 0.106 / 0.105 for the defaults (docs/results.md). ml-latest-small: not
+    # re-measured. Then (fourth session, seeds 0-2): the items' content vectors as an input feature
+    # gave validation 0.1170 / 0.1203 / 0.1267 against 0.1159 / 0.1228 / 0.1127 without (mean 0.1213
+    # against 0.1171); on ml-latest-small they made validation worse (seeds 0 / 1: 0.0676 / 0.0623
+    # against 0.0779 / 0.0639).
+    "ml-100k": {"code_loss_weight": 0.3, "item_features": True},
+    "ml-latest-small": {"dropout": 0.1},
+}
+GENREC_TRAINING: dict[str, dict[str, Any]] = {
+    "ml-100k": {"ema_decay": 0.995},
     # ~13 s per epoch on 2 cores: 30 epochs (SASRec's cap too) keep training under 10 minutes.
-    "ml-latest-small": {"dropout": 0.1, "epochs": 30},
+    "ml-latest-small": {"epochs": 30},
 }
 
 
@@ -59,6 +66,10 @@ SEMANTIC_ID_OVERRIDES: dict[str, dict[str, Any]] = {
 
 def genrec_config(dataset_name: str) -> GenRecConfig:
     return dataclasses.replace(GenRecConfig(), **GENREC_OVERRIDES.get(dataset_name, {}))
+
+
+def genrec_train_config(dataset_name: str) -> TrainConfig:
+    return dataclasses.replace(TrainConfig(), **GENREC_TRAINING.get(dataset_name, {}))
 
 
 def semantic_id_config(dataset_name: str) -> SemanticIdConfig:
@@ -82,34 +93,56 @@ TextFor = Callable[[np.ndarray], str]
 class GenRecScorer:
     """`score(histories)` for the harness, with an optional text per history (`text_for`)."""
 
-    def __init__(self, model: GenRec, encoder: TextEncoder | None = None, text_for: TextFor | None = None):
-        self.model, self.encoder, self.text_for = model, encoder, text_for
+    def __init__(
+        self, server: GenRecServer, encoder: TextEncoder | None = None, text_for: TextFor | None = None
+    ):
+        self.server, self.encoder, self.text_for = server, encoder, text_for
 
     def score(self, histories: list[np.ndarray]) -> np.ndarray:
         text = None
         if self.text_for is not None and self.encoder is not None:
             text = torch.from_numpy(self.encoder.encode([self.text_for(h) for h in histories]))
-        return self.model.score(histories, text)
+        return self.server.score(histories, text)
 
 
-def mismatches(
-    found: tuple[GenRecMeta, dict[str, Any] | None],
-    config: GenRecConfig,
-    id_config: SemanticIdConfig,
-    seed: int,
-    fingerprint: str,
-) -> list[str]:
-    """What differs between a checkpoint (`read_genrec_meta`) and the run that wants one; empty: it
-    stands in for training."""
-    meta, ids = found
-    checks = {
-        "configuration": meta.config == config,
-        "semantic-ID configuration": ids is not None and SemanticIdConfig(**ids["config"]) == id_config,
-        "seed": meta.seed == seed,
-        "data": meta.data_fingerprint == fingerprint,
-        "training version": meta.training_version == TRAINING_VERSION,
-    }
-    return [name for name, same in checks.items() if not same]
+def genrec_identity(dataset: Dataset, seed: int) -> Identity:
+    """What a GenRec checkpoint must match to stand in for training on `dataset` with `seed`."""
+    return Identity(
+        "genrec",
+        dataset.name,
+        data_fingerprint(dataset),
+        seed,
+        genrec_config(dataset.name),
+        genrec_train_config(dataset.name),
+        {"semantic_id_config": semantic_id_config(dataset.name), "decode": VALIDATION_DECODE},
+    )
+
+
+def train_genrec_model(
+    dataset: Dataset, split: LeaveOneOut, seed: int, home: Path, progress: bool
+) -> Trained[GenRec]:
+    """Semantic IDs, then GenRec, then its dense weight tuned on validation (`train_seconds` covers
+    all three and embedding the preference texts)."""
+    config, train, id_config = (
+        genrec_config(dataset.name),
+        genrec_train_config(dataset.name),
+        semantic_id_config(dataset.name),
+    )
+    start = time.perf_counter()
+    vectors = item_content_vectors(dataset, home, id_config, seed)  # (N, D)
+    ids = semantic_ids_from_vectors(vectors, id_config, seed, dataset.catalog.fingerprint())
+    features = item_features(vectors) if config.item_features else None
+    encoder = default_encoder()
+    model, result = train_genrec(
+        config, train, dataset.catalog, split, ids, encoder, seed, progress, features
+    )
+    decode, tried = tune_dense_weight(model, split)
+    result = dataclasses.replace(
+        result, best_valid_ndcg=tried[decode.dense_weight], train_seconds=time.perf_counter() - start
+    )
+    payload = {"semantic_ids": ids.to_json(), "text_dim": encoder.dim, "decode": dataclasses.asdict(decode)}
+    weights = ", ".join(f"{w:g}: {v:.4f}" for w, v in tried.items())
+    return Trained(model, result, payload, f"valid ndcg@10 by dense weight {{{weights}}}")
 
 
 def fit_genrec_model(
@@ -120,44 +153,18 @@ def fit_genrec_model(
     home: Path,
     retrain: bool,
     progress: bool,
-) -> tuple[GenRec, GenRecMeta, str]:
-    """Reuse the checkpoint in `directory` when nothing `mismatches`; else train and save."""
-    config, id_config = genrec_config(dataset.name), semantic_id_config(dataset.name)
-    fingerprint = data_fingerprint(dataset)
-    found = read_genrec_meta(directory)
-    differ = mismatches(found, config, id_config, seed, fingerprint) if found is not None else None
-    if not retrain and differ == []:
-        model, meta = load_genrec(directory)
-        return model, meta, f"reused checkpoint {directory} (best epoch {meta.best_epoch})"
-    if progress and not retrain and differ:
-        print(
-            f"training GenRec again: the checkpoint in {directory} has another {', '.join(differ)}",
-            flush=True,
-        )
-    start = time.perf_counter()
-    vectors = item_content_vectors(dataset, home, id_config, seed)  # (N, D)
-    ids = semantic_ids_from_vectors(vectors, id_config, seed, dataset.catalog.fingerprint())
-    features = item_features(vectors) if config.item_features else None
-    encoder = default_encoder()
-    model, result = train_genrec(config, dataset.catalog, split, ids, encoder, seed, progress, features)
-    dense_weight, tried = tune_dense_weight(model, split)
-    seconds = time.perf_counter() - start  # semantic IDs + text embedding + training + tuning
-    meta = GenRecMeta(
-        dataset.name,
-        fingerprint,
-        seed,
-        config,
-        encoder.dim,
-        result.best_epoch,
-        tried[dense_weight],
-        seconds,
-        dense_weight,
-        TRAINING_VERSION,
+) -> tuple[GenRecServer, TrainResult, str]:
+    """Reuse the checkpoint in `directory` when it was made the same way, else train and save one;
+    returns the model as a server with its tuned decoding, its training record and how it was got."""
+    found = reuse_or_train(
+        directory,
+        genrec_identity(dataset, seed),
+        lambda: train_genrec_model(dataset, split, seed, home, progress),
+        genrec_from,
+        retrain=retrain,
+        log=tqdm.write if progress else None,
     )
-    save_genrec(model, meta, directory)
-    weights = ", ".join(f"{w:g}: {v:.4f}" for w, v in tried.items())
-    note = f"trained, best epoch {result.best_epoch}, valid ndcg@10 by dense weight {{{weights}}}"
-    return model, meta, f"{note}, saved to {directory}"
+    return GenRecServer.build(found.model, tuned_decode(found.payload)), found.result, found.note
 
 
 def hint_lookup(split: LeaveOneOut, catalog: Catalog) -> TextFor:
@@ -172,12 +179,12 @@ def hint_lookup(split: LeaveOneOut, catalog: Catalog) -> TextFor:
 
 def _fit(ctx: FitContext, text: Callable[[FitContext], TextFor | None]) -> Fitted:
     directory = checkpoint_dir(ctx.home, ctx.dataset.name, "genrec", ctx.seed)
-    model, meta, note = fit_genrec_model(
+    server, result, note = fit_genrec_model(
         ctx.dataset, ctx.split, ctx.seed, directory, ctx.home, ctx.retrain, ctx.progress
     )
     text_for = text(ctx)
-    scorer = GenRecScorer(model, default_encoder() if text_for else None, text_for)
-    return Fitted(scorer, meta.train_seconds, note)
+    scorer = GenRecScorer(server, default_encoder() if text_for else None, text_for)
+    return Fitted(scorer, result.train_seconds, note)
 
 
 GENREC_VARIANTS: dict[str, tuple[Variant, ...]] = {

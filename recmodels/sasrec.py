@@ -26,10 +26,10 @@ IGNORE = -1  # label of positions that carry no target
 
 @dataclass(frozen=True)
 class SASRecConfig:
-    """Model and optimisation settings (the trainer reads lr .. patience).
+    """Model settings (optimisation: `trainer.TrainConfig`).
 
-    Defaults are tuned on ml-100k on this 2-core CPU: 1 layer beat 2, batch 16 beat 32/64 at equal
-    epochs, lr 2e-3 was worse than 1e-3. They give test NDCG@10 ~0.09 there (popularity: 0.025).
+    Defaults are tuned on ml-100k on this 2-core CPU: 1 layer beat 2. With the trainer's defaults they
+    give test NDCG@10 ~0.09 there (popularity: 0.025).
     """
 
     d_model: int = 64
@@ -37,12 +37,6 @@ class SASRecConfig:
     heads: int = 2
     dropout: float = 0.2  # on embeddings and residual branches (attention-probability dropout cost ~20% CPU)
     max_len: int = 200
-    lr: float = 1e-3
-    weight_decay: float = 0.01
-    batch_size: int = 16
-    epochs: int = 200
-    patience: int = 8  # epochs without a better validation NDCG@10 before stopping
-    ema_decay: float = 0.0  # > 0: validate and keep an exponential moving average of the weights
 
 
 def left_pad(seqs: list[np.ndarray], fill: int, length: int) -> np.ndarray:
@@ -127,16 +121,14 @@ class SASRec(nn.Module):
         keep = labels != IGNORE  # (B, T)
         return F.cross_entropy(self.item_logits(hidden[keep]), labels[keep])  # logits (P, N)
 
-    @torch.no_grad()
+    @torch.inference_mode()
     def score(self, histories: list[np.ndarray]) -> np.ndarray:
-        """Scores (B, N) of every item as the next one after each history (the last max_len items)."""
-        was_training = self.training
-        self.eval()
+        """Scores (B, N) of every item as the next one after each history (the last max_len items).
+
+        Reads the model and changes nothing: call `eval()` first (loading and training leave it so)."""
         length = max(1, min(self.config.max_len, max(len(h) for h in histories)))
         tokens = torch.from_numpy(left_pad([np.asarray(h) + 1 for h in histories], PAD, length))  # (B, T)
-        scores = self.item_logits(self.forward(tokens)[:, -1])  # (B, N)
-        self.train(was_training)
-        return scores.numpy()
+        return self.item_logits(self.forward(tokens)[:, -1]).numpy()  # (B, N)
 
 
 def _init_weights(module: nn.Module) -> None:

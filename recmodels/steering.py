@@ -14,7 +14,7 @@ import numpy as np
 import torch
 
 from recmodels.catalog import Catalog
-from recmodels.genrec import GenRec
+from recmodels.genrec_serving import GenRecServer
 from recmodels.preferences import DECADE_PHRASES, GENRE_PHRASES, decade_name, decade_of
 from recmodels.split import LeaveOneOut
 from recmodels.text_encoder import TextEncoder
@@ -51,7 +51,7 @@ def request_text(kind: str, value: str) -> str:
 
 
 def match_share(
-    model: GenRec, histories: list[np.ndarray], text: torch.Tensor | None, hit: np.ndarray
+    model: GenRecServer, histories: list[np.ndarray], text: torch.Tensor | None, hit: np.ndarray
 ) -> float:
     items, _ = model.recommend(histories, k=10, text=text)  # (U, 10)
     valid = items >= 0
@@ -59,7 +59,7 @@ def match_share(
 
 
 def steering_table(
-    model: GenRec, catalog: Catalog, split: LeaveOneOut, encoder: TextEncoder, users: int, seed: int
+    model: GenRecServer, catalog: Catalog, split: LeaveOneOut, encoder: TextEncoder, users: int, seed: int
 ) -> list[SteeringRow]:
     """One row per genre / decade request over `users` sampled test users."""
     pool = split.users("test")

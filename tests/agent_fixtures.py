@@ -18,6 +18,7 @@ from agent.store import SessionStore
 from recmodels.catalog import Catalog, Dataset, Interactions, Item
 from recmodels.datasets import describe
 from recmodels.genrec import GenRec, GenRecConfig
+from recmodels.genrec_serving import DecodeConfig, GenRecServer
 from recmodels.semantic_ids import SemanticIdConfig, semantic_ids_from_vectors
 
 GENRES = ("Horror", "Comedy", "Drama", "Western", "Sci-Fi")
@@ -51,11 +52,11 @@ class HashEncoder:
         return np.stack([r / np.linalg.norm(r) for r in rows]).astype(np.float32)
 
 
-def untrained_genrec(vectors: np.ndarray, text_dim: int) -> GenRec:
+def untrained_genrec(vectors: np.ndarray, text_dim: int) -> GenRecServer:
     torch.manual_seed(0)
     ids = semantic_ids_from_vectors(vectors, SemanticIdConfig(levels=2, codebook_size=16), seed=0)
-    model = GenRec(GenRecConfig(d_model=32, heads=1, dropout=0.0, beam_width=20), ids, text_dim)
-    return model.eval()
+    model = GenRec(GenRecConfig(d_model=32, heads=1, dropout=0.0), ids, text_dim)
+    return GenRecServer.build(model, DecodeConfig(beam_width=20))
 
 
 def tiny_dataset() -> Dataset:

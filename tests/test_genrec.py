@@ -1,4 +1,6 @@
-"""GenRec on tiny data: it learns, constrained decoding only yields allowed real items, checkpoints round-trip."""
+"""GenRec on tiny data: it learns, constrained decoding only yields allowed real items, checkpoints round-trip.
+
+Concurrency and determinism of serving: tests/test_genrec_serving.py."""
 
 from __future__ import annotations
 
@@ -12,12 +14,16 @@ from agent_fixtures import HashEncoder
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from recmodels.checkpoints import Identity, Trained, save
 from recmodels.genrec import GenRec, GenRecConfig
-from recmodels.genrec_training import GenRecMeta, load_genrec, save_genrec
+from recmodels.genrec_serving import DecodeConfig, GenRecServer
+from recmodels.genrec_training import load_genrec
 from recmodels.semantic_ids import SemanticIdConfig, SemanticIds, semantic_ids_from_vectors
-from recmodels.trainer import window_batch
+from recmodels.trainer import TrainConfig, TrainResult, window_batch
 
 N_ITEMS, TEXT_DIM = 60, 8
+DECODE = DecodeConfig(beam_width=8)
+RESULT = TrainResult(1, 0.0, 0.0, (0.0,))
 pytestmark = pytest.mark.usefixtures("one_thread")
 
 
@@ -29,16 +35,18 @@ def ids() -> SemanticIds:
 
 def tiny_model(ids: SemanticIds, item_features: bool = False) -> GenRec:
     torch.manual_seed(0)
-    config = GenRecConfig(
-        d_model=32, layers=1, heads=2, dropout=0.0, max_len=12, beam_width=8, item_features=item_features
-    )
+    config = GenRecConfig(d_model=32, layers=1, heads=2, dropout=0.0, max_len=12, item_features=item_features)
     features = np.random.default_rng(5).normal(size=(N_ITEMS, 5)) if item_features else None
     return GenRec(config, ids, TEXT_DIM, features)
 
 
+def payload(model: GenRec, decode: DecodeConfig = DECODE) -> dict:
+    return {"semantic_ids": model.ids.to_json(), "text_dim": TEXT_DIM, "decode": dataclasses.asdict(decode)}
+
+
 @pytest.fixture(scope="module")
-def untrained(ids: SemanticIds) -> GenRec:
-    return tiny_model(ids)
+def untrained(ids: SemanticIds) -> GenRecServer:
+    return GenRecServer.build(tiny_model(ids), DECODE)
 
 
 @pytest.mark.parametrize("item_features", [False, True])
@@ -57,8 +65,9 @@ def test_overfits_a_tiny_batch(ids: SemanticIds, item_features: bool) -> None:
         optimizer.step()
     assert loss.item() < 0.05 * first
     # the memorised next item comes out first from beam search (history ends one step before it)
+    server = GenRecServer.build(model, DECODE)
     for w in windows:
-        items, _ = model.recommend([w[:-1]], k=3)
+        items, _ = server.recommend([w[:-1]], k=3)
         assert items[0, 0] == w[-1]
 
 
@@ -69,7 +78,7 @@ item_sets = st.sets(st.integers(0, N_ITEMS - 1), max_size=40)
 @settings(max_examples=60, deadline=None)
 @given(history=histories, deny=item_sets, allow=st.one_of(st.none(), item_sets), k=st.integers(1, 20))
 def test_constrained_decoding_yields_only_allowed_real_items(
-    untrained: GenRec, history: list[int], deny: set[int], allow: set[int] | None, k: int
+    untrained: GenRecServer, history: list[int], deny: set[int], allow: set[int] | None, k: int
 ) -> None:
     items, scores = untrained.recommend([np.array(history)], k=k, deny=[deny], allow=[allow])
     got = [int(i) for i in items[0] if i >= 0]
@@ -81,10 +90,10 @@ def test_constrained_decoding_yields_only_allowed_real_items(
 
 
 def test_text_prefix_changes_the_ranking(ids: SemanticIds) -> None:
-    model = tiny_model(ids)
+    server = GenRecServer.build(tiny_model(ids), DECODE)
     history = [np.arange(5)]
     text = torch.ones(1, TEXT_DIM)
-    assert not np.array_equal(model.score(history), model.score(history, text))
+    assert not np.array_equal(server.score(history), server.score(history, text))
 
 
 @pytest.mark.parametrize("item_features", [False, True])
@@ -92,16 +101,20 @@ def test_checkpoint_round_trip_gives_identical_recommendations(
     ids: SemanticIds, tmp_path: Path, item_features: bool
 ) -> None:
     model = tiny_model(ids, item_features)
-    meta = GenRecMeta("tiny", "f", 0, model.config, TEXT_DIM, 1, 0.0, 0.0, model.config.dense_weight)
-    save_genrec(model, meta, tmp_path / "ckpt")
-    again, meta_again = load_genrec(tmp_path / "ckpt")
+    tuned = DecodeConfig(beam_width=8, dense_weight=2.0)
+    identity = Identity(
+        "genrec", "tiny", "f", 0, model.config, TrainConfig(), {"semantic_id_config": ids.config}
+    )
+    save(tmp_path / "ckpt", identity, Trained(model, RESULT, payload(model, tuned)))
+    again, stored = load_genrec(tmp_path / "ckpt")
     history = [np.array([3, 1, 4, 1, 5])]
-    assert meta_again == meta and again.ids == model.ids
-    a, sa = model.recommend(history, k=10)
+    assert stored.result == RESULT and again.ids == model.ids
+    assert again.decode == tuned and not again.model.training  # the tuned decoding, in eval mode
+    a, sa = GenRecServer.build(model, tuned).recommend(history, k=10)
     b, sb = again.recommend(history, k=10)
     assert np.array_equal(a, b) and np.allclose(sa, sb)
     if item_features:  # the content vectors travel in the checkpoint
-        assert torch.equal(again.features, model.features)
+        assert torch.equal(again.model.features, model.features)
 
 
 def test_item_features_enter_the_item_vectors_and_are_required(ids: SemanticIds) -> None:
@@ -125,34 +138,30 @@ def test_item_features_are_scaled_to_unit_mean_squared_norm() -> None:
     assert np.allclose(scaled / scaled[0, 0], vectors / vectors[0, 0], atol=1e-5)  # one common scale
 
 
-def test_only_a_checkpoint_made_the_same_way_is_reused(ids: SemanticIds, tmp_path: Path) -> None:
-    import json
-
-    from recmodels.genrec_eval import mismatches
-    from recmodels.genrec_training import read_genrec_meta
-    from recmodels.trainer import TRAINING_VERSION
+def test_only_a_genrec_checkpoint_made_the_same_way_is_reused(ids: SemanticIds, tmp_path: Path) -> None:
+    from recmodels.checkpoints import Identity, mismatches, save
+    from recmodels.trainer import TrainConfig
 
     model = tiny_model(ids)
-    meta = GenRecMeta("tiny", "f", 0, model.config, TEXT_DIM, 1, 0.0, 0.0, 1.0, TRAINING_VERSION)
-    save_genrec(model, meta, tmp_path / "new")
-    found = read_genrec_meta(tmp_path / "new")
-    assert found is not None
-    assert mismatches(found, model.config, ids.config, 0, "f") == []
-    assert mismatches(found, model.config, ids.config, 1, "g") == ["seed", "data"]
-    other = dataclasses.replace(model.config, dropout=0.3)
-    assert mismatches(found, other, ids.config, 0, "f") == ["configuration"]
+    identity = Identity(
+        "genrec",
+        "tiny",
+        "f",
+        0,
+        model.config,
+        TrainConfig(),
+        {"semantic_id_config": ids.config, "decode": DECODE},
+    )
+    save(tmp_path / "ckpt", identity, Trained(model, RESULT, payload(model)))
+    assert mismatches(tmp_path / "ckpt", identity) == []
+    other = dataclasses.replace(identity, config=dataclasses.replace(model.config, dropout=0.3), seed=1)
+    assert mismatches(tmp_path / "ckpt", other) == ["seed", "configuration"]
     sequence_ids = dataclasses.replace(ids.config, cf_dims=4, cf_source="sequence")
-    assert mismatches(found, model.config, sequence_ids, 0, "f") == ["semantic-ID configuration"]
-    newer = (dataclasses.replace(meta, training_version=TRAINING_VERSION + 1), found[1])
-    assert mismatches(newer, model.config, ids.config, 0, "f") == ["training version"]
-    # a checkpoint written before the version was recorded still loads, as version 0, and is not reused
-    record = json.loads((tmp_path / "new" / "config.json").read_text())
-    del record["training_version"]
-    (tmp_path / "new" / "config.json").write_text(json.dumps(record))
-    old = read_genrec_meta(tmp_path / "new")
-    assert old is not None and old[0].training_version == 0
-    assert mismatches(old, model.config, ids.config, 0, "f") == ["training version"]
-    assert load_genrec(tmp_path / "new")[1].training_version == 0
+    changed = {"semantic_id_config": sequence_ids, "decode": dataclasses.replace(DECODE, beam_width=9)}
+    assert mismatches(tmp_path / "ckpt", dataclasses.replace(identity, inputs=changed)) == [
+        "semantic-ID configuration",
+        "validation decoding",
+    ]
 
 
 @pytest.mark.parametrize("ema_decay", [0.0, 0.9])
@@ -176,30 +185,23 @@ def test_training_with_preference_texts_runs_and_keeps_the_best_epoch(
         np.array([(u + 10) % N_ITEMS for u in range(30)]),
         np.array([(u + 11) % N_ITEMS for u in range(30)]),
     )
-    config = GenRecConfig(
-        d_model=16,
-        layers=1,
-        heads=1,
-        dropout=0.0,
-        max_len=12,
-        beam_width=8,
-        epochs=3,
-        lr=1e-2,
-        ema_decay=ema_decay,
+    config = GenRecConfig(d_model=16, layers=1, heads=1, dropout=0.0, max_len=12)
+    train = TrainConfig(epochs=3, lr=1e-2, ema_decay=ema_decay)
+    model, result = train_genrec(
+        config, train, catalog, split, ids, HashEncoder(TEXT_DIM), seed=0, progress=False, decode=DECODE
     )
-    model, result = train_genrec(config, catalog, split, ids, HashEncoder(TEXT_DIM), seed=0, progress=False)
     assert len(result.valid_curve) == 3 and 1 <= result.best_epoch <= 3  # every epoch validated
     assert result.best_valid_ndcg == max(result.valid_curve) > 0.0  # the cyclic next item is learnable
     # the weights kept (the moving average's, when there is one) are the ones that scored best
-    assert split_metrics(model.score, split, "valid")["ndcg@10"] == pytest.approx(result.best_valid_ndcg)
+    score = GenRecServer.build(model, DECODE).score
+    assert split_metrics(score, split, "valid")["ndcg@10"] == pytest.approx(result.best_valid_ndcg)
 
 
 def test_wide_beam_search_equals_brute_force_scoring_of_every_item(ids: SemanticIds) -> None:
     """With a beam wider than any trie level, decoding is exhaustive: its top k must be the top k of
     log p_gen(item) + dense_weight * log p_dense(item) computed item by item with teacher forcing."""
     model = tiny_model(ids)
-    model.config = dataclasses.replace(model.config, beam_width=N_ITEMS, dense_weight=0.7)
-    model.eval()
+    server = GenRecServer.build(model, DecodeConfig(beam_width=N_ITEMS, dense_weight=0.7))
     history = np.array([5, 9, 2])
     with torch.no_grad():
         h = model.last_hidden([history], None)[0]  # (d,)
@@ -213,6 +215,6 @@ def test_wide_beam_search_equals_brute_force_scoring_of_every_item(ids: Semantic
             expected.append(logp + 0.7 * float(dense[item]))
     expected_arr = np.array(expected)
     expected_arr[history] = -np.inf
-    items, scores = model.recommend([history], k=10)
+    items, scores = server.recommend([history], k=10)
     assert list(items[0]) == list(np.argsort(-expected_arr, kind="stable")[:10])
     assert np.allclose(scores[0], np.sort(expected_arr)[::-1][:10], atol=1e-4)

@@ -10,22 +10,16 @@ import pytest
 import torch
 
 from recmodels.catalog import Interactions
+from recmodels.checkpoints import Identity, Trained, checkpoint_dir, save
+from recmodels.evaluate import load_sasrec
 from recmodels.metrics import split_metrics
 from recmodels.popularity import Popularity
 from recmodels.sasrec import SASRec, SASRecConfig
 from recmodels.split import LeaveOneOut
-from recmodels.trainer import (
-    CheckpointMeta,
-    Trainer,
-    checkpoint_dir,
-    load_checkpoint,
-    save_checkpoint,
-    train_sasrec,
-    training_windows,
-    window_batch,
-)
+from recmodels.trainer import SASRecTrainer, TrainConfig, train_sasrec, training_windows, window_batch
 
-TINY = SASRecConfig(d_model=32, layers=1, heads=2, dropout=0.0, max_len=12, lr=1e-2, batch_size=32, epochs=1)
+TINY = SASRecConfig(d_model=32, layers=1, heads=2, dropout=0.0, max_len=12)
+TINY_TRAIN = TrainConfig(lr=1e-2, batch_size=32, epochs=1)
 
 
 pytestmark = pytest.mark.usefixtures("one_thread")
@@ -88,10 +82,9 @@ def test_overfits_a_tiny_batch() -> None:
 @pytest.mark.slow
 def test_training_beats_popularity_on_a_sequential_pattern() -> None:
     split = cyclic_split()
-    config = SASRecConfig(
-        d_model=32, layers=1, heads=2, dropout=0.1, max_len=16, lr=5e-3, batch_size=32, epochs=25, patience=5
-    )
-    model, result = train_sasrec(config, split, num_items=40, seed=0, progress=False)
+    config = SASRecConfig(d_model=32, layers=1, heads=2, dropout=0.1, max_len=16)
+    train = TrainConfig(lr=5e-3, batch_size=32, epochs=25, patience=5)
+    model, result = train_sasrec(config, train, split, num_items=40, seed=0, progress=False)
     popularity = split_metrics(Popularity.fit(split.train, 40).score, split, "valid")["ndcg@10"]
     assert result.best_valid_ndcg == pytest.approx(split_metrics(model.score, split, "valid")["ndcg@10"])
     assert result.best_valid_ndcg > max(0.5, 3 * popularity)
@@ -100,20 +93,21 @@ def test_training_beats_popularity_on_a_sequential_pattern() -> None:
 @pytest.mark.slow
 def test_training_is_deterministic_under_a_seed() -> None:
     split = cyclic_split(num_users=20)
-    config = SASRecConfig(d_model=16, layers=1, heads=1, dropout=0.2, max_len=8, batch_size=8, epochs=2)
-    runs = [train_sasrec(config, split, num_items=40, seed=7, progress=False)[0] for _ in range(2)]
+    config = SASRecConfig(d_model=16, layers=1, heads=1, dropout=0.2, max_len=8)
+    train = TrainConfig(batch_size=8, epochs=2)
+    runs = [train_sasrec(config, train, split, num_items=40, seed=7, progress=False)[0] for _ in range(2)]
     histories = [split.history(u, "test") for u in range(5)]
     np.testing.assert_array_equal(runs[0].score(histories), runs[1].score(histories))
 
 
 def test_moving_average_weights_are_the_ones_validated_and_kept() -> None:
     split = cyclic_split(num_users=20)
-    plain = dataclasses.replace(TINY, epochs=1, dropout=0.0)
+    plain = dataclasses.replace(TINY_TRAIN, epochs=1)
     averaged = dataclasses.replace(plain, ema_decay=0.9)
     trainers = []
-    for config in (plain, averaged):
+    for train in (plain, averaged):
         torch.manual_seed(3)
-        trainer = Trainer(config, SASRec(config, num_items=40), split, seed=3, progress=False)
+        trainer = SASRecTrainer(train, SASRec(TINY, num_items=40), split, seed=3, progress=False)
         trainers.append((trainer, trainer.fit()))
     (raw, _), (ema, result) = trainers
     assert raw.average is None and ema.average is not None
@@ -126,14 +120,12 @@ def test_moving_average_weights_are_the_ones_validated_and_kept() -> None:
 @pytest.mark.slow
 def test_checkpoint_round_trip_gives_identical_scores(tmp_path: Path) -> None:
     split = cyclic_split(num_users=20)
-    model, result = train_sasrec(TINY, split, num_items=40, seed=1, progress=False)
+    model, result = train_sasrec(TINY, TINY_TRAIN, split, num_items=40, seed=1, progress=False)
     directory = checkpoint_dir(tmp_path, "cyclic", "sasrec", 1)
-    meta = CheckpointMeta(
-        "sasrec", "cyclic", "abc", 1, 40, TINY, result.best_epoch, result.best_valid_ndcg, 1.5
-    )
-    save_checkpoint(model, meta, directory)
-    loaded, loaded_meta = load_checkpoint(directory)
+    identity = Identity("sasrec", "cyclic", "abc", 1, TINY, TINY_TRAIN, {"num_items": 40})
+    save(directory, identity, Trained(model, result))
+    loaded, stored = load_sasrec(directory)
     histories = [split.history(u, "test") for u in range(20)]
     np.testing.assert_array_equal(model.score(histories), loaded.score(histories))
-    assert loaded_meta == meta
+    assert stored.result == result and stored.fields == identity.fields()
     assert directory == tmp_path / "checkpoints" / "cyclic" / "sasrec-seed1"

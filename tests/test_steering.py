@@ -9,10 +9,12 @@ from agent_fixtures import HashEncoder
 
 from recmodels.catalog import Catalog, Item
 from recmodels.genrec import GenRec, GenRecConfig
+from recmodels.genrec_serving import DecodeConfig, GenRecServer
 from recmodels.genrec_training import DENSE_WEIGHTS, GenRecTrainer, tune_dense_weight, window_texts
 from recmodels.semantic_ids import SemanticIdConfig, semantic_ids_from_vectors
 from recmodels.split import LeaveOneOut
 from recmodels.steering import matches, steering_table
+from recmodels.trainer import TrainConfig
 
 N_ITEMS, TEXT_DIM = 40, 8
 GENRES = ("Horror", "Comedy", "Drama")
@@ -29,14 +31,14 @@ def tiny_model(**overrides: float) -> GenRec:
     torch.manual_seed(0)
     vectors = np.random.default_rng(0).normal(size=(N_ITEMS, 6)).astype(np.float32)
     ids = semantic_ids_from_vectors(vectors, SemanticIdConfig(levels=2, codebook_size=4), seed=0)
-    config = GenRecConfig(d_model=16, heads=1, dropout=0.0, max_len=16, beam_width=8, **overrides)  # type: ignore[arg-type]
+    config = GenRecConfig(d_model=16, heads=1, dropout=0.0, max_len=16, **overrides)  # type: ignore[arg-type]
     return GenRec(config, ids, TEXT_DIM)
 
 
 def test_request_rows_learn_only_at_targets_their_text_describes() -> None:
     model = tiny_model(text_dropout=0.0, request_share=1.0)
     texts = lambda windows: window_texts(windows, CATALOG, HashEncoder(TEXT_DIM), seed=0)  # noqa: E731
-    trainer = GenRecTrainer(model.config, model, SPLIT, texts, seed=0, progress=False)
+    trainer = GenRecTrainer(TrainConfig(), model, SPLIT, texts, seed=0, progress=False)
     seen = {}
 
     def capture(inputs: torch.Tensor, labels: torch.Tensor, text: torch.Tensor) -> torch.Tensor:
@@ -58,9 +60,13 @@ def test_request_rows_learn_only_at_targets_their_text_describes() -> None:
 
 def test_tuned_dense_weight_is_the_best_on_validation() -> None:
     model = tiny_model()
-    best, tried = tune_dense_weight(model, SPLIT)
-    assert set(tried) == set(DENSE_WEIGHTS) and tried[best] == max(tried.values())
-    assert model.config.dense_weight == best
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    decode = DecodeConfig(beam_width=8)
+    best, tried = tune_dense_weight(model, SPLIT, decode)
+    assert set(tried) == set(DENSE_WEIGHTS) and tried[best.dense_weight] == max(tried.values())
+    assert best == DecodeConfig(beam_width=8, dense_weight=best.dense_weight)  # the rest of decode kept
+    assert model.config == tiny_model().config  # the model is only read
+    assert all(torch.equal(before[k], v) for k, v in model.state_dict().items())
 
 
 def test_steering_table_counts_catalog_matches() -> None:
@@ -68,6 +74,7 @@ def test_steering_table_counts_catalog_matches() -> None:
     assert horror.sum() == len([i for i in range(N_ITEMS) if i % 3 == 0])
     sixties = matches(CATALOG, "decade", "1960")
     assert sixties.sum() == 10
-    rows = steering_table(tiny_model(), CATALOG, SPLIT, HashEncoder(TEXT_DIM), users=10, seed=0)
+    server = GenRecServer.build(tiny_model(), DecodeConfig(beam_width=8))
+    rows = steering_table(server, CATALOG, SPLIT, HashEncoder(TEXT_DIM), users=10, seed=0)
     assert rows and all(0.0 <= x <= 1.0 for r in rows for x in (r.without_text, r.with_text))
     assert rows[0].request == "I love Horror movies." and rows[0].catalog_share == pytest.approx(14 / 40)

@@ -8,7 +8,7 @@ ranks items by closeness to #2, and the lists are fused by reciprocal rank; a us
 Words to avoid ("nothing gory") leave out the tenth of the allowed items closest to them in meaning.
 When the mask is empty, `relax` names the one constraint whose removal frees the most items.
 
-    engine = Recommender(catalog, model, encoder, item_vectors)
+    engine = Recommender(catalog, GenRecServer.build(model, decode), encoder, item_vectors)
     found = engine.recommend(history, "Likes Comedy.", Request(genres=["Comedy"], year_max=1999), exclude={3})
     found.items  # [Candidate(index, score, sources, rank), ...] best first; found.relax: str | None
 """
@@ -22,7 +22,7 @@ import numpy as np
 import torch
 
 from recmodels.catalog import Catalog
-from recmodels.genrec import GenRec
+from recmodels.genrec_serving import GenRecServer
 from recmodels.text_encoder import TextEncoder
 from tools.request import Request, words
 
@@ -49,8 +49,9 @@ class Found:
 
 class Recommender:
     def __init__(
-        self, catalog: Catalog, model: GenRec | None, encoder: TextEncoder, item_vectors: np.ndarray
+        self, catalog: Catalog, model: GenRecServer | None, encoder: TextEncoder, item_vectors: np.ndarray
     ):
+        """`model`: the read-only GenRec server every session shares (None: the retriever alone)."""
         self.catalog, self.model, self.encoder = catalog, model, encoder
         self.item_vectors = item_vectors  # (N, D) unit-norm MiniLM vectors of item texts
         self.years = np.array([it.year if it.year is not None else -1 for it in catalog])
@@ -149,7 +150,7 @@ class Recommender:
     def _genrec(self, context: list[int], text: str, allowed: np.ndarray) -> list[int]:
         assert self.model is not None
         embedded = torch.from_numpy(self.encoder.encode([text])) if text else None
-        allow = [set(np.flatnonzero(allowed).tolist())]
+        allow = [np.flatnonzero(allowed)]  # ascending item indices
         items, _ = self.model.recommend([np.array(context)], k=POOL, text=embedded, allow=allow)
         return [int(i) for i in items[0] if i >= 0]
 
@@ -183,12 +184,14 @@ def decade_of_years(years: np.ndarray) -> np.ndarray:
 
 
 def fuse(lists: dict[str, list[int]], k: int) -> list[Candidate]:
-    """Reciprocal-rank fusion of ranked lists; ties keep the first list's order."""
+    """Reciprocal-rank fusion of ranked lists; equal scores go to the item met first (lists in their
+    order, each best first), so the fused order depends on nothing but the lists."""
     scores: dict[int, float] = {}
     sources: dict[int, list[str]] = {}
     for name, items in lists.items():
         for rank, index in enumerate(items):
             scores[index] = scores.get(index, 0.0) + 1.0 / (RRF_K + rank + 1)
             sources.setdefault(index, []).append(name)
-    order = sorted(scores, key=lambda i: -scores[i])[:k]
+    first_seen = {index: position for position, index in enumerate(scores)}
+    order = sorted(scores, key=lambda i: (-scores[i], first_seen[i]))[:k]
     return [Candidate(i, scores[i], tuple(sources[i]), r + 1) for r, i in enumerate(order)]

@@ -13,22 +13,22 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from recmodels.checkpoints import checkpoint_dir
 from recmodels.datasets import load_dataset
 from recmodels.evaluate import REGISTRY as BASELINES
-from recmodels.evaluate import FitContext, evaluate_models
+from recmodels.evaluate import FitContext, evaluate_models, load_sasrec
 from recmodels.genrec_eval import GENREC_VARIANTS
 from recmodels.genrec_training import load_genrec
 from recmodels.home import recagent_home
 from recmodels.metrics import split_metrics
 from recmodels.readers import DataError
 from recmodels.split import LeaveOneOut
-from recmodels.trainer import checkpoint_dir, load_checkpoint
 from ui import commands_nlu
 
 # Every model the CLI knows: the baselines and the generative recommender (with its settings).
 REGISTRY = {**BASELINES, **GENREC_VARIANTS}
 # How each trained model's checkpoint is read back (`train` times it).
-LOADERS: dict[str, Callable[[Path], Any]] = {"sasrec": load_checkpoint, "genrec": load_genrec}
+LOADERS: dict[str, Callable[[Path], Any]] = {"sasrec": load_sasrec, "genrec": load_genrec}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 
+from recmodels.checkpoints import checkpoint_dir
 from recmodels.datasets import load_dataset
 from recmodels.genrec_eval import fit_genrec_model
 from recmodels.home import recagent_home
@@ -18,7 +19,6 @@ from recmodels.metrics import split_metrics
 from recmodels.split import LeaveOneOut
 from recmodels.steering import format_steering, steering_table
 from recmodels.text_encoder import default_encoder
-from recmodels.trainer import checkpoint_dir
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
