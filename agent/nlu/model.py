@@ -34,7 +34,10 @@ MAX_CHARS = 2000  # a message is read up to here (the word limit cuts sooner)
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]+")
 
 
-VERDICTS = ("like", "reject")  # about items: with none named but a request said, the request wins
+VERDICTS: tuple[Intent, ...] = (
+    "like",
+    "reject",
+)  # about items: with none named but a request said, the request wins
 REFERENCES = ("REF", "TITLE")
 
 
@@ -45,6 +48,16 @@ class Prediction:
     probabilities: dict[Intent, float]
     tags: list[str]
     flags: Flags
+
+    def confidence(self, intent: Intent, parts: Sequence[Part]) -> float:
+        """The probability of the chosen intent, plus that of the verdicts it stands in for ("never
+        show me drama again" read as a verdict with no item named is the same request)."""
+        named = any(p.kind in REFERENCES for p in parts)
+        asked = any(p.kind not in (*REFERENCES, "ANCHOR") for p in parts)
+        p = self.probabilities[intent]
+        if intent in ("recommend", "more") and asked and not named:
+            p += float(sum(self.probabilities[v] for v in VERDICTS))
+        return min(1.0, p)
 
     def intent(self, parts: Sequence[Part]) -> Intent:
         """The most probable intent that fits the spans read: a verdict names an item, so a verdict
@@ -119,7 +132,7 @@ class Understander:
         )
         intent = prediction.intent(found)
         genres = self._catalog_genres(vocabulary) if vocabulary is not None else None
-        confidence = round(prediction.probabilities[intent], 4)
+        confidence = round(prediction.confidence(intent, found), 4)
         reading = assemble(intent, found, prediction.flags, genres, on_screen, self.conventions, confidence)
         return _named_genre(
             _genre_verdict(_avoided_genre(reading, vocabulary), text, vocabulary), text, vocabulary
