@@ -135,7 +135,9 @@ class Understander:
         confidence = round(prediction.confidence(intent, found), 4)
         reading = assemble(intent, found, prediction.flags, genres, on_screen, self.conventions, confidence)
         return _named_genre(
-            _genre_verdict(_avoided_genre(reading, vocabulary), text, vocabulary), text, vocabulary
+            _unnegated(_genre_verdict(_avoided_genre(reading, vocabulary), text, vocabulary), text),
+            text,
+            vocabulary,
         )
 
 
@@ -197,6 +199,25 @@ def _genre_verdict(reading: Reading, text: str, vocabulary: Vocabulary) -> Readi
     intent = reading.intent if items else "recommend"
     return reading.model_copy(
         update={"intent": intent, "items": items, "request": ask.model_copy(update=update)}
+    )
+
+
+NEGATORS = re.compile(
+    r"n't|\b(?:no|not|non|nor|never|none|nothing|without|neither|avoid|skip|except|but|hate|hates|sick|tired|enough|"
+    r"out|rather|instead|less|minus|spare|drop|remove|exclude|excluding|pass|steer|away|isnt|dont|cant|bore|bores|"
+    r"annoy|annoys|dislike|detest|despise|stop|other|outside|aside|fan|thing|off|cut|lose|forget|ditch|nope|nah)\b"
+)
+
+
+def _unnegated(reading: Reading, text: str) -> Reading:
+    """Genres read as excluded in a message with no word of negation at all ("highest rated 80s comedy")
+    are wanted."""
+    ask = reading.request
+    if not ask.exclude_genres or NEGATORS.search(text.lower()):
+        return reading
+    genres = list(dict.fromkeys([*ask.genres, *ask.exclude_genres]))
+    return reading.model_copy(
+        update={"request": ask.model_copy(update={"genres": genres, "exclude_genres": []})}
     )
 
 
