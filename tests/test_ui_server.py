@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
 from agent_fixtures import tiny_agent, tiny_resources
 from gradio_client import Client
 
@@ -43,10 +42,6 @@ def test_concurrent_sessions_have_no_errors_and_see_only_their_own_statements(ui
     assert len(report.latencies_ms) == 12
 
 
-@pytest.mark.xfail(
-    reason="known regression 2026-12-02: the profile edit 'Never Horror.' no longer becomes a hard constraint with the retrained understanding; see the closing note",
-    strict=False,
-)
 def test_a_turn_shows_tool_steps_reply_and_cards_then_feedback_and_edits_reach_the_profile(
     ui_server: tuple,
 ) -> None:

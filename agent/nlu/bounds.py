@@ -28,6 +28,13 @@ NEGATION = r"(?:\b(?:no|not|nothing|never|none|nor|isnt|dont|doesnt|wont|cant|sh
 NEGATED = re.compile(rf"{NEGATION}(?:\s+[\w']+){{0,2}}\s*$")  # "nothing that runs" over, "isn't" longer
 FLIP = {"max": "min", "min": "max"}
 KINDS = {"RTMIN": ("RT", "min"), "RTMAX": ("RT", "max"), "RMIN": ("R", "min"), "RMAX": ("R", "max")}
+NEGATORS = re.compile(  # words of negation or refusal, any inflection ("avoids", "hated", "skipping")
+    r"n't|\b(?:no|not|non|nor|never|none|nothing|without|neither|except|but|sick|tired|enough|out|rather|"
+    r"instead|less|minus|spare|pass|steer|away|isnt|dont|cant|other|outside|aside|fan|thing|off|cut|lose|"
+    r"forget|nope|nah)\b|\b(?:avoid|skip|hate|dislik|detest|despis|exclud|remov|drop|ditch|stop|bore|annoy)\w*|\bboring\b"
+)
+
+
 MPAA_AFTER = re.compile(
     r"^\W*(?:rated\s+)?(?:max|maximum|at most|at the most|or lower|or below|or less|or under|and under|"
     r"and below|tops|or younger)\b"

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from rapidfuzz import fuzz, process, utils
 
 from agent.nlu import numbers
-from agent.nlu.bounds import bound_kind, mpaa_text
+from agent.nlu.bounds import NEGATORS, bound_kind, mpaa_text
 from agent.nlu.concepts import ConceptBank, Encode, clean
 from agent.nlu.frame import Part
 from agent.nlu.tags import Span, Word, span_text
@@ -83,12 +83,28 @@ class SpanDecoder:
                 out.append(Part(span.kind, text, next(named)))
                 continue
             before, after = message[: words[span.start].start], message[words[span.end - 1].end :]
+            genre = _genre_title(span.kind, text, before, vocabulary, titles)
+            if genre is not None:
+                out.append(genre)
+                continue
             kind = bound_kind(span.kind, text, before, after)
             text = mpaa_text(text, after) if kind in ("MPAA", "MPAAMAX", "NOMPAA") else text
             part = read_value(kind, text, on_screen, titles)
             if part is not None:
                 out.append(part)
         return out
+
+
+def _genre_title(
+    kind: str, text: str, before: str, vocabulary: Vocabulary | None, titles: TitleResolver
+) -> Part | None:
+    """A fallback for one exact form: a span tagged as a title that is no catalog title but exactly a
+    genre's name ("I like Comedy, not westerns") is that genre, excluded when its clause says no."""
+    word = text.strip().lower()
+    if kind != "TITLE" or vocabulary is None or word not in vocabulary.genre_of or titles.exact(text):
+        return None
+    clause = re.split(r"[,.;!?]|\bbut\b", before.lower())[-1]
+    return Part("NOGENRE" if NEGATORS.search(clause) else "GENRE", text, (vocabulary.genre_of[word],))
 
 
 def read_value(kind: str, text: str, on_screen: int, titles: TitleResolver) -> Part | None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 
 import torch
 
+from agent.nlu.bounds import NEGATORS
 from agent.nlu.concepts import ConceptBank
 from agent.nlu.decoder import SpanDecoder
 from agent.nlu.encoder import WordEncoder, embed_sentences
@@ -135,7 +136,7 @@ class Understander:
         confidence = round(prediction.confidence(intent, found), 4)
         reading = assemble(intent, found, prediction.flags, genres, on_screen, self.conventions, confidence)
         return _named_genre(
-            _unnegated(_genre_verdict(_avoided_genre(reading, vocabulary), text, vocabulary), text),
+            _unnegated(_avoided_genre(reading, vocabulary), text),
             text,
             vocabulary,
         )
@@ -176,37 +177,6 @@ def _avoided_genre(reading: Reading, vocabulary: Vocabulary) -> Reading:
     excluded = list(dict.fromkeys([*ask.exclude_genres, genre]))
     request = ask.model_copy(update={"avoid": "", "exclude_genres": excluded})
     return reading.model_copy(update={"request": request})
-
-
-STANDING = re.compile(r"\b(?:never|ever|always|hate|love|adore|can't stand)\b")
-
-
-def _genre_verdict(reading: Reading, text: str, vocabulary: Vocabulary) -> Reading:
-    """A verdict on a "title" that is no catalog title but a genre's name ("Never Horror.", "Not
-    Westerns") is about the genre: an exclusion (or a wish), standing when said as one ("never")."""
-    if reading.intent not in ("reject", "like"):
-        return reading
-    genres = [vocabulary.genre_of[r.lower()] for r in reading.items if r.lower() in vocabulary.genre_of]
-    if not genres:
-        return reading
-    ask = reading.request
-    key = "exclude_genres" if reading.intent == "reject" else "genres"
-    update = {
-        key: list(dict.fromkeys([*getattr(ask, key), *genres])),
-        "lasting": bool(STANDING.search(text.lower())),
-    }
-    items = [r for r in reading.items if r.lower() not in vocabulary.genre_of]
-    intent = reading.intent if items else "recommend"
-    return reading.model_copy(
-        update={"intent": intent, "items": items, "request": ask.model_copy(update=update)}
-    )
-
-
-NEGATORS = re.compile(
-    r"n't|\b(?:no|not|non|nor|never|none|nothing|without|neither|avoid|skip|except|but|hate|hates|sick|tired|enough|"
-    r"out|rather|instead|less|minus|spare|drop|remove|exclude|excluding|pass|steer|away|isnt|dont|cant|bore|bores|"
-    r"annoy|annoys|dislike|detest|despise|stop|other|outside|aside|fan|thing|off|cut|lose|forget|ditch|nope|nah)\b"
-)
 
 
 def _unnegated(reading: Reading, text: str) -> Reading:

@@ -44,6 +44,7 @@ class NoiseConfig:
     lower: float = 0.45  # whole message lower case
     upper: float = 0.015  # whole message upper case
     capitalise: float = 0.3  # first letter upper case
+    genre_case: float = 0.25  # genre words in title case, as a profile writes them ("Never Horror")
     strip_punctuation: float = 0.12  # drop every punctuation segment
     ending: float = 0.3  # add an ending ("?", "!!", " :)")
 
@@ -77,6 +78,10 @@ def _shorthand(text: str, rng: random.Random) -> str:
         if long in text and rng.random() < 0.7:
             text = re.sub(rf"\b{re.escape(long)}\b", short, text)
     return text
+
+
+def _genre_word(segment: Segment) -> bool:
+    return segment.kind in ("GENRE", "NOGENRE") and len(segment.text.split()) <= 2
 
 
 def natural_case(segments: list[Segment]) -> list[Segment]:
@@ -113,6 +118,8 @@ def apply(segments: list[Segment], rng: random.Random, config: NoiseConfig) -> l
         out = [replace(s, text=s.text.upper()) for s in out]
     else:
         out = natural_case(out)
+        if rng.random() < config.genre_case:
+            out = [replace(s, text=s.text.title()) if _genre_word(s) else s for s in out]
     if out and rng.random() < config.capitalise:
         first = out[0]
         out[0] = replace(first, text=first.text[:1].upper() + first.text[1:])
