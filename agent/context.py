@@ -58,17 +58,20 @@ class SessionData:
         default_factory=dict
     )  # item index -> {"rank", "sources", "asked"} when shown
     list_size: int = 5  # items per list the user asked for (1-10)
+    version: int = 0  # the store's version this was read at or last saved as (0: never stored)
 
     def fork(self) -> SessionData:
         """A copy a turn may change freely (the transcript and history are only ever replaced or appended)."""
         return SessionData(
             self.id, self.dataset, self.user_id, self.history, copy.deepcopy(self.profile),
             copy.deepcopy(self.state), list(self.transcript), copy.deepcopy(self.last_ask), dict(self.ranks),
-            self.list_size,
+            self.list_size, self.version,
         )  # fmt: skip
 
     def to_json(self) -> dict[str, Any]:
+        """Everything but the version, which the store keeps beside it."""
         raw = asdict(self)
+        del raw["version"]
         raw["profile"], raw["state"] = self.profile.to_json(), self.state.to_json()
         return raw
 

@@ -5,7 +5,10 @@
     session.feedback(reply.items[0].item_id, liked=False)
     session.edit_profile("I love slow-burn thrillers; never musicals")
 
-Every attempt at a turn works on a copy of the session; only a finished turn is kept and stored. An LLM
+Every attempt at a turn works on a copy of the session; only a finished turn is kept and stored. When
+another process (a second UI worker, a script) stored the session meanwhile, the store refuses the save;
+the session is read again and the same message (feedback, edit) is applied once more to what is stored
+now; a second conflict raises `StaleSession`, so a turn is refused, never silently lost. An LLM
 that fails (down, timeout, HTTP 500, a malformed tool call) is retried once, then the offline model
 answers with a visible notice. The guardrails (catalog-only items, every constraint, nothing disliked,
 rejected or shown before, claims checked against the catalog) run on every reply, whoever wrote it.
@@ -16,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 
@@ -26,7 +29,7 @@ from agent.offline import reading
 from agent.profile import Change, Constraints, Statement, UserProfile
 from agent.profile_edit import parse_profile
 from agent.prompt import system_message
-from agent.store import SessionStore
+from agent.store import SessionStore, StaleSession
 from tools.catalog_tools import display_title, evidence
 from tools.recommend import Candidate
 from tools.request import Request
@@ -34,6 +37,7 @@ from tools.results import Details, Explanation, ItemList, TitleLookup, Verdicts
 
 MAX_INPUT = 2000  # characters of one message that are read
 MEMORY_TURNS = 4  # earlier turns replayed to the model as plain text
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -115,8 +119,29 @@ class Session:
     def profile_text(self) -> str:
         return self.data.profile.text(self.resources.catalog)
 
+    def reload(self) -> bool:
+        """Read the session again when the store holds a newer version (another process saved it); True if so."""
+        if self.store.version(self.id) == self.data.version:
+            return False
+        data = self.store.load(self.id)
+        if data is None:
+            raise KeyError(f"no session {self.id!r}")
+        self.data = data
+        return True
+
+    def _saved(self, change: Callable[[], T]) -> T:
+        """`change()`, which ends in a save; if another process saved first, once more on its version."""
+        try:
+            return change()
+        except StaleSession:
+            self.reload()
+            return change()
+
     # -- a turn ------------------------------------------------------------------------------------
     def send(self, text: str) -> Reply:
+        return self._saved(lambda: self._send(text))
+
+    def _send(self, text: str) -> Reply:
         cleaned, notices = clean_input(text)
         turn = self.data.state.turn + 1
         on_screen = len(self.data.state.current)
@@ -223,12 +248,14 @@ class Session:
         fresh = (
             UserProfile.from_history(data.history, self.resources.catalog) if data.history else UserProfile()
         )
-        self.data = SessionData(
-            data.id, data.dataset, data.user_id, data.history, fresh, list_size=data.list_size
-        )
-        self.data.state.turn = turn
-        self.data.transcript = [{"turn": turn, "role": "user", "text": text, "items": []}]
-        self.store.save(self.data)
+        reset = SessionData(
+            data.id, data.dataset, data.user_id, data.history, fresh, list_size=data.list_size,
+            version=data.version,
+        )  # fmt: skip
+        reset.state.turn = turn
+        reset.transcript = [{"turn": turn, "role": "user", "text": text, "items": []}]
+        self.store.save(reset)
+        self.data = reset
         return Reply(
             "Starting over: your profile is back to " + ("your history." if data.history else "empty."),
             backend="offline",
@@ -239,21 +266,33 @@ class Session:
         """👍 / 👎 on an item: recorded in the state and the profile (a dislike never comes back)."""
         if item_id not in self.resources.catalog:
             raise KeyError(f"no item {item_id!r} in the catalog")
-        data = self.data.fork()
-        ctx = TurnContext(self.resources, data, data.state.turn)
-        ctx.judge(self.resources.catalog.index_of(item_id), "like" if liked else "dislike")
-        self.store.save(data)
-        self.data = data
+        index = self.resources.catalog.index_of(item_id)
+        self._update(
+            lambda data: TurnContext(self.resources, data, data.state.turn).judge(
+                index, "like" if liked else "dislike"
+            )
+        )
 
     def edit_profile(self, text: str) -> ProfileView:
         """Replace the profile with what `text` says (genres, decades, titles; the rest as a note)."""
         cleaned, _ = clean_input(text)
-        profile = parse_profile(cleaned, self.resources, self.data.profile)
-        data = self.data.fork()
-        data.profile = profile
-        self.store.save(data)
-        self.data = data
+
+        def edit(data: SessionData) -> None:
+            data.profile = parse_profile(cleaned, self.resources, data.profile)
+
+        self._update(edit)
         return self.profile
+
+    def _update(self, change: Callable[[SessionData], None]) -> None:
+        """`change` applied to a copy of the session, which is then stored and kept."""
+
+        def attempt() -> None:
+            data = self.data.fork()
+            change(data)
+            self.store.save(data)
+            self.data = data
+
+        self._saved(attempt)
 
 
 def failure_reason(err: Exception) -> str:

@@ -1,8 +1,10 @@
 """Sessions on disk: one SQLite row per session under RECAGENT_HOME, written once per finished turn.
 
 A turn changes a copy of the session and the copy is written in one transaction at the end, so a crash
-in the middle of a turn loses that turn and nothing before it. WAL mode lets several processes (the UI
-and a terminal chat) share the file.
+in the middle of a turn loses that turn and nothing before it. WAL mode lets several processes (UI
+workers, a terminal chat) share the file. Every row has a version, one more per save; a save from a
+copy read at an older version than the stored one raises `StaleSession` and writes nothing, so two
+processes on one session never overwrite each other's turns (`Session` reloads and runs the turn again).
 """
 
 from __future__ import annotations
@@ -16,27 +18,66 @@ from pathlib import Path
 from agent.context import SessionData
 
 
+class StaleSession(RuntimeError):
+    """Another process stored a newer version of this session since it was read; nothing was saved."""
+
+
 class SessionStore:
     def __init__(self, path: Path):
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._lock = threading.Lock()
         self._db = sqlite3.connect(path, check_same_thread=False, timeout=30)
-        with self._lock, self._db:
+        with self._lock:
             self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("BEGIN IMMEDIATE")  # one process at a time creates or migrates the table
             self._db.execute(
-                "CREATE TABLE IF NOT EXISTS sessions (id TEXT PRIMARY KEY, dataset TEXT, updated REAL, data TEXT)"
+                "CREATE TABLE IF NOT EXISTS sessions (id TEXT PRIMARY KEY, dataset TEXT, updated REAL, data TEXT,"
+                " version INTEGER NOT NULL DEFAULT 1)"
             )
+            columns = {row[1] for row in self._db.execute("PRAGMA table_info(sessions)")}
+            if "version" not in columns:  # a store written before versions: its rows are version 1
+                self._db.execute("ALTER TABLE sessions ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
+            self._db.commit()
 
     def save(self, data: SessionData) -> None:
-        row = (data.id, data.dataset, time.time(), json.dumps(data.to_json()))
+        """Store `data` as the next version (and set `data.version` to it); `StaleSession` when the
+        stored version is no longer the one `data` was read at (version 0: a session never stored)."""
+        version, text = data.version + 1, json.dumps(data.to_json())
         with self._lock, self._db:
-            self._db.execute("INSERT OR REPLACE INTO sessions VALUES (?, ?, ?, ?)", row)
+            if data.version == 0:
+                written = self._db.execute(
+                    "INSERT OR IGNORE INTO sessions (id, dataset, updated, data, version) VALUES (?, ?, ?, ?, ?)",
+                    (data.id, data.dataset, time.time(), text, version),
+                ).rowcount
+            else:
+                written = self._db.execute(
+                    "UPDATE sessions SET dataset = ?, updated = ?, data = ?, version = ? WHERE id = ? AND version = ?",
+                    (data.dataset, time.time(), text, version, data.id, data.version),
+                ).rowcount
+        if not written:
+            raise StaleSession(
+                f"session {data.id} was changed by another process since version {data.version} was read; "
+                f"nothing was saved (stored version: {self.version(data.id)})"
+            )
+        data.version = version
 
     def load(self, session_id: str) -> SessionData | None:
         with self._lock:
-            row = self._db.execute("SELECT data FROM sessions WHERE id = ?", (session_id,)).fetchone()
-        return SessionData.from_json(json.loads(row[0])) if row else None
+            row = self._db.execute(
+                "SELECT data, version FROM sessions WHERE id = ?", (session_id,)
+            ).fetchone()
+        if row is None:
+            return None
+        data = SessionData.from_json(json.loads(row[0]))
+        data.version = row[1]
+        return data
+
+    def version(self, session_id: str) -> int | None:
+        """The stored version of a session (None when there is none)."""
+        with self._lock:
+            row = self._db.execute("SELECT version FROM sessions WHERE id = ?", (session_id,)).fetchone()
+        return int(row[0]) if row else None
 
     def close(self) -> None:
         self._db.close()

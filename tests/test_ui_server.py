@@ -121,6 +121,38 @@ def test_after_a_restart_the_conversation_the_cards_and_their_verdicts_come_back
     assert LiveSessions(tiny_agent(store)).get("nope") is None
 
 
+def two_workers(store: Path) -> tuple[LiveSessions, LiveSessions]:
+    """Two UI worker processes' live sessions over one store (one catalog, two connections)."""
+    resources = tiny_resources()
+    first, second = (LiveSessions(RecommenderAgent(resources, SessionStore(store))) for _ in range(2))
+    return first, second
+
+
+def test_a_session_another_worker_wrote_comes_back_with_that_workers_turn(tmp_path: Path) -> None:
+    here, there = two_workers(tmp_path / "s.sqlite")
+    live = here.start()
+    here.turn(live, "I love comedies")
+    other = there.get(live.id)
+    assert other is not None
+    there.turn(other, "a western please")
+    again = here.get(live.id)  # still in this worker's memory, but the store has a newer version
+    assert again is live and texts(again.chat, "user") == ["I love comedies", "a western please"]
+    assert again.items == other.items and again.cards == other.cards
+
+
+def test_a_turn_on_a_session_another_worker_changed_keeps_both_turns_in_the_chat(tmp_path: Path) -> None:
+    here, there = two_workers(tmp_path / "s.sqlite")
+    live = here.start()
+    other = there.get(live.id)
+    assert other is not None
+    here.turn(live, "I love comedies")
+    there.turn(other, "no horror please")  # saved on top of the other worker's turn, not over it
+    users = ["I love comedies", "no horror please"]
+    assert texts(other.chat, "user") == users
+    stored = there.agent.resume(live.id).data.transcript
+    assert [t["text"] for t in stored if t["role"] == "user"] == users
+
+
 def test_failed_feedback_is_told_once_in_words(tmp_path: Path) -> None:
     sessions = LiveSessions(tiny_agent(tmp_path / "s.sqlite"))
     live = sessions.start()

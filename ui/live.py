@@ -2,11 +2,14 @@
 
     sessions = LiveSessions(agent)
     live = sessions.start(user_id=None)        # a new conversation (or a dataset user's)
-    live = sessions.get(session_id)            # after a reload: from memory, else resumed from the store
+    live = sessions.get(session_id)            # after a reload: from memory (read again if another
+                                               # worker saved it since), else resumed from the store
     messages = sessions.turn(live, "something funny")   # one turn; the chat and the list are updated
 
 A turn runs under the session's lock (two tabs on the same URL take turns); it never raises: a failure
-becomes a message in the chat and leaves the session as it was before the turn.
+becomes a message in the chat and leaves the session as it was before the turn. Several workers may
+serve one session: the store refuses a save over another worker's (`agent.store`), the session runs the
+turn again on what is stored, and the chat is rebuilt from the stored conversation.
 """
 
 from __future__ import annotations
@@ -49,6 +52,12 @@ class Live:
         """The list on screen, each card marked with what the user said about it."""
         return cards_of(self.items, verdicts(self.session.data.state, self.session.resources.catalog))
 
+    def show_stored(self, last_turn: int) -> None:
+        """The chat and the list as stored, up to turn `last_turn` (after another worker saved the session)."""
+        data = self.session.data
+        self.chat = transcript_messages([t for t in data.transcript if t["turn"] <= last_turn])
+        self.items = self.session.shown()
+
     def tell(self, text: str) -> None:
         """A message from the app (not the agent) at the end of the chat."""
         self.chat = [*self.chat, assistant_message(text)]
@@ -83,6 +92,9 @@ class LiveSessions:
         with self._lock:
             live = self._live.get(session_id)
         if live is not None:
+            with live.lock:
+                if live.session.reload():  # another worker saved it since
+                    live.show_stored(live.session.data.state.turn)
             return self._keep(live)
         try:
             session = self.agent.resume(session_id)
@@ -93,15 +105,17 @@ class LiveSessions:
     def turn(self, live: Live, text: str) -> list[Message]:
         """Send `text`; returns the messages the turn added after the user's (also appended to the chat)."""
         with live.lock:
+            before = live.session.data.version
             try:
                 reply = live.session.send(text)
             except Exception as err:  # shown as a chat message; the session is as it was
                 log.exception("turn failed in session %s", live.id)
-                added = [error_message(err)]
+                added, saved, items = [error_message(err)], 0, []
             else:
-                added = reply_messages(reply)
-                if reply.items:
-                    live.items = reply.items
+                added, saved, items = reply_messages(reply), 1, reply.items
+            if live.session.data.version != before + saved:  # read again: another worker saved meanwhile
+                live.show_stored(live.session.data.state.turn - saved)
+            live.items = items or live.items
             live.chat = [*live.chat, user_message(text), *added]
             return added
 
