@@ -19,12 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from langchain.agents import create_agent
-from langchain.agents.middleware import ToolCallLimitMiddleware
+from langchain.agents.middleware import AgentMiddleware, ModelRetryMiddleware, ToolCallLimitMiddleware
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.messages import BaseMessage
 from pydantic import SecretStr
 
 from agent.context import Resources, SessionData, TurnContext
+from agent.failures import RETRIES, RETRY_DELAY_S, RaiseToolErrors, RejectMalformedToolCalls, retryable
 from agent.offline import OfflineChatModel
 from agent.profile_llm import starting_profile
 from agent.session import Session
@@ -33,10 +34,6 @@ from tools.agent_tools import TOOLS
 
 TOOL_BUDGET = 6  # tool calls per turn; then the model must answer
 DEFAULT_LLM = "gpt-4o-mini"
-
-
-class MalformedToolCall(RuntimeError):
-    """The model emitted a tool call whose arguments are not valid JSON."""
 
 
 def llm_from_env(env: Mapping[str, str]) -> tuple[str, BaseChatModel] | None:
@@ -73,17 +70,25 @@ class RecommenderAgent:
 
     @staticmethod
     def _graph(model: BaseChatModel) -> Any:
+        """The agent loop: model failures worth it are asked again (a malformed tool call is one), any
+        other one raises to the session, which falls back; a tool that raises stops the turn."""
         budget = ToolCallLimitMiddleware(run_limit=TOOL_BUDGET, exit_behavior="end")
-        return create_agent(model, TOOLS, middleware=[budget])
+        retry = ModelRetryMiddleware(
+            max_retries=RETRIES, retry_on=retryable, on_failure="error", initial_delay=RETRY_DELAY_S,
+            jitter=False,
+        )  # fmt: skip
+        middleware: list[AgentMiddleware[Any, Any, Any]] = [
+            budget,
+            retry,
+            RejectMalformedToolCalls(),  # inside the retry (the first listed is the outermost)
+            RaiseToolErrors(),
+        ]
+        return create_agent(model, TOOLS, middleware=middleware)
 
     def _run(self, backend: str, messages: list[BaseMessage], ctx: TurnContext) -> list[BaseMessage]:
-        out = list(
+        return list(
             self.graphs[backend].invoke({"messages": messages}, context=ctx)["messages"][len(messages) :]
         )
-        broken = [c for m in out if isinstance(m, AIMessage) for c in m.invalid_tool_calls]
-        if broken:  # a tool call whose arguments did not parse: treated like any other model failure
-            raise MalformedToolCall(f"{broken[0].get('name')}: {str(broken[0].get('error'))[:100]}")
-        return out
 
     @classmethod
     def load(
@@ -109,11 +114,11 @@ class RecommenderAgent:
             if str(user_id) not in self.resources.histories:
                 raise KeyError(f"no user {user_id!r} in {self.resources.dataset}")
             history = list(self.resources.histories[str(user_id)])
-        profile = starting_profile(self.llm, history, self.resources.catalog)
+        profile, notice = starting_profile(self.llm, history, self.resources.catalog)
         data = SessionData(uuid.uuid4().hex, self.resources.dataset, user_id, history, profile)
         data.list_size = max(1, min(int(list_size), 10))
         self.store.save(data)
-        return self._session(data)
+        return self._session(data, notice)
 
     def resume(self, session_id: str) -> Session:
         data = self.store.load(session_id)
@@ -121,5 +126,5 @@ class RecommenderAgent:
             raise KeyError(f"no session {session_id!r}")
         return self._session(data)
 
-    def _session(self, data: SessionData) -> Session:
-        return Session(data, self.resources, self.store, self._run, self.backends)
+    def _session(self, data: SessionData, notice: str | None = None) -> Session:
+        return Session(data, self.resources, self.store, self._run, self.backends, notice)

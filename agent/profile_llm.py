@@ -2,22 +2,28 @@
 
 The model reads the user's latest titles (with year and genres) and returns a `ProfileDraft` through
 `with_structured_output(..., method="function_calling")` (the method llama.cpp and vLLM servers accept).
-Only genres the catalog has and decades become statements; the summary is kept as a note. Any failure
-falls back to `UserProfile.from_history`, so a session always starts.
+Only genres the catalog has and decades become statements; the summary is kept as a note. When the model
+fails (`agent.failures.MODEL_ERRORS`) the profile comes from `UserProfile.from_history`, with a notice for
+the user saying so; any other error is a bug and raises.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
+from typing import Any
 
+from langchain_core.exceptions import OutputParserException
 from langchain_core.language_models import BaseChatModel
 from pydantic import BaseModel, Field
 
+from agent.failures import MODEL_ERRORS, failure_reason
 from agent.profile import HISTORY, Statement, UserProfile
 from recmodels.catalog import Catalog
 from tools.catalog_tools import display_title
 
 RECENT = 30  # titles shown to the model
+log = logging.getLogger("recagent.agent")
 
 
 class ProfileDraft(BaseModel):
@@ -40,9 +46,11 @@ def profile_by_llm(llm: BaseChatModel, history: Sequence[int], catalog: Catalog)
         + ".\n"
         + "\n".join(lines)
     )
-    draft = llm.with_structured_output(ProfileDraft, method="function_calling").invoke(prompt)
-    if not isinstance(draft, ProfileDraft):
-        raise TypeError("the model returned no profile")
+    structured = llm.with_structured_output(ProfileDraft, method="function_calling", include_raw=True)
+    answer: Any = structured.invoke(prompt)  # {"raw", "parsed", "parsing_error"}
+    draft = answer["parsed"]
+    if not isinstance(draft, ProfileDraft):  # no tool call, or arguments that do not fit ProfileDraft
+        raise OutputParserException("the model returned no usable profile") from answer["parsing_error"]
     known = {g.casefold(): g for g in catalog.genres()}
     profile = UserProfile()
     for names, polarity in ((draft.like_genres, "like"), (draft.dislike_genres, "dislike")):
@@ -59,13 +67,21 @@ def profile_by_llm(llm: BaseChatModel, history: Sequence[int], catalog: Catalog)
     return profile
 
 
-def starting_profile(llm: BaseChatModel | None, history: Sequence[int], catalog: Catalog) -> UserProfile:
-    """The LLM's profile when a model is configured and answers, else the template."""
+def starting_profile(
+    llm: BaseChatModel | None, history: Sequence[int], catalog: Catalog
+) -> tuple[UserProfile, str | None]:
+    """The LLM's profile when a model is configured and answers, else the template; with a notice for the
+    user when the model was asked and failed."""
     if not history:
-        return UserProfile()
+        return UserProfile(), None
     if llm is not None:
         try:
-            return profile_by_llm(llm, history, catalog)
-        except Exception:  # noqa: BLE001 (any model failure: the template still gives a profile)
-            pass
-    return UserProfile.from_history(history, catalog)
+            return profile_by_llm(llm, history, catalog), None
+        except MODEL_ERRORS as err:
+            log.warning("the language model could not write a starting profile: %r", err)
+            notice = (
+                f"The language model {failure_reason(err)}, so it could not write your starting profile; "
+                "this one is made from your history."
+            )
+            return UserProfile.from_history(history, catalog), notice
+    return UserProfile.from_history(history, catalog), None

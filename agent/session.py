@@ -8,14 +8,18 @@
 Every attempt at a turn works on a copy of the session; only a finished turn is kept and stored. When
 another process (a second UI worker, a script) stored the session meanwhile, the store refuses the save;
 the session is read again and the same message (feedback, edit) is applied once more to what is stored
-now; a second conflict raises `StaleSession`, so a turn is refused, never silently lost. An LLM
-that fails (down, timeout, HTTP 500, a malformed tool call) is retried once, then the offline model
-answers with a visible notice. The guardrails (catalog-only items, every constraint, nothing disliked,
-rejected or shown before, claims checked against the catalog) run on every reply, whoever wrote it.
+now; a second conflict raises `StaleSession`, so a turn is refused, never silently lost. An LLM that
+fails (`agent.failures`: down, timeout, an HTTP status, a malformed tool call; the agent loop has
+retried those worth it) leaves the turn to the offline model, with a visible notice; a tool that raises
+is a bug of the recommender (`RecommenderError`) and raises to the caller. The guardrails (catalog-only
+items, every constraint, nothing disliked, rejected or shown before, claims checked against the catalog)
+run on every reply, whoever wrote it. Starting over is explicit: `session.reset()`, or "/reset" in the chat
+(with the offline model answering, also what its understanding reads as a reset, "start over").
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,6 +29,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMe
 
 from agent.claims import check_claims
 from agent.context import Resources, SessionData, TurnContext
+from agent.failures import MODEL_ERRORS, RETRIES, failure_reason, retryable
 from agent.offline import reading
 from agent.profile import Change, Constraints, Statement, UserProfile
 from agent.profile_edit import parse_profile
@@ -37,6 +42,8 @@ from tools.results import Details, Explanation, ItemList, TitleLookup, Verdicts
 
 MAX_INPUT = 2000  # characters of one message that are read
 MEMORY_TURNS = 4  # earlier turns replayed to the model as plain text
+RESET = "/reset"  # typed in the chat: start over, whichever backend answers
+log = logging.getLogger("recagent.agent")
 T = TypeVar("T")
 
 
@@ -91,10 +98,12 @@ Runner = Callable[[str, list[BaseMessage], TurnContext], list[BaseMessage]]  # b
 
 class Session:
     def __init__(
-        self, data: SessionData, resources: Resources, store: SessionStore, run: Runner, backends: list[str]
-    ):
+        self, data: SessionData, resources: Resources, store: SessionStore, run: Runner, backends: list[str],
+        notice: str | None = None,
+    ):  # fmt: skip
         self.data, self.resources, self.store = data, resources, store
         self._run, self._backends = run, backends  # backends to try in order; "offline" last
+        self.notice = notice  # for the user before the first turn (the starting profile is the template)
 
     @property
     def id(self) -> str:
@@ -144,27 +153,38 @@ class Session:
     def _send(self, text: str) -> Reply:
         cleaned, notices = clean_input(text)
         turn = self.data.state.turn + 1
-        on_screen = len(self.data.state.current)
-        if reading(self.resources.reader, cleaned, self.resources.vocabulary, on_screen).intent == "reset":
+        if self._asks_reset(cleaned):
             return self._commit_reset(turn, cleaned)
-        failures = []
         for backend in self._backends:
-            for _attempt in range(1 if backend == "offline" else 2):
-                ctx = TurnContext(self.resources, self.data.fork(), turn)
-                messages = [system_message(ctx.prompt_context()), *self._memory(), HumanMessage(cleaned)]
-                try:
-                    out = self._run(backend, messages, ctx)
-                except Exception as err:  # an LLM failure of any kind: retry, then fall back
-                    if backend == "offline":
-                        raise
-                    failures.append(failure_reason(err))
-                    continue
-                if failures:
-                    notices.append(
-                        f"The language model {failures[-1]}, twice; the offline model answered instead."
-                    )
-                return self._finish(ctx, cleaned, out, backend, notices)
+            ctx = TurnContext(self.resources, self.data.fork(), turn)
+            messages = [system_message(ctx.prompt_context()), *self._memory(), HumanMessage(cleaned)]
+            try:
+                out = self._run(backend, messages, ctx)
+            except MODEL_ERRORS as err:  # the LLM failed (and was retried when worth it): fall back
+                if backend == "offline":
+                    raise
+                log.warning("language model %s failed in session %s: %r", backend, self.id, err)
+                tries = f" ({RETRIES + 1} tries)" if retryable(err) else ""
+                notices.append(
+                    f"The language model {failure_reason(err)}{tries}; the offline model answered instead."
+                )
+                continue
+            return self._finish(ctx, cleaned, out, backend, notices)
         raise RuntimeError("no backend answered")  # unreachable: "offline" is always last
+
+    def reset(self) -> Reply:
+        """Start over: the profile back to the one from the history (or empty), nothing shown or judged."""
+        return self._saved(lambda: self._commit_reset(self.data.state.turn + 1, RESET))
+
+    def _asks_reset(self, text: str) -> bool:
+        """The chat's "/reset"; with the offline model answering, also what its understanding reads as a
+        reset (an LLM is never overruled by it: to an LLM "start over" is a message like any other)."""
+        if text.casefold() == RESET:
+            return True
+        if self._backends[0] != "offline":
+            return False
+        on_screen = len(self.data.state.current)
+        return reading(self.resources.reader, text, self.resources.vocabulary, on_screen).intent == "reset"
 
     def _memory(self) -> list[BaseMessage]:
         recent = [t for t in self.data.transcript if t["turn"] > self.data.state.turn - MEMORY_TURNS]
@@ -293,18 +313,6 @@ class Session:
             self.data = data
 
         self._saved(attempt)
-
-
-def failure_reason(err: Exception) -> str:
-    """What went wrong with the LLM, in words a user can act on."""
-    name, detail = type(err).__name__, str(err).strip().splitlines()[0][:100] if str(err).strip() else ""
-    if "Timeout" in name:
-        return "timed out"
-    if "Connection" in name:
-        return "could not be reached"
-    if name == "MalformedToolCall":
-        return "sent a tool call that is not valid JSON"
-    return f"returned an error ({detail or name})"
 
 
 def clean_input(text: str) -> tuple[str, list[str]]:

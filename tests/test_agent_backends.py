@@ -1,9 +1,11 @@
 """The OpenAI-compatible path through the real `openai` client and a scripted server on 127.0.0.1, the
-fallback to the offline model, the claim checker, and a crash in the middle of a turn."""
+model's failures (retried, then the offline model answers) apart from the tools' (raised, shown as the
+recommender's), the claim checker, reset under an LLM, and a crash in the middle of a turn."""
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -19,9 +21,12 @@ from agent_fixtures import tiny_agent, tiny_resources
 
 from agent.agent import RecommenderAgent, llm_from_env
 from agent.claims import check_claims
+from agent.failures import RecommenderError
 from agent.store import SessionStore
+from ui.live import LiveSessions
 
 Script = Callable[[dict[str, Any]], tuple[int, dict[str, Any]]]  # request body -> (status, response body)
+DROP = 0  # a script's status that closes the connection without an answer
 pytestmark = pytest.mark.usefixtures("one_thread")
 
 
@@ -55,6 +60,9 @@ def server() -> Iterator[tuple[str, list[Script], list[dict[str, Any]]]]:
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             seen.append(body)
             status, answer = scripts.pop(0)(body) if scripts else (500, {"error": {"message": "no script"}})
+            if status == DROP:
+                self.close_connection = True
+                return
             payload = json.dumps(answer).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
@@ -112,27 +120,76 @@ def test_openai_client_path_runs_scripted_tool_calls_through_the_agent_loop(serv
 
 
 @pytest.mark.parametrize(
-    ("failure", "expect"),
+    ("failure", "calls", "expect"),
     [
-        (lambda body: (500, {"error": {"message": "boom"}}), "returned an error (Error code: 500"),
-        (lambda body: (200, tool_call("recommend", "{not json")), "not valid JSON"),
-        (lambda body: (time.sleep(2.5), (200, completion({"content": "late"})))[1], "timed out"),
+        (lambda body: (500, {"error": {"message": "boom"}}), 2, "returned HTTP 500 (2 tries)"),
+        (lambda body: (DROP, {}), 2, "could not be reached (2 tries)"),
+        (lambda body: (200, tool_call("recommend", "{not json")), 2, "not valid JSON (2 tries)"),
+        (lambda body: (time.sleep(2.5), (200, completion({"content": "late"})))[1], 2, "timed out (2 tries)"),
+        (lambda body: (401, {"error": {"message": "bad key"}}), 1, "returned HTTP 401;"),  # not asked again
     ],
-    ids=["http-500", "malformed-tool-call", "timeout"],
+    ids=["http-500", "dropped-connection", "malformed-tool-call", "timeout", "http-401"],
 )
-def test_a_failing_endpoint_is_retried_once_then_the_offline_model_answers(
-    server, tmp_path: Path, failure, expect
+def test_a_failing_endpoint_is_retried_when_worth_it_then_the_offline_model_answers(
+    server, tmp_path: Path, failure, calls, expect
 ) -> None:  # type: ignore[no-untyped-def]
     url, scripts, seen = server
     scripts += [failure, failure]
     reply = llm_agent(url, tmp_path, timeout=1.0).new_session().send("a comedy please")
-    assert len(seen) == 2  # one retry
-    assert reply.backend == "offline" and reply.items and reply.notice and expect in reply.notice
+    assert len(seen) == calls
+    assert reply.backend == "offline" and reply.items and reply.notice
+    assert reply.notice.startswith("The language model ") and expect in reply.notice
+    assert reply.notice.endswith("the offline model answered instead.")
 
 
 def test_an_unreachable_endpoint_falls_back(tmp_path: Path) -> None:
     reply = llm_agent("http://127.0.0.1:9/v1", tmp_path).new_session().send("a comedy please")
-    assert reply.backend == "offline" and reply.items and "could not be reached" in (reply.notice or "")
+    assert reply.backend == "offline" and reply.items
+    assert reply.notice == (
+        "The language model could not be reached (2 tries); the offline model answered instead."
+    )
+
+
+def test_a_tool_that_raises_is_a_recommender_error_not_a_model_failure(  # type: ignore[no-untyped-def]
+    server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    url, scripts, seen = server
+    scripts += [lambda body: (200, tool_call("recommend", json.dumps({"genres": ["Comedy"]})))] * 3
+    agent = llm_agent(url, tmp_path)
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise IndexError("a bug in the engine")
+
+    monkeypatch.setattr(agent.resources.engine, "recommend", broken)
+    session = agent.new_session()
+    with pytest.raises(RecommenderError) as raised:
+        session.send("a comedy please")
+    assert raised.value.tool == "recommend" and isinstance(raised.value.__cause__, IndexError)
+    assert len(seen) == 1  # not asked again, and the offline model did not answer in its place
+    assert session.data.state.turn == 0
+
+    sessions = LiveSessions(agent)  # the UI edge: logged, and told in the chat as the recommender's fault
+    live = sessions.start()
+    with caplog.at_level(logging.ERROR, logger="recagent.ui"):
+        added = sessions.turn(live, "a comedy please")
+    assert [m["content"] for m in added] == [
+        "⚠️ Sorry, something went wrong in the recommender (its recommend tool raised IndexError). Your "
+        "conversation and profile are as they were before this message; please try again or rephrase."
+    ]
+    (record,) = caplog.records
+    assert record.exc_info is not None and record.exc_info[0] is RecommenderError
+
+
+def test_arguments_a_tool_rejects_go_back_to_the_model(server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    url, scripts, seen = server
+    scripts += [
+        lambda body: (200, tool_call("recommend", json.dumps({"k": "lots"}))),
+        lambda body: (200, completion({"content": "How many would you like?"})),
+    ]
+    reply = llm_agent(url, tmp_path).new_session().send("a lot of comedies")
+    assert reply.backend == "scripted" and reply.notice is None and len(seen) == 2
+    observation = seen[1]["messages"][-1]
+    assert observation["role"] == "tool" and "k: Input should be a valid integer" in observation["content"]
 
 
 def test_the_claim_checker_catches_a_wrong_year() -> None:
@@ -229,14 +286,50 @@ def test_an_llm_writes_the_starting_profile_through_structured_output(server, tm
     assert text.endswith("Likes dusty stories.")
 
 
-def test_the_template_profile_when_the_llm_cannot_write_one(server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    ("answer", "reason"),
+    [
+        (lambda body: (401, {"error": {"message": "bad key"}}), "returned HTTP 401"),
+        (
+            lambda body: (200, completion({"content": "Likes films."})),
+            "sent an answer that could not be read",
+        ),
+    ],
+    ids=["http-401", "no-tool-call"],
+)
+def test_the_template_profile_with_a_notice_when_the_llm_cannot_write_one(  # type: ignore[no-untyped-def]
+    server, tmp_path: Path, answer, reason
+) -> None:
     url, scripts, _ = server
-    scripts.append(lambda body: (500, {"error": {"message": "down"}}))
-    session = llm_agent(url, tmp_path).new_session(user_id="1")
-    assert (
-        session.profile_text()
-        == tiny_agent(tmp_path / "other.sqlite").new_session(user_id="1").profile_text()
+    scripts.append(answer)
+    live = LiveSessions(llm_agent(url, tmp_path)).start(user_id="1")
+    template = tiny_agent(tmp_path / "other.sqlite").new_session(user_id="1")
+    assert live.session.profile_text() == template.profile_text() and template.notice is None
+    notice = (
+        f"The language model {reason}, so it could not write your starting profile; this one is made from "
+        "your history."
     )
+    assert live.session.notice == notice and live.chat[-1]["content"] == f"⚠️ {notice}"  # in the chat
+
+
+def test_reset_under_an_llm_is_explicit(server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    url, scripts, seen = server
+    scripts += [
+        lambda body: (200, tool_call("update_profile", json.dumps({"dislike_genres": ["Horror"]}))),
+        lambda body: (200, tool_call("recommend", json.dumps({"genres": ["Comedy"], "k": 3}))),
+        lambda body: (200, completion({"content": "Noted: no horror. Here are three comedies."})),
+        lambda body: (200, completion({"content": "To start over, type /reset."})),
+    ]
+    session = llm_agent(url, tmp_path).new_session()
+    assert len(session.send("no horror ever, and a comedy").items) == 3
+    answered = session.send("start over")  # the LLM's to answer; the offline understanding does not reset
+    assert answered.backend == "scripted" and answered.text == "To start over, type /reset."
+    assert "Avoids Horror" in session.profile_text() and session.data.state.current
+    calls = len(seen)
+    reset = session.send("/reset")
+    assert "Starting over" in reset.text and len(seen) == calls  # no model asked
+    assert "Avoids" not in session.profile_text() and session.data.state.current == []
+    assert session.reset().text.startswith("Starting over")  # the same from Python
 
 
 def test_the_claim_checker_reads_titles_not_words() -> None:

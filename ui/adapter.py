@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from agent.failures import RecommenderError
 from agent.profile import Statement
 from agent.session import ProfileView, Recommendation, Reply, ToolStep
 from agent.state import DialogueState
@@ -78,9 +79,13 @@ def reveal(text: str, pieces: int = STREAM_PIECES) -> Iterator[str]:
 
 
 def failure_text(err: BaseException) -> str:
-    """A failure in words: what kind, and that nothing earlier was lost (never the error's details)."""
+    """A failure of the recommender in words: what kind (which tool, when a tool raised), and that nothing
+    earlier was lost (never the error's details). A language model's failures are notices on a reply."""
+    kind = type(err).__name__
+    if isinstance(err, RecommenderError):
+        kind = f"its {err.tool} tool raised {type(err.__cause__).__name__}"
     return (
-        f"Sorry, that turn failed on our side ({type(err).__name__}). Your conversation and profile are as "
+        f"Sorry, something went wrong in the recommender ({kind}). Your conversation and profile are as "
         "they were before this message; please try again or rephrase."
     )
 

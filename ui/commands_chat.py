@@ -63,7 +63,10 @@ def chat_command(args: argparse.Namespace) -> int:
     agent = RecommenderAgent.load(dataset=args.dataset)
     session = agent.resume(args.session) if args.session else agent.new_session(user_id=args.user)
     print(f"recagent on {args.dataset}, backend {agent.backend}, session {session.id}")
-    print(f"profile: {session.profile_text() or '(empty)'}\n:profile shows it, :quit leaves.")
+    print(f"profile: {session.profile_text() or '(empty)'}")
+    print(":profile shows it, /reset starts over, :quit leaves.")
+    if session.notice:
+        print(f"(note: {session.notice})")
     while True:
         try:
             text = input("\nyou> ")

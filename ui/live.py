@@ -27,6 +27,7 @@ from ui.adapter import (
     cards_of,
     error_message,
     failure_text,
+    notice_message,
     reply_messages,
     transcript_messages,
     user_message,
@@ -85,7 +86,10 @@ class LiveSessions:
             f"Hi! You are {who}. Tell me what you feel like watching, e.g. *something funny from the 90s, "
             "no horror*. Ask *why #2?*, say *more like #1 but older*, or use 👍/👎 on the cards."
         )
-        return self._keep(Live(session, [assistant_message(greeting)]))
+        chat = [assistant_message(greeting)]
+        if session.notice:  # e.g. the language model could not write the starting profile
+            chat.append(notice_message(session.notice))
+        return self._keep(Live(session, chat))
 
     def get(self, session_id: str) -> Live | None:
         """The live session, or the stored one (conversation and profile come back), or None."""
