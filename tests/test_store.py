@@ -17,6 +17,7 @@ from langchain_core.messages import BaseMessage
 from agent.context import SessionData, TurnContext
 from agent.profile import UserProfile
 from agent.store import SessionStore, StaleSession
+from ui.adapter import failure_text
 
 TEXTS = ("I love comedies", "no horror please")
 
@@ -94,8 +95,10 @@ def test_a_turn_that_loses_the_race_twice_is_refused_in_words_and_nothing_stored
         return run(backend, messages, ctx)
 
     mine._run = racing
-    with pytest.raises(StaleSession, match="changed by another process"):
+    with pytest.raises(StaleSession, match="changed by another process") as refused:
         mine.send("I love comedies")
+    told = failure_text(refused.value)  # what the chat and the terminal say
+    assert "changed elsewhere" in told and "send your message again" in told
     mine._run = run
     mine.send("I love comedies")  # the next try is stored on top of the other worker's turns
     stored = agent.resume(mine.id).data

@@ -18,6 +18,7 @@ from agent.failures import RecommenderError
 from agent.profile import Statement
 from agent.session import ProfileView, Recommendation, Reply, ToolStep
 from agent.state import DialogueState
+from agent.store import StaleSession
 from recmodels.catalog import Catalog
 
 Message = dict[str, Any]  # {"role": "user" | "assistant", "content": str, "metadata"?: {...}}
@@ -78,14 +79,22 @@ def reveal(text: str, pieces: int = STREAM_PIECES) -> Iterator[str]:
     yield text
 
 
+FAILED_TURN = "Sorry, something went wrong"  # how every failure told in the chat begins
+
+
 def failure_text(err: BaseException) -> str:
     """A failure of the recommender in words: what kind (which tool, when a tool raised), and that nothing
     earlier was lost (never the error's details). A language model's failures are notices on a reply."""
     kind = type(err).__name__
+    if isinstance(err, StaleSession):
+        return (
+            f"{FAILED_TURN}: this conversation was changed elsewhere (another tab or worker) at the same time, "
+            "twice. Nothing of yours was lost; please send your message again."
+        )
     if isinstance(err, RecommenderError):
         kind = f"its {err.tool} tool raised {type(err.__cause__).__name__}"
     return (
-        f"Sorry, something went wrong in the recommender ({kind}). Your conversation and profile are as "
+        f"{FAILED_TURN} in the recommender ({kind}). Your conversation and profile are as "
         "they were before this message; please try again or rephrase."
     )
 

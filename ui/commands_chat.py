@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import logging
 import time
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+log = logging.getLogger("recagent.chat")
 
 if TYPE_CHECKING:
     from agent import Reply
@@ -59,6 +62,7 @@ def show(reply: Reply) -> None:
 
 def chat_command(args: argparse.Namespace) -> int:
     from agent import RecommenderAgent  # noqa: PLC0415 (langchain loads only for agent commands)
+    from ui.adapter import failure_text  # noqa: PLC0415
 
     agent = RecommenderAgent.load(dataset=args.dataset)
     session = agent.resume(args.session) if args.session else agent.new_session(user_id=args.user)
@@ -77,7 +81,11 @@ def chat_command(args: argparse.Namespace) -> int:
         if text.strip() == ":profile":
             print(session.profile_text() or "(empty)")
             continue
-        show(session.send(text))
+        try:
+            show(session.send(text))
+        except Exception as err:  # the edge: told and logged; the session is as it was before the message
+            log.exception("turn failed in session %s", session.id)
+            print(f"agent> {failure_text(err)}")
     print(f"\nresume with: recagent chat --dataset {args.dataset} --session {session.id}")
     return 0
 

@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ui.adapter import FAILED_TURN
+
 FOLLOW_UPS = ("more like #1", "why #2?", "something shorter", "something from the 1990s", "tell me about #3")
-FAILED_TURN = "Sorry, that turn failed"
 
 
 def script(like: str, avoid: str, turns: int) -> list[str]:
