@@ -11,14 +11,14 @@ import pytest
 from agent.nlu import numbers, spelling
 from agent.nlu.bounds import bound_kind, mpaa_text
 from agent.nlu.concepts import ConceptBank, clean
-from agent.nlu.decoder import SpanDecoder
+from agent.nlu.decoder import SpanDecoder, merged
 from agent.nlu.encoder import embed_sentences
 from agent.nlu.frame import Flags, Part, assemble, free_words
 from agent.nlu.generator import BUILDERS, GeneratorConfig, example, generate
 from agent.nlu.noise import NoiseConfig
 from agent.nlu.reading import INTENTS
 from agent.nlu.speller import Speller
-from agent.nlu.tags import TAG_INDEX, spans, tokenize
+from agent.nlu.tags import TAG_INDEX, Span, spans, tokenize
 from agent.nlu.template import join, render
 
 QUIET = NoiseConfig(
@@ -190,6 +190,14 @@ def test_bound_directions_from_their_cue_words() -> None:
     assert bound_kind("MPAA", "PG-13 at most") == bound_kind("MPAA", "rated PG-13 max") == "MPAAMAX"
     assert bound_kind("MPAA", "not rated R") == "NOMPAA"
     assert mpaa_text("PG", "-13 or lower") == "PG-13" and mpaa_text("R", " please") == "R"
+    assert bound_kind("RMAX", "7", after=" at least") == "RMIN"  # a cue after the number
+    assert bound_kind("RTMAX", "2 hours", after=" and over 7 on imdb") == "RTMAX"  # another clause's cue
+
+
+def test_a_bound_the_tagger_cut_in_pieces_is_one_span() -> None:
+    cut = [Span("GENRE", 0, 1), Span("YSINCE", 2, 3), Span("YUNTIL", 3, 4), Span("RTMAX", 5, 6)]
+    assert merged(cut) == [Span("GENRE", 0, 1), Span("YSINCE", 2, 4), Span("RTMAX", 5, 6)]
+    assert merged([Span("RTMAX", 0, 1), Span("RMIN", 1, 2)]) == [Span("RTMAX", 0, 1), Span("RMIN", 1, 2)]
 
 
 def test_a_pronoun_beside_a_named_item_is_that_item() -> None:

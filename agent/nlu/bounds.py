@@ -26,6 +26,15 @@ FLOOR = (
 CUES = [(re.compile(rf"\b(?:{CEILING})\b"), "max"), (re.compile(rf"\b(?:{FLOOR})\b|\+"), "min")]
 NEGATION = r"(?:\b(?:no|not|nothing|never|none|nor|isnt|dont|doesnt|wont|cant|shouldnt|arent)\b|n't\b)"
 NEGATED = re.compile(rf"{NEGATION}(?:\s+[\w']+){{0,2}}\s*$")  # "nothing that runs" over, "isn't" longer
+POSTFIX = [  # a cue right after the number ("7 at least", "two hours tops"); not "and over": a new clause
+    (re.compile(r"^\W*(?:at most|at the most|or less|or shorter|or lower|or under|or below|tops|max|maximum)\b"), "max"),
+    (re.compile(r"^\W*(?:at least|at the least|or more|or longer|or higher|or better|or above|or over|minimum|plus)\b"), "min"),
+]  # fmt: skip
+FAMILIES = {  # span kinds that bound one quantity: adjacent spans of one family are one bound
+    **dict.fromkeys(("RTMAX", "RTMIN", "RTRANGE"), "RT"),
+    **dict.fromkeys(("RMAX", "RMIN", "RRANGE"), "R"),
+    **dict.fromkeys(("YAFTER", "YSINCE", "YBEFORE", "YUNTIL", "YIN", "YRANGE"), "Y"),
+}
 FLIP = {"max": "min", "min": "max"}
 KINDS = {"RTMIN": ("RT", "min"), "RTMAX": ("RT", "max"), "RMIN": ("R", "min"), "RMAX": ("R", "max")}
 NEGATORS = re.compile(  # words of negation or refusal, any inflection ("avoids", "hated", "skipping")
@@ -65,10 +74,11 @@ def direction(text: str, before: str = "") -> str | None:
 
 
 def bound_kind(kind: str, text: str, before: str = "", after: str = "") -> str:
-    """The span kind with its direction taken from its cue words (negated by the words before it)."""
+    """The span kind with its direction taken from its cue words (negated by the words before it), or
+    from a cue right after it when it has none."""
     if kind in KINDS:
         quantity, _ = KINDS[kind]
-        way = direction(text, before[-24:])
+        way = direction(text, before[-24:]) or next((w for p, w in POSTFIX if p.search(after.lower())), None)
         return f"{quantity}{way.upper()}" if way else kind
     if kind in ("MPAA", "MPAAMAX", "NOMPAA"):
         codes = list(MPAA_CODE.finditer(text.lower()))

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from rapidfuzz import fuzz, process, utils
 
 from agent.nlu import numbers
-from agent.nlu.bounds import NEGATORS, bound_kind, mpaa_text
+from agent.nlu.bounds import FAMILIES, NEGATORS, bound_kind, direction, mpaa_text
 from agent.nlu.concepts import ConceptBank, Encode, clean
 from agent.nlu.frame import Part
 from agent.nlu.tags import Span, Word, span_text
@@ -73,6 +74,7 @@ class SpanDecoder:
         on_screen: int = 0,
     ) -> list[Part]:
         """The parts of the message's spans, in order (spans with no readable value are left out)."""
+        spans = merged(spans)
         texts = [span_text(message, words, s) for s in spans]
         genre_texts = [t for s, t in zip(spans, texts, strict=True) if s.kind in ("GENRE", "NOGENRE")]
         named = iter(self.genres(genre_texts))
@@ -90,9 +92,26 @@ class SpanDecoder:
             kind = bound_kind(span.kind, text, before, after)
             text = mpaa_text(text, after) if kind in ("MPAA", "MPAAMAX", "NOMPAA") else text
             part = read_value(kind, text, on_screen, titles)
+            if part is not None and part.kind in ("RTRANGE", "RRANGE") and len(part.numbers) == 1:
+                way = direction(text, before[-24:])  # "and less than 110 minutes": one number, a bound
+                part = replace(part, kind=f"{part.kind[:-5]}{way.upper()}") if way else part
             if part is not None:
                 out.append(part)
         return out
+
+
+def merged(spans: list[Span]) -> list[Span]:
+    """Adjacent spans bounding one quantity as one span ("since" + "2010", "under" + "2" + "hours"): the
+    tagger sometimes changes its mind mid-bound; the kind of the first, its direction from the cues."""
+    out: list[Span] = []
+    for span in spans:
+        last = out[-1] if out else None
+        family = FAMILIES.get(span.kind)
+        if last is not None and family and last.end == span.start and FAMILIES.get(last.kind) == family:
+            out[-1] = Span(last.kind, last.start, span.end)
+        else:
+            out.append(span)
+    return out
 
 
 def _genre_title(
