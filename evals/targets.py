@@ -1,11 +1,14 @@
 """Who is simulated and what the models may see (EVALUATION.md §2).
 
-Each user's target is their last interaction rated >= 4 in (timestamp, item_id) order (data without
-ratings: their last interaction); the history is everything before it. `without_targets` cuts every user's sequence just before their target (their
-later interactions go too), so a model trained on it, with its own leave-one-out split inside the
+Each user's target is drawn, under a seed, from their last *liked group*: the liked items (rated >= 4;
+data without ratings: every item) of the last timestamp at which they liked something, as the offline
+tie-aware protocol does (EVALUATION.md §1; items rated in the same second have no real order). The
+history is everything strictly before that timestamp, so the target's group-mates are not in it.
+`without_targets` cuts every user's sequence just before their target's group (their later
+interactions go too), so a model trained on it, with its own leave-one-out split inside the
 histories, has never seen any simulated user's target.
 
-    targets = find_targets(dataset.interactions)          # user index -> Target
+    targets = find_targets(dataset.interactions, seed=0)  # user index -> Target
     training = without_targets(dataset, targets)          # the data every simulation model is fitted on
     users = sample_users(targets, 200, seed=0)            # sorted user indices
 """
@@ -27,29 +30,40 @@ MIN_HISTORY = 3  # fewer items before the target: no leave-one-out split to trai
 class Target:
     user: int  # user index
     user_id: str
-    history: tuple[int, ...]  # item indices before the target, oldest first
+    history: tuple[int, ...]  # item indices strictly before the target's timestamp, oldest first
     item: int  # the target's item index
 
 
-def find_targets(interactions: Interactions) -> dict[int, Target]:
-    """Users with a liked interaction after at least MIN_HISTORY others (and not a re-watch of one)."""
+def find_targets(interactions: Interactions, seed: int = 0) -> dict[int, Target]:
+    """Users whose last liked group comes after at least MIN_HISTORY interactions: one of its liked
+    items that is not a re-watch, drawn with `seed` (per user, so one user's draw never moves
+    another's)."""
     found = {}
-    for u, (items, ratings) in enumerate(
-        zip(interactions.sequences(), interactions.ratings_in_order(), strict=True)
-    ):
-        liked = np.flatnonzero((ratings >= LIKED) | np.isnan(ratings))  # no rating: implicit feedback
-        if not len(liked) or liked[-1] < MIN_HISTORY:
+    per_user = zip(
+        interactions.sequences(),
+        interactions.ratings_in_order(),
+        interactions.timestamps_in_order(),
+        strict=True,
+    )
+    for u, (items, ratings, times) in enumerate(per_user):
+        liked = (ratings >= LIKED) | np.isnan(ratings)  # no rating: implicit feedback
+        if not liked.any():
             continue
-        position = int(liked[-1])
-        history = tuple(int(i) for i in items[:position])
-        if int(items[position]) in history:
+        last = times[np.flatnonzero(liked)[-1]]
+        start = int(np.searchsorted(times, last))  # where the last liked group's timestamp begins
+        if start < MIN_HISTORY:
             continue
-        found[u] = Target(u, interactions.user_ids[u], history, int(items[position]))
+        history = items[:start]
+        candidates = items[liked & (times == last) & ~np.isin(items, history)]
+        if not len(candidates):
+            continue
+        item = int(np.random.default_rng([seed, u]).choice(candidates))
+        found[u] = Target(u, interactions.user_ids[u], tuple(int(i) for i in history), item)
     return found
 
 
 def without_targets(dataset: Dataset, targets: dict[int, Target]) -> Dataset:
-    """The dataset with every targeted user's target and later interactions removed (same name)."""
+    """The dataset with every targeted user's target group and later interactions removed (same name)."""
     inter = dataset.interactions
     order = np.lexsort((inter.item, inter.timestamp, inter.user))
     users = inter.user[order]

@@ -4,8 +4,9 @@
     world.resources  # what `RecommenderAgent(resources, store)` serves; world.targets: user -> Target
 
 The GenRec checkpoint is `<home>/checkpoints/<dataset>/genrec-sim-seed<S>`, keyed like any other by
-config, seed and data fingerprint, so a rerun reuses it. The item text vectors and the Chroma index
-hold no interactions and are shared with the agent's normal artifacts.
+config, seed, split protocol (the default, tie-aware) and data fingerprint, so a rerun reuses it. The
+item text vectors and the Chroma index hold no interactions and are shared with the agent's normal
+artifacts.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ class World:
     model: GenRecServer | None
     encoder: TextEncoder
     note: str  # how GenRec was obtained (trained / reused checkpoint)
+    seed: int = 0  # drew the targets, seeded GenRec
 
 
 def world_from(
@@ -50,18 +52,20 @@ def world_from(
     reader: Reader,
     retriever: Retriever | None = None,
     note: str = "",
+    seed: int = 0,
 ) -> World:
-    """A world from parts (tests pass a tiny dataset and an untrained model)."""
-    targets = find_targets(dataset.interactions)
+    """A world from parts (tests pass a tiny dataset and an untrained model); `seed` draws the targets."""
+    targets = find_targets(dataset.interactions, seed)
     training = without_targets(dataset, targets)
     resources = resources_for(training, model, vectors, retriever, encoder, reader=reader)
-    return World(dataset, training, targets, resources, model, encoder, note)
+    return World(dataset, training, targets, resources, model, encoder, note, seed)
 
 
 def build_world(name: str, home: Path, seed: int = 0, progress: bool = True) -> World:
-    """Load the dataset, fit (or reuse) GenRec on the targets-free data, open the index."""
+    """Load the dataset, draw the targets and fit (or reuse) GenRec on the targets-free data with
+    `seed`, open the index."""
     dataset = load_dataset(name, home)
-    targets = find_targets(dataset.interactions)
+    targets = find_targets(dataset.interactions, seed)
     training = without_targets(dataset, targets)
     directory = home / "checkpoints" / dataset.name / f"genrec-sim-seed{seed}"
     split = LeaveOneOut.from_interactions(training.interactions)
@@ -71,4 +75,4 @@ def build_world(name: str, home: Path, seed: int = 0, progress: bool = True) -> 
     torch.set_num_threads(1)  # one small request at a time, as the agent serves
     encoder = default_encoder()
     reader = load_understander(home, progress)  # the agent's offline understanding, as it serves
-    return world_from(dataset, model, vectors, encoder, reader, retriever, note)
+    return world_from(dataset, model, vectors, encoder, reader, retriever, note, seed)

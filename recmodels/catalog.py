@@ -121,18 +121,22 @@ class Interactions:
 
     def sequences(self) -> list[np.ndarray]:
         """Per user (by index), item indices in stable (timestamp, item_id) order."""
-        order = np.lexsort((self.item, self.timestamp, self.user))
-        users = self.user[order]
-        bounds = np.searchsorted(users, np.arange(self.num_users + 1))
-        items = self.item[order]
-        return [items[bounds[u] : bounds[u + 1]] for u in range(self.num_users)]
+        return self._in_order(self.item)
 
     def ratings_in_order(self) -> list[np.ndarray]:
         """Per user, ratings aligned with `sequences()`."""
+        return self._in_order(self.rating)
+
+    def timestamps_in_order(self) -> list[np.ndarray]:
+        """Per user, timestamps aligned with `sequences()` (non-decreasing)."""
+        return self._in_order(self.timestamp)
+
+    def _in_order(self, values: np.ndarray) -> list[np.ndarray]:
+        """Per user, `values` (E,) in stable (timestamp, item_id) order."""
         order = np.lexsort((self.item, self.timestamp, self.user))
         bounds = np.searchsorted(self.user[order], np.arange(self.num_users + 1))
-        rating = self.rating[order]
-        return [rating[bounds[u] : bounds[u + 1]] for u in range(self.num_users)]
+        ordered = values[order]
+        return [ordered[bounds[u] : bounds[u + 1]] for u in range(self.num_users)]
 
 
 @dataclass(frozen=True)

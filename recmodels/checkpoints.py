@@ -1,18 +1,21 @@
 """One checkpoint format for every trained model, and `reuse_or_train`: train only when no checkpoint
 made the same way exists.
 
-    wanted = Identity("sasrec", "ml-100k", fingerprint, seed=0, config=SASRecConfig(), train=TrainConfig(),
-                      inputs={"num_items": 1682})
-    found = reuse_or_train(checkpoint_dir(home, "ml-100k", "sasrec", 0), wanted, train, sasrec_from)
+    wanted = Identity("sasrec", "ml-100k", fingerprint, seed=0, protocol="tie-aware", config=SASRecConfig(),
+                      train=TrainConfig(), inputs={"num_items": 1682})
+    directory = checkpoint_dir(home, "ml-100k", "sasrec", 0, "tie-aware")
+    found = reuse_or_train(directory, wanted, train, sasrec_from)
     found.model, found.result, found.note  # the model in eval mode, its training record, how it was got
 
-A checkpoint is `<home>/checkpoints/<dataset>/<model>-seed<S>/` with `model.safetensors` (weights) and
-`config.json`: the checkpoint format, every `Identity` field (model, dataset, data fingerprint, seed,
-model config, training config, model-specific inputs, training version), the training record
-(`trainer.TrainResult`) and a model-specific payload (GenRec: its semantic IDs, text width and tuned
-decoding). A checkpoint stands in for training only when every identity field matches; `mismatches`
-names the ones that do not. Checkpoints of another format (those written before this module) are
-trained again, never misread. A save writes a sibling directory and swaps it in, so a reader sees the
+A checkpoint is `<home>/checkpoints/<dataset>/<model>-seed<S>/` (`<model>-id-order-seed<S>/` for a model
+trained under the id-order protocol, so the two never overwrite each other) with `model.safetensors`
+(weights) and `config.json`: the checkpoint format, every `Identity` field (model, dataset, data
+fingerprint, seed, split protocol, model config, training config, model-specific inputs, training
+version), the training record (`trainer.TrainResult`) and a model-specific payload (GenRec: its
+semantic IDs, text width and tuned decoding). A checkpoint stands in for training only when every
+identity field matches; `mismatches` names the ones that do not (a checkpoint written before the
+protocol was recorded has "another protocol"). Checkpoints of another format (those written before
+this module) are trained again, never misread. A save writes a sibling directory and swaps it in, so a reader sees the
 old checkpoint or the new one, never half of either.
 """
 
@@ -30,6 +33,7 @@ from safetensors.torch import load_file, save_file
 from torch import nn
 
 from recmodels.home import replace_dir
+from recmodels.split import DEFAULT_PROTOCOL, SplitProtocol
 from recmodels.trainer import TRAINING_VERSION, TrainConfig, TrainResult
 
 FORMAT = 2  # 1: the per-model formats before this module (no "format" key)
@@ -41,6 +45,7 @@ LABELS = {
     "dataset": "dataset",
     "data_fingerprint": "data",
     "seed": "seed",
+    "protocol": "protocol",  # the split's (`recmodels.split`): its targets and training tie orders
     "config": "configuration",
     "train": "training configuration",
     "num_items": "number of items",  # SASRec
@@ -52,8 +57,12 @@ LABELS = {
 M = TypeVar("M", bound=nn.Module)
 
 
-def checkpoint_dir(home: Path, dataset: str, model: str, seed: int) -> Path:
-    return home / "checkpoints" / dataset / f"{model}-seed{seed}"
+def checkpoint_dir(
+    home: Path, dataset: str, model: str, seed: int, protocol: SplitProtocol = DEFAULT_PROTOCOL
+) -> Path:
+    """Where the checkpoint of `model` trained with `seed` under `protocol` lives."""
+    label = model if protocol == "tie-aware" else f"{model}-{protocol}"
+    return home / "checkpoints" / dataset / f"{label}-seed{seed}"
 
 
 def _plain(value: Any) -> Any:
@@ -69,6 +78,7 @@ class Identity:
     dataset: str
     data_fingerprint: str  # changes when the catalog or the interactions change
     seed: int
+    protocol: SplitProtocol  # the split the model was trained and validated on
     config: Any  # the model's frozen config dataclass
     train: TrainConfig
     inputs: Mapping[str, Any] = field(default_factory=dict)  # anything else the weights depend on (LABELS)
@@ -81,6 +91,7 @@ class Identity:
             "dataset": self.dataset,
             "data_fingerprint": self.data_fingerprint,
             "seed": self.seed,
+            "protocol": self.protocol,
             "config": self.config,
             "train": self.train,
             **self.inputs,

@@ -1,17 +1,22 @@
 """The offline evaluation harness (EVALUATION.md §1): every model, every seed, one split, one table.
 
     recagent evaluate --dataset ml-100k --models popularity,sasrec --seeds 3 --json report.json
+    recagent evaluate --dataset ml-100k --models popularity,sasrec --protocol id-order
 
     report = evaluate_models(dataset, ["popularity", "sasrec"], seeds=3, home=recagent_home())
     text = report.table()  # one line per (model, setting), mean ± std over seeds
 
+The split's protocol (`recmodels.split`) is the table's: `tie-aware` (the default; targets are the
+user's last timestamp group) or `id-order` (ties broken by item id, for comparison with other papers).
+Every model of a run is trained, validated and ranked under that one protocol, on the same candidates.
+
 Each (model, setting) is a `Variant` in `REGISTRY`; a new model or setting (e.g. genrec with
 "history+profile") is one more entry with its own `fit` function, and the loop does not change.
 Models are fitted on the training split (model selection on validation), then ranked on the TEST stage:
-history = training items + the validation item, every catalog item scored, the history masked.
+history = training items + the validation group, every catalog item scored, the history masked.
 Every model reports the same metrics on the same candidates: HR@k and NDCG@k for k in 5, 10, 20 and
 MRR@20 (a target ranked beyond 20th counts 0), because GenRec decodes only its top 20 (`SCORE_DEPTH`).
-A checkpoint whose identity (config, training config, seed, data, training version: see
+A checkpoint whose identity (config, training config, seed, protocol, data, training version: see
 `recmodels.checkpoints`) matches is reused instead of retrained (`retrain=True` forces training); the
 table's notes say which runs were reused and its train seconds are the recorded ones.
 """
@@ -35,7 +40,7 @@ from recmodels.checkpoints import Identity, Stored, Trained, checkpoint_dir, loa
 from recmodels.metrics import METRIC_NAMES, mask_scores, split_metrics
 from recmodels.popularity import Popularity
 from recmodels.sasrec import SASRec, SASRecConfig
-from recmodels.split import LeaveOneOut
+from recmodels.split import DEFAULT_PROTOCOL, LeaveOneOut, SplitProtocol
 from recmodels.trainer import TrainConfig, train_sasrec
 
 
@@ -122,8 +127,8 @@ def load_sasrec(directory: Path) -> tuple[SASRec, Stored]:
 
 
 def fit_sasrec(ctx: FitContext) -> Fitted:
-    """Reuse the checkpoint made the same way (config, training config, seed, data, training
-    version) if there is one, else train and save it."""
+    """Reuse the checkpoint made the same way (config, training config, seed, protocol, data,
+    training version) if there is one, else train and save it."""
     config, train = sasrec_config(ctx.dataset.name), sasrec_train_config(ctx.dataset.name)
     num_items = len(ctx.dataset.catalog)
     wanted = Identity(
@@ -131,6 +136,7 @@ def fit_sasrec(ctx: FitContext) -> Fitted:
         ctx.dataset.name,
         data_fingerprint(ctx.dataset),
         ctx.seed,
+        ctx.split.protocol,
         config,
         train,
         {"num_items": num_items},
@@ -139,7 +145,7 @@ def fit_sasrec(ctx: FitContext) -> Fitted:
     def fit() -> Trained[SASRec]:
         return Trained(*train_sasrec(config, train, ctx.split, num_items, ctx.seed, ctx.progress))
 
-    directory = checkpoint_dir(ctx.home, ctx.dataset.name, "sasrec", ctx.seed)
+    directory = checkpoint_dir(ctx.home, ctx.dataset.name, "sasrec", ctx.seed, ctx.split.protocol)
     found = reuse_or_train(
         directory, wanted, fit, sasrec_from, retrain=ctx.retrain, log=tqdm.write if ctx.progress else None
     )
@@ -204,11 +210,32 @@ def run_variant(variant: Variant, ctx: FitContext, latency_users: int) -> tuple[
 @dataclass(frozen=True)
 class Report:
     dataset: str
+    protocol: SplitProtocol
+    test_users: int
+    multi_item_share: float  # of the test users, those whose target group has more than one item
     results: tuple[RunResult, ...]
     notes: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        return {"dataset": self.dataset, "results": [dataclasses.asdict(r) for r in self.results]}
+        return {
+            "dataset": self.dataset,
+            "protocol": self.protocol,
+            "test_users": self.test_users,
+            "multi_item_share": self.multi_item_share,
+            "results": [dataclasses.asdict(r) for r in self.results],
+        }
+
+    def targets_line(self) -> str:
+        """What the test targets are under this protocol."""
+        if self.protocol == "id-order":
+            return (
+                f"protocol id-order: each of {self.test_users} test users' last item, ties broken by item id"
+            )
+        return (
+            f"protocol tie-aware: each of {self.test_users} test users' last timestamp group, its best-ranked "
+            f"item counting, its other items out of the ranking; {self.multi_item_share:.1%} of the groups "
+            "have more than one item"
+        )
 
     def table(self) -> str:
         """One row per (model, setting): mean ± std over seeds of every metric, train time and latency."""
@@ -225,7 +252,7 @@ class Report:
         )
         header = " | ".join([f"{'model/setting':<{LABEL_WIDTH}}", *(f"{c:>15}" for c in columns)])
         body = [_row(label, np.array(values), columns) for label, values in runs.items()]
-        return "\n".join([title, header, *body, *self._ratios(runs), *self.notes])
+        return "\n".join([title, self.targets_line(), header, *body, *self._ratios(runs), *self.notes])
 
     @staticmethod
     def _ratios(runs: dict[str, list[list[float]]], base: str = "sasrec/history") -> list[str]:
@@ -264,17 +291,19 @@ def evaluate_models(
     seeds: int,
     home: Path,
     *,
+    protocol: SplitProtocol = DEFAULT_PROTOCOL,
     retrain: bool = False,
     latency_users: int = 200,
     registry: dict[str, tuple[Variant, ...]] = REGISTRY,
     log: Callable[[str], None] = tqdm.write,
 ) -> Report:
-    """Every registered setting of every model in `models`, for seeds 0..seeds-1, on the test stage;
-    `log` hears one line per run (tqdm's writer by default, so it interleaves with progress bars)."""
+    """Every registered setting of every model in `models`, for seeds 0..seeds-1, on the test stage of
+    one split under `protocol`; `log` hears one line per run (tqdm's writer by default, so it
+    interleaves with progress bars)."""
     unknown = [m for m in models if m not in registry]
     if unknown:
         raise ValueError(f"unknown model(s) {unknown}; known: {sorted(registry)}")
-    split = LeaveOneOut.from_interactions(dataset.interactions)
+    split = LeaveOneOut.from_interactions(dataset.interactions, protocol)
     results, notes = [], []
     for model in models:
         for variant in registry[model]:
@@ -286,4 +315,5 @@ def evaluate_models(
                 )
                 results.append(result)
                 notes.append(note)
-    return Report(dataset.name, tuple(results), tuple(notes))
+    users = len(split.users("test"))
+    return Report(dataset.name, protocol, users, split.multi_item_share(), tuple(results), tuple(notes))

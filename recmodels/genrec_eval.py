@@ -32,7 +32,7 @@ from recmodels.genrec_training import (
 )
 from recmodels.preferences import hint_text, preference_text
 from recmodels.semantic_ids import SemanticIdConfig, item_content_vectors, semantic_ids_from_vectors
-from recmodels.split import LeaveOneOut
+from recmodels.split import LeaveOneOut, SplitProtocol
 from recmodels.text_encoder import TextEncoder, default_encoder
 from recmodels.trainer import TrainConfig, TrainResult
 
@@ -105,13 +105,15 @@ class GenRecScorer:
         return self.server.score(histories, text)
 
 
-def genrec_identity(dataset: Dataset, seed: int) -> Identity:
-    """What a GenRec checkpoint must match to stand in for training on `dataset` with `seed`."""
+def genrec_identity(dataset: Dataset, seed: int, protocol: SplitProtocol) -> Identity:
+    """What a GenRec checkpoint must match to stand in for training on `dataset` with `seed` under
+    the split `protocol`."""
     return Identity(
         "genrec",
         dataset.name,
         data_fingerprint(dataset),
         seed,
+        protocol,
         genrec_config(dataset.name),
         genrec_train_config(dataset.name),
         {"semantic_id_config": semantic_id_config(dataset.name), "decode": VALIDATION_DECODE},
@@ -129,7 +131,7 @@ def train_genrec_model(
         semantic_id_config(dataset.name),
     )
     start = time.perf_counter()
-    vectors = item_content_vectors(dataset, home, id_config, seed)  # (N, D)
+    vectors = item_content_vectors(dataset, home, id_config, seed, protocol=split.protocol)  # (N, D)
     ids = semantic_ids_from_vectors(vectors, id_config, seed, dataset.catalog.fingerprint())
     features = item_features(vectors) if config.item_features else None
     encoder = default_encoder()
@@ -154,11 +156,12 @@ def fit_genrec_model(
     retrain: bool,
     progress: bool,
 ) -> tuple[GenRecServer, TrainResult, str]:
-    """Reuse the checkpoint in `directory` when it was made the same way, else train and save one;
-    returns the model as a server with its tuned decoding, its training record and how it was got."""
+    """Reuse the checkpoint in `directory` when it was made the same way (on a split of the same
+    protocol, too), else train and save one; returns the model as a server with its tuned decoding,
+    its training record and how it was got."""
     found = reuse_or_train(
         directory,
-        genrec_identity(dataset, seed),
+        genrec_identity(dataset, seed, split.protocol),
         lambda: train_genrec_model(dataset, split, seed, home, progress),
         genrec_from,
         retrain=retrain,
@@ -168,17 +171,20 @@ def fit_genrec_model(
 
 
 def hint_lookup(split: LeaveOneOut, catalog: Catalog) -> TextFor:
-    """Text from the target of the test user whose input history this is (test stage only)."""
+    """Text from the target of the test user whose input history this is (test stage only; of a
+    target group, its first item by id)."""
     rng = np.random.default_rng(0)
     by_history = {
-        split.history(int(u), "test").tobytes(): hint_text(split.target(int(u), "test"), catalog, rng)
+        split.history(int(u), "test").tobytes(): hint_text(
+            int(split.target_group(int(u), "test")[0]), catalog, rng
+        )
         for u in split.users("test")
     }
     return lambda history: by_history[np.asarray(history, dtype=split.history(0, "test").dtype).tobytes()]
 
 
 def _fit(ctx: FitContext, text: Callable[[FitContext], TextFor | None]) -> Fitted:
-    directory = checkpoint_dir(ctx.home, ctx.dataset.name, "genrec", ctx.seed)
+    directory = checkpoint_dir(ctx.home, ctx.dataset.name, "genrec", ctx.seed, ctx.split.protocol)
     server, result, note = fit_genrec_model(
         ctx.dataset, ctx.split, ctx.seed, directory, ctx.home, ctx.retrain, ctx.progress
     )

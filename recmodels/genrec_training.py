@@ -6,8 +6,10 @@
 
 Every epoch each training window is shown in one of three ways (Mender-style preference discerning):
 - no text (probability `text_dropout`), so the model works without one;
-- a *profile*: one of `TEXT_VARIANTS` texts written from the window's first 80 % of items (genres,
-  decade, titles; `recmodels.preferences.preference_text`), loss at every position;
+- a *profile*: one of `TEXT_VARIANTS` texts written from the window's first 80 % of items, cut back
+  to a tie group's start so that no reshuffle of the ties (`recmodels.trainer`) moves a described item
+  among the later targets (genres, decade, titles; `recmodels.preferences.preference_text`), loss at
+  every position;
 - a *request* (probability `request_share`): a text naming a genre and/or the decade of one of the
   window's items, with the loss only at the positions whose target has what it names. This is what
   teaches "I want Horror" to move the top 10 towards horror: p(next | history, next is horror).
@@ -51,16 +53,26 @@ class WindowTexts:
 
     profiles: np.ndarray  # (W, V, D) float32
     requests: np.ndarray  # (W, V, D) float32
-    request_fits: list[np.ndarray]  # per window (V, len - 1) bool: the targets each request fits
+    request_fits: list[np.ndarray]  # per window (V, len - 1) bool, targets in the split's order
 
 
-def window_texts(windows: list[np.ndarray], catalog: Catalog, encoder: TextEncoder, seed: int) -> WindowTexts:
-    """Profiles from each window's early items and requests from its targets (see the module doc)."""
+def profile_end(groups: np.ndarray) -> int:
+    """How many of a window's first items its profile describes: TEXT_SOURCE_SHARE of them, cut back to
+    the start of the tie group there (at least the first item, which no reshuffle moves)."""
+    cut = max(1, int(len(groups) * TEXT_SOURCE_SHARE))
+    return max(1, int(np.searchsorted(groups, groups[cut]))) if cut < len(groups) else cut
+
+
+def window_texts(
+    windows: list[np.ndarray], groups: list[np.ndarray], catalog: Catalog, encoder: TextEncoder, seed: int
+) -> WindowTexts:
+    """Profiles from each window's early items and requests from its targets (see the module doc);
+    `groups`: each window's tie groups."""
     rng = np.random.default_rng(seed)
     W, V = len(windows), TEXT_VARIANTS
     profiles, requests, fits = [], [], []
-    for window in windows:
-        early = window[: max(1, int(len(window) * TEXT_SOURCE_SHARE))]
+    for window, window_groups in zip(windows, groups, strict=True):
+        early = window[: profile_end(window_groups)]
         profiles += [preference_text(early, catalog, rng) for _ in range(V)]
         made = [request_text(window[1:], catalog, rng) for _ in range(V)]
         requests += [text for text, _ in made]
@@ -80,13 +92,13 @@ class GenRecTrainer(Trainer[GenRec]):
         config: TrainConfig,
         model: GenRec,
         split: LeaveOneOut,
-        texts_of: Callable[[list[np.ndarray]], WindowTexts],
+        texts_of: Callable[[list[np.ndarray], list[np.ndarray]], WindowTexts],
         seed: int,
         progress: bool = True,
         decode: DecodeConfig = VALIDATION_DECODE,
     ):
         super().__init__(config, model, split, seed, model.config.max_len, progress)
-        self.texts = texts_of(self.windows)
+        self.texts = texts_of(self.windows, self.window_groups)
         self.text_dropout, self.request_share = model.config.text_dropout, model.config.request_share
         self.decode = decode
 
@@ -94,7 +106,7 @@ class GenRecTrainer(Trainer[GenRec]):
         return GenRecServer.build(model, self.decode).score
 
     def _batch_loss(self, batch: np.ndarray) -> torch.Tensor:
-        inputs, labels = window_batch([self.windows[i] for i in batch])  # (B, T) each
+        inputs, labels = window_batch([self.window(i) for i in batch])  # (B, T) each
         variant = self.rng.integers(TEXT_VARIANTS, size=len(batch))  # (B,)
         text = self.texts.profiles[batch, variant]  # (B, D)
         draw = self.rng.random(len(batch))  # (B,)
@@ -102,7 +114,8 @@ class GenRecTrainer(Trainer[GenRec]):
         text[request] = self.texts.requests[batch[request], variant[request]]
         text[draw < self.text_dropout] = 0.0
         for row in np.flatnonzero(request):  # a request row learns only where its text holds
-            fits = self.texts.request_fits[batch[row]][variant[row]]  # (len - 1,), right-aligned
+            shown = self.orders[batch[row]][1:] - 1  # this epoch's targets (the first item never moves)
+            fits = self.texts.request_fits[batch[row]][variant[row]][shown]  # (len - 1,), right-aligned
             labels[row, : labels.shape[1] - len(fits)] = IGNORE
             labels[row, labels.shape[1] - len(fits) :][~torch.from_numpy(fits)] = IGNORE
         return self.model.loss(inputs, labels, torch.from_numpy(text))
@@ -124,7 +137,7 @@ def train_genrec(
     `config.item_features`) and train it with early stopping, validating with `decode`."""
     torch.manual_seed(seed)
     model = GenRec(config, ids, encoder.dim, features)
-    texts = lambda windows: window_texts(windows, catalog, encoder, seed)  # noqa: E731
+    texts = lambda windows, groups: window_texts(windows, groups, catalog, encoder, seed)  # noqa: E731
     result = GenRecTrainer(train, model, split, texts, seed, progress, decode).fit()
     return model, result
 

@@ -7,8 +7,15 @@ number of unmasked items, which is a miss at every cut-off. Every metric has a c
 MRR_CUTOFF = 20, so a model that ranks only its top 20 (GenRec's beam) is measured like one that
 ranks every item: MRR@20 is 1 / (rank + 1) for a target in the top 20 and 0 beyond.
 
+A target is a *group* of items (`recmodels.split`: every item of the user's last timestamp group
+under the tie-aware protocol, one item under id-order). Its rank is the rank of the group's
+best-scored item with the group's other items masked like the history: the same rank computation
+with more items masked, so any item of the group counts once and its mates never push it down. The
+candidates stay every item outside the history, for every model: a model that ranks only its top 20
+still gets exact metrics, because no group-mate ranks above the group's best item.
+
     acc = MetricAccumulator()
-    acc.add(scores, histories, targets)  # scores: (B, N)
+    acc.add(scores, histories, groups)  # scores: (B, N); groups: per row, the target group's items
     acc.result()  # {"hr@5": ..., "ndcg@10": ..., "mrr@20": ...}
 """
 
@@ -56,6 +63,29 @@ def target_ranks(scores: np.ndarray, histories: Sequence[np.ndarray], targets: n
     return beats.sum(axis=1).astype(np.int64)
 
 
+def group_targets(
+    scores: np.ndarray, histories: Sequence[np.ndarray], groups: Sequence[np.ndarray]
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Per row, the group's best-scored item outside the history (B,) (when every item of the group is
+    in the history: its best-scored one, a miss) and the history with the group's other items added."""
+    targets, masked = np.zeros(len(groups), dtype=np.int64), []
+    for row, (history, group) in enumerate(zip(histories, groups, strict=True)):
+        history, group = np.asarray(history, dtype=np.int64), np.asarray(group, dtype=np.int64)
+        fresh = group[~np.isin(group, history)]
+        pool = fresh if len(fresh) else group
+        targets[row] = pool[np.argmax(scores[row, pool])]
+        masked.append(np.concatenate([history, group[group != targets[row]]]))
+    return targets, masked
+
+
+def group_ranks(
+    scores: np.ndarray, histories: Sequence[np.ndarray], groups: Sequence[np.ndarray]
+) -> np.ndarray:
+    """0-based rank (B,) of each target group: `target_ranks` of its best item, its mates masked."""
+    targets, masked = group_targets(scores, histories, groups)
+    return target_ranks(scores, masked, targets)
+
+
 def rank_metrics(ranks: np.ndarray) -> dict[str, np.ndarray]:
     """Per-user HR@k, NDCG@k (1 / log2(rank + 2) when rank < k) and MRR@20 (1 / (rank + 1) when
     rank < 20)."""
@@ -82,9 +112,9 @@ class MetricAccumulator:
             self._sums[name] += float(values.sum())
         self.count += len(ranks)
 
-    def add(self, scores: np.ndarray, histories: Sequence[np.ndarray], targets: np.ndarray) -> None:
-        """Rank `targets` (B,) in `scores` (B, N) with `histories` masked, and accumulate."""
-        self.add_ranks(target_ranks(scores, histories, targets))
+    def add(self, scores: np.ndarray, histories: Sequence[np.ndarray], groups: Sequence[np.ndarray]) -> None:
+        """Rank each row's target group in `scores` (B, N) with `histories` masked, and accumulate."""
+        self.add_ranks(group_ranks(scores, histories, groups))
 
     def result(self) -> dict[str, float]:
         if self.count == 0:
@@ -101,6 +131,5 @@ def split_metrics(
     for start in range(0, len(users), batch_size):
         batch = users[start : start + batch_size]
         histories = [split.history(u, stage) for u in batch]
-        targets = np.array([split.target(u, stage) for u in batch], dtype=np.int64)
-        acc.add(score(histories), histories, targets)
+        acc.add(score(histories), histories, [split.target_group(u, stage) for u in batch])
     return acc.result()

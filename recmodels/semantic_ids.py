@@ -49,7 +49,7 @@ from recmodels.item_vectors import (
     sequence_factors,
     text_embeddings,
 )
-from recmodels.split import LeaveOneOut
+from recmodels.split import DEFAULT_PROTOCOL, LeaveOneOut, SplitProtocol
 from recmodels.text_encoder import TextEncoder
 
 FORMAT_VERSION = 1
@@ -351,14 +351,20 @@ def semantic_ids_from_vectors(
 
 
 def item_content_vectors(
-    dataset: Dataset, home: Path, config: SemanticIdConfig, seed: int, encoder: TextEncoder | None = None
+    dataset: Dataset,
+    home: Path,
+    config: SemanticIdConfig,
+    seed: int,
+    encoder: TextEncoder | None = None,
+    protocol: SplitProtocol = DEFAULT_PROTOCOL,
 ) -> np.ndarray:
-    """(N, D) content vectors of `dataset` as `config` asks (text embeddings cached under `home`)."""
+    """(N, D) content vectors of `dataset` as `config` asks (text embeddings cached under `home`;
+    collaborative factors from the training split under `protocol`)."""
     text = text_embeddings(dataset, home, encoder)  # (N, 384)
     genres = genre_onehots(dataset.catalog) if config.genre_weight > 0 else None  # (N, G)
     cf = None
     if config.cf_dims > 0:
-        train = LeaveOneOut.from_interactions(dataset.interactions).train
+        train = LeaveOneOut.from_interactions(dataset.interactions, protocol).train
         cf = CF_SOURCES[config.cf_source](train, len(dataset.catalog), config.cf_dims, seed)  # (N, cf_dims)
     return content_vectors(text, genres, cf, config.genre_weight, config.cf_weight)
 

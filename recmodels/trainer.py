@@ -1,6 +1,12 @@
 """The training loop every next-item model shares: AdamW epochs over shuffled windows of the training
 sequences, validation NDCG@10 after each epoch, early stopping, the best weights kept.
 
+Inside each window, every tie group of the split (`LeaveOneOut.train_groups`: the items sharing one
+timestamp under the tie-aware protocol) is shown in a seeded random order that changes every epoch,
+so no model can learn the item-id order ties are stored in. A group cut by a window's edge is shuffled
+within each window's part, and a window's first item never moves (`tie_orders`). Under the id-order
+protocol every item is its own group and the windows keep their order (and training is what it was).
+
     model, result = train_sasrec(SASRecConfig(), TrainConfig(), split, num_items=1682, seed=0)
 
 `Trainer` is the loop; a model plugs in its batch loss and its validation scorer (`SASRecTrainer`
@@ -28,6 +34,7 @@ from recmodels.split import LeaveOneOut
 # Bump when a change to a model or to its training changes what training produces (SASRec and GenRec
 # alike): a checkpoint that records another version is trained again instead of being reused.
 TRAINING_VERSION = 1
+TIE_STREAM = 1  # the tie orders' random stream, next to the batch order's (seed)
 
 Scorer = Callable[[list[np.ndarray]], np.ndarray]  # histories -> (B, N) scores
 M = TypeVar("M", bound=nn.Module)
@@ -58,6 +65,18 @@ def training_windows(train: list[np.ndarray], max_len: int) -> list[np.ndarray]:
         for end in range(len(seq), 1, -max_len):
             windows.append(seq[max(0, end - max_len - 1) : end])
     return windows
+
+
+def tie_orders(groups: list[np.ndarray], rng: np.random.Generator) -> list[np.ndarray]:
+    """Per window, a permutation of its positions that shuffles each tie group in place: groups never
+    cross. The first position stays (its item is the previous window's last target, and no window
+    learns to predict it), so every item remains a target exactly once."""
+    orders = []
+    for window_groups in groups:
+        keys = rng.random(len(window_groups))
+        keys[:1] = -1.0  # sorts first within its group
+        orders.append(np.lexsort((keys, window_groups)))
+    return orders
 
 
 def window_batch(windows: list[np.ndarray]) -> tuple[torch.Tensor, torch.Tensor]:
@@ -97,8 +116,12 @@ class Trainer(Generic[M]):
         self.config = config
         self.model = model
         self.split = split
-        self.windows = training_windows(split.train, max_len)
+        self.windows = training_windows(split.train, max_len)  # items in the split's order
+        self.window_groups = training_windows(split.train_groups, max_len)  # aligned tie groups
         self.rng = np.random.default_rng(seed)
+        self.tie_rng = np.random.default_rng([seed, TIE_STREAM])  # apart: batch order stays as before
+        self.orders: list[np.ndarray] = []
+        self.reshuffle()
         self.progress = progress
         self.average: AveragedModel | None = None
 
@@ -126,7 +149,8 @@ class Trainer(Generic[M]):
         return TrainResult(best_epoch, best, time.perf_counter() - start, tuple(curve))
 
     def _epoch(self, optimizer: torch.optim.Optimizer) -> float:
-        """One pass over every window in a fresh random order; returns the mean batch loss."""
+        """One pass over every window in a fresh random order, then new tie orders; returns the mean
+        batch loss."""
         self.model.train()
         losses = []
         for batch in self._batches():
@@ -137,7 +161,16 @@ class Trainer(Generic[M]):
             if self.average is not None:
                 self.average.update_parameters(self.model)
             losses.append(loss.item())
+        self.reshuffle()
         return float(np.mean(losses))
+
+    def reshuffle(self) -> None:
+        """Draw the tie-group orders the next epoch's windows are shown in (`window`)."""
+        self.orders = tie_orders(self.window_groups, self.tie_rng)
+
+    def window(self, index: int) -> np.ndarray:
+        """Window `index` in this epoch's order (its tie groups shuffled)."""
+        return self.windows[index][self.orders[index]]
 
     def _batch_loss(self, batch: np.ndarray) -> torch.Tensor:
         """The training loss of the windows with these indices."""
@@ -177,7 +210,7 @@ class SASRecTrainer(Trainer[SASRec]):
         super().__init__(config, model, split, seed, model.config.max_len, progress)
 
     def _batch_loss(self, batch: np.ndarray) -> torch.Tensor:
-        inputs, labels = window_batch([self.windows[i] for i in batch])
+        inputs, labels = window_batch([self.window(i) for i in batch])
         return self.model.loss(inputs, labels)
 
     def _scorer(self, model: SASRec) -> Scorer:

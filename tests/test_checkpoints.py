@@ -52,7 +52,7 @@ class Counter:
 
 
 def identity(**changes: object) -> Identity:
-    wanted = Identity("tiny", "data", "f00", 0, TinyConfig(), TrainConfig(), {"num_items": 3})
+    wanted = Identity("tiny", "data", "f00", 0, "tie-aware", TinyConfig(), TrainConfig(), {"num_items": 3})
     return dataclasses.replace(wanted, **changes)  # type: ignore[arg-type]
 
 
@@ -68,11 +68,17 @@ def test_a_checkpoint_is_reused_only_when_made_the_same_way(tmp_path: Path) -> N
     changed = identity(seed=1, train=TrainConfig(epochs=3), inputs={"num_items": 4})
     assert mismatches(directory, changed) == ["seed", "training configuration", "number of items"]
     assert mismatches(directory, identity(training_version=TRAINING_VERSION + 1)) == ["training version"]
+    assert mismatches(directory, identity(protocol="id-order")) == ["protocol"]
     retrained = reuse_or_train(directory, identity(seed=1), train, build, log=heard.append)
     assert train.calls == 2 and retrained.note.endswith("has another seed)")
     assert heard == [f"training tiny again: the checkpoint in {directory} has another seed"]
     reuse_or_train(directory, identity(seed=1), train, build, retrain=True)
     assert train.calls == 3  # retrain: trained even though it matched
+
+
+def test_each_protocol_has_its_own_checkpoint_directory(tmp_path: Path) -> None:
+    assert checkpoint_dir(tmp_path, "d", "sasrec", 2) == tmp_path / "checkpoints" / "d" / "sasrec-seed2"
+    assert checkpoint_dir(tmp_path, "d", "sasrec", 2, "id-order").name == "sasrec-id-order-seed2"
 
 
 def test_a_checkpoint_of_the_old_format_is_trained_again_never_misread(tmp_path: Path) -> None:

@@ -72,21 +72,28 @@ def tiny(events: list[tuple[str, str, int]]) -> Dataset:
 def test_leave_one_out_uses_stable_time_then_item_order() -> None:
     # u: items 10 and 2 share t=5 -> order 2, 10 (numeric id order), then 7 at t=9.
     data = tiny([("u", "10", 5), ("u", "7", 9), ("u", "2", 5), ("u", "3", 1), ("v", "3", 1), ("v", "2", 2)])
-    split = LeaveOneOut.from_interactions(data.interactions)
     ids = data.catalog.ids
+    split = LeaveOneOut.from_interactions(data.interactions, "id-order")
     assert [ids[i] for i in split.train[0]] == ["3", "2"]
-    assert ids[split.target(0, "valid")] == "10" and ids[split.target(0, "test")] == "7"
+    assert [ids[i] for i in split.target_group(0, "valid")] == ["10"]
+    assert [ids[i] for i in split.target_group(0, "test")] == ["7"]
     assert [ids[i] for i in split.history(0, "test")] == ["3", "2", "10"]
     assert list(split.users("test")) == [0]  # v has only two interactions: training only
     assert [ids[i] for i in split.train[1]] == ["3", "2"]
+    # tie-aware: 2 and 10 are one validation group, and the test input holds both
+    tied = LeaveOneOut.from_interactions(data.interactions)
+    assert tied.protocol == "tie-aware" and [ids[i] for i in tied.train[0]] == ["3"]
+    assert [ids[i] for i in tied.target_group(0, "valid")] == ["2", "10"]
+    assert [ids[i] for i in tied.history(0, "test")] == ["3", "2", "10"]
 
 
-def test_split_targets_are_each_users_last_two_items(ml100k: Dataset) -> None:
-    split = LeaveOneOut.from_interactions(ml100k.interactions)
+def test_split_targets_are_each_users_last_two_items_under_id_order(ml100k: Dataset) -> None:
+    split = LeaveOneOut.from_interactions(ml100k.interactions, "id-order")
     seqs = ml100k.interactions.sequences()
     assert len(split.users("test")) == 943
     for u in range(0, 943, 97):
-        assert split.target(u, "test") == seqs[u][-1] and split.target(u, "valid") == seqs[u][-2]
+        assert split.target_group(u, "test").tolist() == [seqs[u][-1]]
+        assert split.target_group(u, "valid").tolist() == [seqs[u][-2]]
         assert len(split.train[u]) == len(seqs[u]) - 2
 
 

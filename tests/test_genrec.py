@@ -103,7 +103,7 @@ def test_checkpoint_round_trip_gives_identical_recommendations(
     model = tiny_model(ids, item_features)
     tuned = DecodeConfig(beam_width=8, dense_weight=2.0)
     identity = Identity(
-        "genrec", "tiny", "f", 0, model.config, TrainConfig(), {"semantic_id_config": ids.config}
+        "genrec", "tiny", "f", 0, "tie-aware", model.config, TrainConfig(), {"semantic_id_config": ids.config}
     )
     save(tmp_path / "ckpt", identity, Trained(model, RESULT, payload(model, tuned)))
     again, stored = load_genrec(tmp_path / "ckpt")
@@ -148,6 +148,7 @@ def test_only_a_genrec_checkpoint_made_the_same_way_is_reused(ids: SemanticIds, 
         "tiny",
         "f",
         0,
+        "tie-aware",
         model.config,
         TrainConfig(),
         {"semantic_id_config": ids.config, "decode": DECODE},
@@ -168,10 +169,11 @@ def test_only_a_genrec_checkpoint_made_the_same_way_is_reused(ids: SemanticIds, 
 def test_training_with_preference_texts_runs_and_keeps_the_best_epoch(
     ids: SemanticIds, ema_decay: float
 ) -> None:
+    from split_fixtures import split_of
+
     from recmodels.catalog import Catalog, Item
     from recmodels.genrec_training import train_genrec
     from recmodels.metrics import split_metrics
-    from recmodels.split import LeaveOneOut
 
     catalog = Catalog(
         [
@@ -179,12 +181,7 @@ def test_training_with_preference_texts_runs_and_keeps_the_best_epoch(
             for i in range(N_ITEMS)
         ]
     )
-    train = [np.array([(u + t) % N_ITEMS for t in range(10)]) for u in range(30)]
-    split = LeaveOneOut(
-        train,
-        np.array([(u + 10) % N_ITEMS for u in range(30)]),
-        np.array([(u + 11) % N_ITEMS for u in range(30)]),
-    )
+    split = split_of([[(u + t) % N_ITEMS for t in range(12)] for u in range(30)])
     config = GenRecConfig(d_model=16, layers=1, heads=1, dropout=0.0, max_len=12)
     train = TrainConfig(epochs=3, lr=1e-2, ema_decay=ema_decay)
     model, result = train_genrec(

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from split_fixtures import table
 
 from agent.session import Question
 from evals.attributes import Attribute, Facts, positive_attributes
@@ -90,6 +91,26 @@ def test_targets_are_the_last_liked_item_and_no_model_data_holds_them() -> None:
     assert 1 not in targets  # user b's only liked items come before MIN_HISTORY others
     training = without_targets(dataset, targets)
     split = LeaveOneOut.from_interactions(training.interactions)
-    assert 4 not in split.train[0] and split.test[0] != 4 and split.valid[0] != 4
+    assert 4 not in split.train[0] and 4 not in split.test[0] and 4 not in split.valid[0]
     assert list(training.interactions.sequences()[0]) == [0, 1, 2, 3]
     assert list(training.interactions.sequences()[1]) == [7, 6, 5, 4]
+
+
+def test_a_target_is_drawn_from_the_last_liked_group_and_its_mates_leave_the_history() -> None:
+    catalog = Catalog([Item(str(i), f"T{i}", 2000, ()) for i in range(8)])
+    # a: 0, 1, 2 at t = 0, 1, 2; at t = 3 items 3 (5 stars), 4 (2) and 5 (4): the liked group is {3, 5};
+    # 6 at t = 4 is disliked. b: 0, 1 at t = 0, then {2, 3} liked at t = 1: two items before it only.
+    # c: 0, 1, 2, then 0 (a re-watch) and 7 at t = 3, both liked: only 7 can be the target.
+    inter = table(
+        [("a", 0, 0), ("a", 1, 1), ("a", 2, 2), ("a", 3, 3), ("a", 4, 3), ("a", 5, 3), ("a", 6, 4),
+         ("b", 0, 0), ("b", 1, 0), ("b", 2, 1), ("b", 3, 1),
+         ("c", 0, 0), ("c", 1, 1), ("c", 2, 2), ("c", 0, 3), ("c", 7, 3)],
+        ratings=[4, 4, 4, 5, 2, 4, 1, 5, 5, 5, 5, 4, 4, 4, 5, 5],
+    )  # fmt: skip
+    drawn = [find_targets(inter, seed) for seed in range(20)]
+    assert {targets[0].item for targets in drawn} == {3, 5}  # the seed picks one of the liked group
+    assert all(targets[0].history == (0, 1, 2) for targets in drawn)  # no group-mate in the history
+    assert find_targets(inter, 7)[0] == find_targets(inter, 7)[0]  # the same seed, the same target
+    assert all(1 not in targets and targets[2].item == 7 for targets in drawn)
+    training = without_targets(Dataset("t", catalog, inter, describe(catalog, inter, None)), drawn[0])
+    assert [list(s) for s in training.interactions.sequences()] == [[0, 1, 2], [0, 1, 2, 3], [0, 1, 2]]

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from split_fixtures import split_of
 
 from recmodels.catalog import Interactions
 from recmodels.checkpoints import Identity, Trained, checkpoint_dir, save
@@ -16,7 +17,14 @@ from recmodels.metrics import split_metrics
 from recmodels.popularity import Popularity
 from recmodels.sasrec import SASRec, SASRecConfig
 from recmodels.split import LeaveOneOut
-from recmodels.trainer import SASRecTrainer, TrainConfig, train_sasrec, training_windows, window_batch
+from recmodels.trainer import (
+    SASRecTrainer,
+    TrainConfig,
+    tie_orders,
+    train_sasrec,
+    training_windows,
+    window_batch,
+)
 
 TINY = SASRecConfig(d_model=32, layers=1, heads=2, dropout=0.0, max_len=12)
 TINY_TRAIN = TrainConfig(lr=1e-2, batch_size=32, epochs=1)
@@ -51,6 +59,55 @@ def test_training_windows_cover_every_transition_once() -> None:
     expected = [(i, i + 1) for i in range(29)] + [(i, i + 1) for i in range(4)]
     assert sorted(pairs) == sorted(expected)
     assert windows[0].tolist() == list(range(17, 30))  # the most recent window is the longest
+
+
+def test_tie_orders_shuffle_inside_each_group_and_never_across() -> None:
+    groups = [np.array([0, 0, 0, 1, 2, 2, 2, 2, 3]), np.array([5, 6, 6, 6, 6])]
+    rng = np.random.default_rng(0)
+    draws = [tie_orders(groups, rng) for _ in range(2)]
+    for orders in draws:
+        for window_groups, order in zip(groups, orders, strict=True):
+            assert sorted(order) == list(range(len(window_groups)))
+            assert (window_groups[order] == window_groups).all()  # every position keeps its group
+            assert order[0] == 0  # the first item stays: it is the previous window's last target
+    assert any((a != b).any() for a, b in zip(*draws, strict=True))  # a new order each draw
+    again = np.random.default_rng(0)
+    assert all((a == b).all() for a, b in zip(draws[0], tie_orders(groups, again), strict=True))
+
+
+# Two users of 12 items: a tie group of 5 (items 3-7 of user 0) and one of 4 in training.
+TIED = split_of(
+    [list(range(12)), list(range(12, 24))],
+    [[0, 1, 2, 3, 3, 3, 3, 3, 4, 5, 6, 7], [0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8]],
+)
+
+
+def epoch_views(trainer: SASRecTrainer) -> list[list[int]]:
+    return [trainer.window(i).tolist() for i in range(len(trainer.windows))]
+
+
+def test_training_reshuffles_tie_groups_every_epoch_under_the_same_seed() -> None:
+    assert TIED.train[0].tolist() == list(range(10)) and TIED.train_groups[0].tolist()[3:8] == [3] * 5
+    trainers = [SASRecTrainer(TINY_TRAIN, SASRec(TINY, 24), TIED, seed=0, progress=False) for _ in range(2)]
+    first = epoch_views(trainers[0])
+    trainers[0]._epoch(torch.optim.AdamW(trainers[0].model.parameters()))
+    second = epoch_views(trainers[0])
+    assert first[0][3:8] != second[0][3:8]  # user 0's tie group in a new order after an epoch
+    for view in (first, second):
+        assert view[0][:3] == [0, 1, 2] and view[0][8:] == [8, 9]  # untied items stay put
+        assert set(view[0][3:8]) == {3, 4, 5, 6, 7}  # nothing crosses a group's edges
+        assert view[1][0] == 12 and set(view[1][1:4]) == {13, 14, 15} and view[1][4:] == list(range(16, 22))
+    # the same seed gives the same orders, epoch after epoch
+    assert epoch_views(trainers[1]) == first
+    trainers[1].reshuffle()
+    assert epoch_views(trainers[1]) == second
+
+
+def test_id_order_training_keeps_the_windows_in_order() -> None:
+    split = split_of([list(range(12))], [[0, 0, 0, 1, 1, 2, 3, 4, 5, 6, 7, 8]], protocol="id-order")
+    trainer = SASRecTrainer(TINY_TRAIN, SASRec(TINY, 12), split, seed=0, progress=False)
+    trainer.reshuffle()
+    assert epoch_views(trainer) == [list(range(10))]
 
 
 def test_outputs_are_causal_and_ignore_left_padding() -> None:
@@ -122,7 +179,7 @@ def test_checkpoint_round_trip_gives_identical_scores(tmp_path: Path) -> None:
     split = cyclic_split(num_users=20)
     model, result = train_sasrec(TINY, TINY_TRAIN, split, num_items=40, seed=1, progress=False)
     directory = checkpoint_dir(tmp_path, "cyclic", "sasrec", 1)
-    identity = Identity("sasrec", "cyclic", "abc", 1, TINY, TINY_TRAIN, {"num_items": 40})
+    identity = Identity("sasrec", "cyclic", "abc", 1, "tie-aware", TINY, TINY_TRAIN, {"num_items": 40})
     save(directory, identity, Trained(model, result))
     loaded, stored = load_sasrec(directory)
     histories = [split.history(u, "test") for u in range(20)]

@@ -6,23 +6,29 @@ import numpy as np
 import pytest
 import torch
 from agent_fixtures import HashEncoder
+from split_fixtures import split_of
 
 from recmodels.catalog import Catalog, Item
 from recmodels.genrec import GenRec, GenRecConfig
 from recmodels.genrec_serving import DecodeConfig, GenRecServer
-from recmodels.genrec_training import DENSE_WEIGHTS, GenRecTrainer, tune_dense_weight, window_texts
+from recmodels.genrec_training import (
+    DENSE_WEIGHTS,
+    GenRecTrainer,
+    profile_end,
+    tune_dense_weight,
+    window_texts,
+)
 from recmodels.semantic_ids import SemanticIdConfig, semantic_ids_from_vectors
-from recmodels.split import LeaveOneOut
 from recmodels.steering import matches, steering_table
 from recmodels.trainer import TrainConfig
 
 N_ITEMS, TEXT_DIM = 40, 8
 GENRES = ("Horror", "Comedy", "Drama")
 CATALOG = Catalog([Item(str(i), f"Film {i}", 1960 + i, (GENRES[i % 3],)) for i in range(N_ITEMS)])
-SPLIT = LeaveOneOut(
-    [np.array([(u * 3 + t) % N_ITEMS for t in range(12)]) for u in range(20)],
-    np.array([(u * 3 + 12) % N_ITEMS for u in range(20)]),
-    np.array([(u * 3 + 13) % N_ITEMS for u in range(20)]),
+# 14 items per user; the 12 training items come in tied pairs (two per timestamp)
+SPLIT = split_of(
+    [[(u * 3 + t) % N_ITEMS for t in range(14)] for u in range(20)],
+    [[t // 2 for t in range(12)] + [6, 7] for _ in range(20)],
 )
 pytestmark = pytest.mark.usefixtures("one_thread")
 
@@ -37,7 +43,7 @@ def tiny_model(**overrides: float) -> GenRec:
 
 def test_request_rows_learn_only_at_targets_their_text_describes() -> None:
     model = tiny_model(text_dropout=0.0, request_share=1.0)
-    texts = lambda windows: window_texts(windows, CATALOG, HashEncoder(TEXT_DIM), seed=0)  # noqa: E731
+    texts = lambda windows, groups: window_texts(windows, groups, CATALOG, HashEncoder(TEXT_DIM), seed=0)  # noqa: E731
     trainer = GenRecTrainer(TrainConfig(), model, SPLIT, texts, seed=0, progress=False)
     seen = {}
 
@@ -47,6 +53,7 @@ def test_request_rows_learn_only_at_targets_their_text_describes() -> None:
 
     model.loss = capture  # type: ignore[method-assign]
     batch = np.arange(len(trainer.windows))
+    assert any(trainer.window(w).tolist() != trainer.windows[w].tolist() for w in batch)  # ties reshuffled
     trainer._batch_loss(batch)
     assert seen["text"].abs().sum(dim=1).gt(0).all()  # every row got a request text
     learned = seen["labels"][seen["labels"] >= 0]
@@ -54,8 +61,15 @@ def test_request_rows_learn_only_at_targets_their_text_describes() -> None:
     for row, w in enumerate(batch):  # each kept label is a target the row's request fits
         fits = [trainer.texts.request_fits[w][v] for v in range(2)]
         kept = seen["labels"][row][seen["labels"][row] >= 0].numpy()
-        targets = trainer.windows[w][1:]
+        targets = trainer.windows[w][1:]  # in the split's order, like the fits
         assert any(set(kept) == set(targets[f]) for f in fits)
+
+
+def test_profiles_describe_whole_tie_groups_so_no_reshuffle_moves_a_described_item_later() -> None:
+    assert profile_end(np.arange(10)) == 8  # no ties: the first 80 %
+    assert profile_end(np.array([0, 1, 2, 3, 4, 4, 4, 4, 5, 6])) == 8  # item 8 starts a group
+    assert profile_end(np.array([0, 1, 2, 3, 3, 3, 3, 3, 3, 3])) == 3  # back to the group's start
+    assert profile_end(np.array([0, 0, 0])) == 1  # the first item, which never moves
 
 
 def test_tuned_dense_weight_is_the_best_on_validation() -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from recmodels.datasets import load_dataset, prepare_dataset
 from recmodels.home import recagent_home
+from recmodels.split import LeaveOneOut
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -23,7 +24,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--no-enrich", action="store_true", help="skip the IMDb (ggplot2movies) title+year join"
     )
     prepare.set_defaults(handler=run_prepare)
-    info = actions.add_parser("info", help="users, items, interactions, date range, density, enrichment")
+    info = actions.add_parser(
+        "info", help="users, items, interactions, date range, density, enrichment, tied test targets"
+    )
     info.add_argument("--dataset", required=True, help="a prepared or bundled dataset name")
     info.set_defaults(handler=run_info)
 
@@ -40,8 +43,9 @@ def run_prepare(args: argparse.Namespace) -> int:
 
 
 def run_info(args: argparse.Namespace) -> int:
-    info = load_dataset(args.dataset, recagent_home()).info
-    rate = info.enrichment_rate
+    dataset = load_dataset(args.dataset, recagent_home())
+    info, rate = dataset.info, dataset.info.enrichment_rate
+    split = LeaveOneOut.from_interactions(dataset.interactions, "tie-aware")
     rows = [
         ("dataset", args.dataset),
         ("users", f"{info.users:,}"),
@@ -50,6 +54,11 @@ def run_info(args: argparse.Namespace) -> int:
         ("date range", f"{info.first} .. {info.last}"),
         ("density", f"{info.density:.4%}"),
         ("enrichment", "not applied" if rate is None else f"{info.enriched_items} items joined ({rate:.1%})"),
+        (
+            "tied targets",
+            f"{split.multi_item_share():.1%} of {len(split.users('test')):,} test users' last timestamp "
+            "group has more than one item",
+        ),
     ]
     for label, value in rows:
         print(f"{label:<13}{value}")

@@ -2,6 +2,7 @@
 
 recagent train --dataset ml-100k --model sasrec --seed 0
 recagent evaluate --dataset ml-100k --models popularity,sasrec --seeds 3 --json report.json
+recagent evaluate --dataset ml-100k --models popularity,sasrec --protocol id-order
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from recmodels.genrec_training import load_genrec
 from recmodels.home import recagent_home
 from recmodels.metrics import split_metrics
 from recmodels.readers import DataError
-from recmodels.split import LeaveOneOut
+from recmodels.split import DEFAULT_PROTOCOL, PROTOCOLS, LeaveOneOut
 from ui import commands_nlu
 
 # Every model the CLI knows: the baselines and the generative recommender (with its settings).
@@ -38,6 +39,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--model", required=True, choices=sorted([*REGISTRY, "nlu"]), help="which model to train"
     )
     train.add_argument("--seed", type=int, default=0, help="random seed (weights, dropout, batch order)")
+    add_protocol(train)
     train.set_defaults(handler=train_command)
 
     evaluate = subparsers.add_parser("evaluate", help="full-ranking test metrics of several models and seeds")
@@ -46,6 +48,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--models", default="popularity,sasrec", help=f"comma-separated, from: {', '.join(sorted(REGISTRY))}"
     )
     evaluate.add_argument("--seeds", type=int, default=3, help="number of seeds (0..N-1) per model")
+    add_protocol(evaluate)
     evaluate.add_argument("--json", type=Path, default=None, help="also write the results to this JSON file")
     evaluate.add_argument(
         "--retrain", action="store_true", help="train even when a matching checkpoint exists"
@@ -56,6 +59,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     evaluate.set_defaults(handler=evaluate_command)
 
 
+def add_protocol(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--protocol",
+        choices=PROTOCOLS,
+        default=DEFAULT_PROTOCOL,
+        help="tie-aware: the target is the user's last timestamp group and training reshuffles ties "
+        "every epoch; id-order: ties broken by item id, the last item is the target (EVALUATION.md §1)",
+    )
+
+
 def train_command(args: argparse.Namespace) -> int:
     """Train (always, overwriting a checkpoint) and print the validation metrics."""
     if args.model == "nlu":  # generated training data: one model per RECAGENT_HOME, no dataset
@@ -63,14 +76,17 @@ def train_command(args: argparse.Namespace) -> int:
     if args.dataset is None:
         raise DataError("--dataset", None, f"--model {args.model} needs a dataset")
     dataset = load_dataset(args.dataset, recagent_home())
-    split = LeaveOneOut.from_interactions(dataset.interactions)
+    split = LeaveOneOut.from_interactions(dataset.interactions, args.protocol)
     variant = REGISTRY[args.model][0]  # the history-only setting; the others reuse its checkpoint
     fitted = variant.fit(FitContext(dataset, split, args.seed, recagent_home(), retrain=True))
     metrics = split_metrics(fitted.recommender.score, split, "valid")
-    print(f"{variant.model}/{variant.setting} seed {args.seed}: {fitted.note} ({fitted.train_seconds:.1f} s)")
+    print(
+        f"{variant.model}/{variant.setting} seed {args.seed}, protocol {args.protocol}: {fitted.note} "
+        f"({fitted.train_seconds:.1f} s)"
+    )
     print("validation: " + "  ".join(f"{name} {value:.4f}" for name, value in metrics.items()))
     if variant.model in LOADERS:
-        directory = checkpoint_dir(recagent_home(), dataset.name, variant.model, args.seed)
+        directory = checkpoint_dir(recagent_home(), dataset.name, variant.model, args.seed, args.protocol)
         start = time.perf_counter()
         LOADERS[variant.model](directory)
         print(f"checkpoint {directory} loads in {time.perf_counter() - start:.2f} s")
@@ -86,6 +102,7 @@ def evaluate_command(args: argparse.Namespace) -> int:
         models,
         args.seeds,
         recagent_home(),
+        protocol=args.protocol,
         retrain=args.retrain,
         latency_users=args.latency_users,
         registry=REGISTRY,

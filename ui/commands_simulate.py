@@ -127,7 +127,8 @@ def simulate_command(args: argparse.Namespace) -> int:
         if args.report is not None:
             directory = args.report / name if len(names) > 1 else args.report
         notes = [
-            f"Targets: each user's last interaction rated >= 4 (time order); history = everything before it. "
+            f"Targets: one item drawn with seed {world.seed} from each user's last group of liked items "
+            "(rated >= 4) sharing one timestamp; history = everything before that timestamp. "
             f"{len(world.targets)} users have one; {len(users)} sampled with seed {args.seed}.",
             "Every model was fitted on the data cut before each user's target (GenRec: "
             f"{world.note}); popularity counts come from the same data; item vectors hold no interactions.",
