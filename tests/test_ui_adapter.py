@@ -14,7 +14,6 @@ from ui.adapter import (
     error_message,
     profile_panel,
     reply_messages,
-    reveal,
     step_message,
     transcript_messages,
     verdicts,
@@ -43,15 +42,6 @@ def test_an_llm_reply_names_its_backend_and_long_arguments_are_shortened() -> No
     assert messages == [{"role": "assistant", "content": "Hi.  \n*— gpt-4o-mini*"}]
     title = step_message(ToolStep("search_catalog", {"query": "x" * 500}, ""))["metadata"]["title"]
     assert len(title) < 100 and title.endswith("…)")
-
-
-def test_reveal_grows_by_whole_words_and_ends_with_the_exact_text() -> None:
-    text = "Here are some picks from the 1990s:\n#1 Heat (1995): Action, Crime"
-    prefixes = list(reveal(text, pieces=4))
-    assert prefixes[-1] == text and len(prefixes) >= 4
-    assert all(text.startswith(p) for p in prefixes)
-    assert all(len(a) < len(b) for a, b in zip(prefixes, prefixes[1:], strict=False))
-    assert list(reveal("")) == [""]
 
 
 def test_a_card_has_title_year_facts_a_capitalised_reason_and_the_users_verdict() -> None:

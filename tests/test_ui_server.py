@@ -6,21 +6,13 @@ from pathlib import Path
 from typing import Any
 
 from agent_fixtures import tiny_agent, tiny_resources
-from gradio_client import Client
 
 from agent.agent import RecommenderAgent, llm_from_env
 from agent.store import SessionStore
 from ui.adapter import cards_of, verdicts
 from ui.commands_ui import understood_genres
 from ui.live import LiveSessions
-from ui.load_check import load_check
-
-SID, HEADER, CHAT, PROFILE, STATEMENTS, CONSTRAINTS = range(6)
-CARD_TEXT_1 = 6  # layout rows are not part of the API outputs
-
-
-def client(url: str) -> Client:
-    return Client(url, verbose=False, analytics_enabled=False, download_files=False)
+from ui.load_check import UiClient, load_check
 
 
 def texts(chat: list[dict[str, Any]], role: str) -> list[str]:
@@ -46,41 +38,43 @@ def test_a_turn_shows_tool_steps_reply_and_cards_then_feedback_and_edits_reach_t
     ui_server: tuple,
 ) -> None:
     url, _ = ui_server
-    c = client(url)
-    sid = c.predict("new user", "", api_name="/start")[SID]
-    out = c.predict("a comedy from the 1960s", sid, api_name="/send")
-    chat = out[CHAT]
+    c = UiClient(url)
+    sid = c.call("/start", "new user", "")["session"]
+    out = c.call("/send", "a comedy from the 1960s", sid)
+    chat = out["Conversation"]
     assert texts(chat, "user") == ["a comedy from the 1960s"]
     steps = [m for m in chat if m.get("metadata") and m["metadata"].get("title")]
     assert steps and steps[0]["metadata"]["title"].startswith("🔧 recommend(")
     assert "Comedy from the 1960s: here are some picks" in texts(chat, "assistant")[-1]
-    assert "Comedy" in out[CARD_TEXT_1] and out[CARD_TEXT_1].startswith("**#1 ")
-    liked = c.predict(sid, api_name="/like_1")
-    assert "you liked this" in liked[CARD_TEXT_1]
-    assert "*feedback, turn 1*" in liked[STATEMENTS]
-    edited = c.predict("I love Westerns. Never Horror.", sid, api_name="/save_profile")
-    assert "*user edit*" in edited[STATEMENTS] and "Western" in edited[PROFILE]
-    assert edited[CONSTRAINTS] == "**Never recommended:** Horror"
-    assert "Profile saved" in texts(edited[CHAT], "assistant")[-1]
+    assert "Comedy" in out["card 1"] and out["card 1"].startswith("**#1 ")
+    liked = c.call("/like_1", sid)
+    assert "you liked this" in liked["card 1"]
+    assert "*feedback, turn 1*" in liked["statements"]
+    edited = c.call("/save_profile", "I love Westerns. Never Horror.", sid)
+    assert "*user edit*" in edited["statements"] and "Western" in edited["profile"]
+    assert edited["constraints"] == "**Never recommended:** Horror"
+    assert "Profile saved" in texts(edited["Conversation"], "assistant")[-1]
 
 
 def test_start_as_a_dataset_user_reset_and_bad_input_get_clear_answers(ui_server: tuple) -> None:
     url, _ = ui_server
-    c = client(url)
-    out = c.predict("3", "", api_name="/start")
-    assert "user 3" in out[HEADER] and out[PROFILE].startswith("Likes")
-    sid = out[SID]
-    missing = c.predict("99999", sid, api_name="/start")
-    assert missing[SID] == sid and "no user 99999" in texts(missing[CHAT], "assistant")[-1]
-    long = c.predict("comedy " * 8000, sid, api_name="/send")
-    assert "I read the first 2,000" in texts(long[CHAT], "assistant")[-1]
-    empty = c.predict("   ", sid, api_name="/send")
-    assert len(empty[CHAT]) == len(long[CHAT])
-    fresh = c.predict(sid, api_name="/reset")
-    assert fresh[SID] != sid and "user 3" in fresh[HEADER] and texts(fresh[CHAT], "user") == []
-    unknown = c.predict("hello", "no-such-session", api_name="/send")
-    assert unknown[SID] != "no-such-session"
-    assert "not found" in texts(unknown[CHAT], "assistant")[1]
+    c = UiClient(url)
+    out = c.call("/start", "3", "")
+    assert "user 3" in out["header"] and out["profile"].startswith("Likes")
+    sid = out["session"]
+    missing = c.call("/start", "99999", sid)
+    assert missing["session"] == sid and "no user 99999" in texts(missing["Conversation"], "assistant")[-1]
+    long = c.call("/send", "comedy " * 8000, sid)
+    assert "I read the first 2,000" in texts(long["Conversation"], "assistant")[-1]
+    empty = c.call("/send", "   ", sid)
+    assert len(empty["Conversation"]) == len(long["Conversation"])
+    fresh = c.call("/reset", sid)
+    assert (
+        fresh["session"] != sid and "user 3" in fresh["header"] and texts(fresh["Conversation"], "user") == []
+    )
+    unknown = c.call("/send", "hello", "no-such-session")
+    assert unknown["session"] != "no-such-session"
+    assert "not found" in texts(unknown["Conversation"], "assistant")[1]
 
 
 def test_a_failing_turn_becomes_a_chat_message_and_changes_nothing(tmp_path: Path) -> None:

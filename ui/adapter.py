@@ -10,7 +10,7 @@ Pure functions of their inputs (no Gradio, no agent loop), so they are tested wi
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +24,6 @@ from recmodels.catalog import Catalog
 Message = dict[str, Any]  # {"role": "user" | "assistant", "content": str, "metadata"?: {...}}
 
 ARGS_SHOWN = 60  # characters of a tool call's arguments in its step title
-STREAM_PIECES = 3  # a reply is revealed in about this many pieces (each costs a message to the browser)
 
 
 def user_message(text: str) -> Message:
@@ -68,15 +67,6 @@ def reply_messages(reply: Reply) -> list[Message]:
     if reply.notice:
         messages.append(notice_message(reply.notice))
     return messages
-
-
-def reveal(text: str, pieces: int = STREAM_PIECES) -> Iterator[str]:
-    """Growing prefixes of `text` ending at word boundaries; the last one is the whole text."""
-    words = text.split(" ")
-    step = max(1, -(-len(words) // pieces))
-    for end in range(step, len(words), step):
-        yield " ".join(words[:end])
-    yield text
 
 
 FAILED_TURN = "Sorry, something went wrong"  # how every failure told in the chat begins

@@ -1,32 +1,30 @@
-"""The Gradio UI: a streaming chat with tool steps, recommendation cards with 👍/👎, the profile panel.
+"""The Gradio UI: a chat with tool steps, recommendation cards with 👍/👎, the profile panel.
 
     url = launch(build_app(agent), host="127.0.0.1", port=7860)   # blocks; block=False returns at once
 
 Each browser tab gets its own agent session whose id goes into the URL (`?session=...`): a reload brings
-the conversation and the profile back, and two tabs opened on the bare address share nothing. A reply
-is revealed once the guardrails have checked it, so nothing they remove is ever on screen; while the
-agent works the chat shows a spinner with the seconds elapsed.
+the conversation and the profile back, and two tabs opened on the bare address share nothing. What the
+controls do is `ui.handlers`; this module lays the page out and puts each view on its components. Over
+the HTTP API (`gradio_client`) every endpoint returns the outputs of `Screen.outputs`, named by label.
 """
 
 from __future__ import annotations
 
-import time
+import json
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 import gradio as gr
+from gradio.components import Component
 
 from agent import RecommenderAgent
-from ui.adapter import Message, assistant_message, profile_panel, reveal, user_message, working_message
-from ui.live import Live, LiveSessions
+from ui.adapter import user_message, working_message
+from ui.handlers import NEW_USER, Handlers, Progress, View
+from ui.live import LiveSessions
 
 MAX_CARDS = 10
-NEW_USER = "new user"
-TICK_S = 2.0  # how often a slow turn's "working" line is refreshed
-REVEAL_S = 0.05  # pause between the pieces of a reply as it is revealed
 SET_URL = """(sid) => {
   const url = new URL(window.location.href);
   if (sid && url.searchParams.get("session") !== sid) {
@@ -35,173 +33,170 @@ SET_URL = """(sid) => {
   }
   return [];
 }"""
+# A card row without a card (its text has no bold heading) is hidden here, not by a `visible` update:
+# Gradio rebuilds a component's whole config for every such update, and for every gr.skip() too.
 CSS = """
 .card { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 6px 10px; }
+.card:not(:has(strong)) { display: none !important; }
 footer { display: none !important; }
 """
 SYSTEM_FONTS = ["ui-sans-serif", "system-ui", "sans-serif"]  # no web fonts: the UI works offline
 
 
-def build_app(agent: RecommenderAgent) -> gr.Blocks:
-    sessions = LiveSessions(agent)
-    workers = ThreadPoolExecutor(max_workers=8, thread_name_prefix="recagent-turn")
-    catalog = agent.resources.catalog
-    users = sorted(agent.resources.histories, key=lambda u: (len(u), u))
+@dataclass(frozen=True)
+class Screen:
+    """The components a view is shown on: every endpoint's outputs, in this order."""
 
-    with gr.Blocks(title="recagent", analytics_enabled=False) as app:
-        header = gr.Markdown(elem_id="header")
-        sid = gr.Textbox(visible="hidden", elem_id="session-id", label="session")
-        with gr.Row(equal_height=False):
-            with gr.Column(scale=3):
-                chatbot = gr.Chatbot(
-                    elem_id="chat", height=520, label="Conversation", feedback_options=None, buttons=["copy"],
-                    group_consecutive_messages=False,
-                    placeholder="**Tell me what you feel like watching.**",
-                )  # fmt: skip
-                with gr.Row():
-                    message = gr.Textbox(
-                        elem_id="message", show_label=False, scale=5, max_lines=4, autofocus=True,
-                        placeholder="e.g. something funny from the 90s, no horror",
-                    )  # fmt: skip
-                    send = gr.Button("Send", variant="primary", scale=1, elem_id="send")
-                gr.Markdown(
-                    "### Recommendations\n*The latest list appears here as cards; 👍/👎 update your profile.*"
-                )
-                card_rows: list[gr.Row] = []
-                card_texts: list[gr.Markdown] = []
-                card_likes: list[gr.Button] = []
-                card_dislikes: list[gr.Button] = []
-                for i in range(MAX_CARDS):
-                    with gr.Row(
-                        elem_classes="card", elem_id=f"card-{i + 1}", equal_height=False, visible=False
-                    ) as row:
-                        card_texts.append(gr.Markdown(elem_id=f"card-text-{i + 1}"))
-                        for buttons, label, name in (
-                            (card_likes, "👍 Like", "like"),
-                            (card_dislikes, "👎 Dislike", "dislike"),
-                        ):
-                            buttons.append(
-                                gr.Button(label, size="sm", scale=0, min_width=100, elem_id=f"{name}-{i + 1}")
-                            )
-                    card_rows.append(row)
-            with gr.Column(scale=2):
-                gr.Markdown("### Your profile")
-                profile_text = gr.Textbox(
-                    elem_id="profile-text", lines=5, max_lines=12, show_label=False, interactive=True,
-                    placeholder="Empty. Write what you like and avoid, e.g. 'I love Comedy. Never Horror.'",
-                )  # fmt: skip
-                save = gr.Button("Save profile", elem_id="save-profile")
-                statements = gr.Markdown(elem_id="statements")
-                constraints = gr.Markdown(elem_id="constraints")
-                gr.Markdown("### Who is chatting")
-                picker = gr.Dropdown(
-                    [NEW_USER, *users], value=NEW_USER, filterable=True, allow_custom_value=True,
-                    elem_id="user-picker",
-                    label="Start as a new user or as a dataset user (their history becomes the profile)",
-                )  # fmt: skip
-                with gr.Row():
-                    start = gr.Button("Start", elem_id="start")
-                    reset = gr.Button("Reset conversation", variant="stop", elem_id="reset")
+    session_id: gr.Textbox
+    header: gr.Markdown
+    chat: gr.Chatbot
+    profile: gr.Textbox
+    statements: gr.Markdown
+    constraints: gr.Markdown
+    cards: list[gr.Markdown]
 
-        cards_out = [*card_rows, *card_texts]
-        view_out = [sid, header, chatbot, profile_text, statements, constraints, *cards_out]
+    def outputs(self) -> list[Component]:
+        return [self.session_id, self.header, self.chat, self.profile, self.statements, self.constraints, *self.cards]  # fmt: skip
 
-        def header_text(live: Live) -> str:
-            who = f"user {live.session.data.user_id}" if live.session.data.user_id else "new user"
-            fallback = " (offline model as fallback)" if agent.backend != "offline" else " model"
-            return (
-                f"## recagent\n**{agent.resources.dataset}** · {len(catalog):,} items · backend: "
-                f"**{agent.backend}**{fallback} · {who}"
-            )
+    def show(self, shown: View | Progress) -> dict[Component, Any]:
+        """Values by component; a Progress changes the chat alone (the others are left as they are)."""
+        if isinstance(shown, Progress):
+            return {self.chat: shown.chat}
+        texts = [card.markdown() for card in shown.cards[: len(self.cards)]]
+        return {
+            self.session_id: shown.session_id, self.header: shown.header, self.chat: shown.chat,
+            self.profile: shown.panel.text, self.statements: shown.panel.statements,
+            self.constraints: shown.panel.constraints,
+            **dict(zip(self.cards, texts + [""] * (len(self.cards) - len(texts)), strict=True)),
+        }  # fmt: skip
 
-        def card_updates(live: Live, rows: bool) -> list[Any]:
-            """Card texts, and the rows' visibility when it may have changed (each costs Gradio a rebuild)."""
-            shown = live.cards
-            cards = [shown[i] if i < len(shown) else None for i in range(MAX_CARDS)]
-            visible = [gr.update(visible=card is not None) if rows else gr.skip() for card in cards]
-            return [*visible, *[card.markdown() if card else "" for card in cards]]
 
-        def view(live: Live, chat: list[Message] | None = None, rows: bool = True) -> list[Any]:
-            panel = profile_panel(live.session.profile, catalog)
-            return [
-                live.id, header_text(live), chat if chat is not None else live.chat,
-                panel.text, panel.statements, panel.constraints, *card_updates(live, rows),
-            ]  # fmt: skip
+@dataclass(frozen=True)
+class Controls:
+    message: gr.Textbox
+    sent: gr.Textbox  # hidden: the message being answered (the box is emptied at once)
+    send: gr.Button
+    likes: list[gr.Button]
+    dislikes: list[gr.Button]
+    save: gr.Button
+    picker: gr.Dropdown
+    start: gr.Button
+    reset: gr.Button
 
-        def chat_only(chat: list[Message]) -> list[Any]:
-            """An update of the chat alone (the other outputs keep their values: nothing to redo)."""
-            return [chat if block is chatbot else gr.skip() for block in view_out]
 
-        def current(session_id: str) -> Live:
-            """The tab's session; a new one if the id is unknown (e.g. the store was wiped)."""
-            live = sessions.get(session_id) if session_id else None
-            if live is None:
-                live = sessions.start(None)
-                if session_id:
-                    live.tell("That conversation was not found; this is a new one.")
-            return live
+def _show_sent(chat: gr.Chatbot) -> str:
+    """JS run in the browser on send, without the server: the message and the working line shown at once,
+    the box emptied, the text kept for the turn (`Controls.sent`). The messages are in the chat's wire
+    format, made by the chat component itself."""
+    user, working = chat.postprocess(
+        [gr.ChatMessage(**m) for m in (user_message(""), working_message(0))]
+    ).model_dump()
+    return f"""(text, chat) => text.trim()
+  ? [[...(chat || []), {{...{json.dumps(user)}, content: [{{type: "text", text}}]}}, {json.dumps(working)}], "", text]
+  : [chat, text, text]"""
 
-        def on_load(request: gr.Request) -> list[Any]:
-            return view(current(request.query_params.get("session", "")))
 
-        def on_send(text: str, session_id: str) -> Iterator[list[Any]]:
-            live = current(session_id)
-            if not text.strip():
-                yield [*view(live), ""]
-                return
-            before, shown = [*live.chat, user_message(text)], len(live.items)
-            turn = workers.submit(sessions.turn, live, text)
-            started = time.monotonic()
-            yield [*chat_only([*before, working_message(0)]), ""]
-            while True:
-                try:
-                    added = turn.result(timeout=TICK_S)
-                    break
-                except FutureTimeout:
-                    yield [*chat_only([*before, working_message(time.monotonic() - started)]), gr.skip()]
-            text_at = next(i for i, m in enumerate(added) if "metadata" not in m)  # after the tool steps
-            for prefix in reveal(str(added[text_at]["content"])):
-                yield [*chat_only([*before, *added[:text_at], assistant_message(prefix)]), gr.skip()]
-                time.sleep(REVEAL_S)
-            yield [*view(live, rows=len(live.items) != shown), gr.skip()]
-
-        def on_feedback(slot: int, liked: bool, session_id: str) -> list[Any]:
-            live = current(session_id)
-            problem = sessions.feedback(live, slot, liked)
-            if problem:
-                live.tell(f"⚠️ {problem}")
-            return view(live, rows=False)
-
-        def on_save(text: str, session_id: str) -> list[Any]:
-            live = current(session_id)
-            sessions.edit_profile(live, text)
-            return view(live, rows=False)
-
-        def on_start(choice: str, session_id: str) -> list[Any]:
-            user = None if not choice or choice == NEW_USER else str(choice)
-            try:
-                return view(sessions.start(user))
-            except KeyError:  # not a user of this dataset
-                live = current(session_id)
-                live.tell(f"⚠️ There is no user {user} in this dataset.")
-                return view(live)
-
-        def on_reset(session_id: str) -> list[Any]:
-            return view(sessions.start(current(session_id).session.data.user_id))
-
-        app.load(on_load, None, view_out, api_visibility="private")
-        sid.change(None, sid, None, js=SET_URL)
-        send.click(on_send, [message, sid], [*view_out, message], api_name="send", concurrency_limit=8)
-        message.submit(
-            on_send, [message, sid], [*view_out, message], api_visibility="private", concurrency_limit=8
+def _card(i: int) -> tuple[gr.Markdown, gr.Button, gr.Button]:
+    with gr.Row(elem_classes="card", elem_id=f"card-{i}", equal_height=False):
+        text = gr.Markdown(elem_id=f"card-text-{i}", label=f"card {i}")
+        like, dislike = (
+            gr.Button(label, size="sm", scale=0, min_width=100, elem_id=f"{name}-{i}")
+            for label, name in (("👍 Like", "like"), ("👎 Dislike", "dislike"))
         )
-        for i in range(MAX_CARDS):
-            card_likes[i].click(partial(on_feedback, i, True), sid, view_out, api_name=f"like_{i + 1}")
-            card_dislikes[i].click(partial(on_feedback, i, False), sid, view_out, api_name=f"dislike_{i + 1}")
-        save.click(on_save, [profile_text, sid], view_out, api_name="save_profile")
-        start.click(on_start, [picker, sid], view_out, api_name="start")
-        reset.click(on_reset, sid, view_out, api_name="reset")
-        chatbot.clear(on_reset, sid, view_out, api_visibility="private")  # the chat's bin icon: start over
+    return text, like, dislike
+
+
+def _layout(users: list[str]) -> tuple[Screen, Controls]:
+    header = gr.Markdown(elem_id="header", label="header")
+    session_id = gr.Textbox(visible="hidden", elem_id="session-id", label="session")
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=3):
+            chat = gr.Chatbot(
+                elem_id="chat", height=520, label="Conversation", feedback_options=None, buttons=["copy"],
+                group_consecutive_messages=False, placeholder="**Tell me what you feel like watching.**",
+            )  # fmt: skip
+            with gr.Row():
+                message = gr.Textbox(
+                    elem_id="message", label="message", show_label=False, scale=5, max_lines=4, autofocus=True,
+                    placeholder="e.g. something funny from the 90s, no horror",
+                )  # fmt: skip
+                send = gr.Button("Send", variant="primary", scale=1, elem_id="send")
+            sent = gr.Textbox(visible="hidden", elem_id="sent", label="message")
+            gr.Markdown(
+                "### Recommendations\n*The latest list appears here as cards; 👍/👎 update your profile.*"
+            )
+            texts, likes, dislikes = zip(*(_card(i + 1) for i in range(MAX_CARDS)), strict=True)
+        with gr.Column(scale=2):
+            gr.Markdown("### Your profile")
+            profile = gr.Textbox(
+                elem_id="profile-text", label="profile", lines=5, max_lines=12, show_label=False,
+                interactive=True, placeholder="Empty. Write what you like and avoid, e.g. 'I love Comedy. Never Horror.'",
+            )  # fmt: skip
+            save = gr.Button("Save profile", elem_id="save-profile")
+            statements = gr.Markdown(elem_id="statements", label="statements")
+            constraints = gr.Markdown(elem_id="constraints", label="constraints")
+            gr.Markdown("### Who is chatting")
+            picker = gr.Dropdown(
+                [NEW_USER, *users], value=NEW_USER, filterable=True, allow_custom_value=True, elem_id="user-picker",
+                label="Start as a new user or as a dataset user (their history becomes the profile)",
+            )  # fmt: skip
+            with gr.Row():
+                start = gr.Button("Start", elem_id="start")
+                reset = gr.Button("Reset conversation", variant="stop", elem_id="reset")
+    screen = Screen(session_id, header, chat, profile, statements, constraints, list(texts))
+    return screen, Controls(message, sent, send, list(likes), list(dislikes), save, picker, start, reset)
+
+
+def _wire(app: gr.Blocks, screen: Screen, controls: Controls, handlers: Handlers) -> None:
+    """Each control's event: the handler's views shown on `screen`. Sending is two events, one of them in
+    the browser alone (`_show_sent`), so a turn costs the server one update (more only while a slow one runs)."""
+    outputs, sid, c = screen.outputs(), screen.session_id, controls
+
+    def load(request: gr.Request) -> dict[Component, Any]:
+        return screen.show(handlers.load(request.query_params.get("session", "")))
+
+    def send(text: str, session_id: str) -> Iterator[dict[Component, Any]]:
+        for shown in handlers.send(text, session_id):
+            yield screen.show(shown)
+
+    def feedback(slot: int, liked: bool, session_id: str) -> dict[Component, Any]:
+        return screen.show(handlers.feedback(slot, liked, session_id))
+
+    def save(text: str, session_id: str) -> dict[Component, Any]:
+        return screen.show(handlers.save_profile(text, session_id))
+
+    def start(choice: str, session_id: str) -> dict[Component, Any]:
+        return screen.show(handlers.start(choice, session_id))
+
+    def reset(session_id: str) -> dict[Component, Any]:
+        return screen.show(handlers.reset(session_id))
+
+    app.load(load, None, outputs, api_visibility="private")
+    sid.change(None, sid, None, js=SET_URL)
+    show_sent = _show_sent(screen.chat)
+    by_button, by_enter = (
+        submitted(None, [c.message, screen.chat], [screen.chat, c.message, c.sent], js=show_sent)
+        for submitted in (c.send.click, c.message.submit)
+    )
+    # then the turn; its progress is the chat's working line, with no spinner over the other outputs
+    by_button.then(send, [c.sent, sid], outputs, api_name="send", concurrency_limit=8, show_progress="hidden")
+    by_enter.then(
+        send, [c.sent, sid], outputs, api_visibility="private", concurrency_limit=8, show_progress="hidden"
+    )
+    for i in range(MAX_CARDS):
+        c.likes[i].click(partial(feedback, i, True), sid, outputs, api_name=f"like_{i + 1}")
+        c.dislikes[i].click(partial(feedback, i, False), sid, outputs, api_name=f"dislike_{i + 1}")
+    c.save.click(save, [screen.profile, sid], outputs, api_name="save_profile")
+    c.start.click(start, [c.picker, sid], outputs, api_name="start")
+    c.reset.click(reset, sid, outputs, api_name="reset")
+    screen.chat.clear(reset, sid, outputs, api_visibility="private")  # the chat's bin icon: start over
+
+
+def build_app(agent: RecommenderAgent) -> gr.Blocks:
+    users = sorted(agent.resources.histories, key=lambda u: (len(u), u))
+    with gr.Blocks(title="recagent", analytics_enabled=False) as app:
+        screen, controls = _layout(users)
+        _wire(app, screen, controls, Handlers(LiveSessions(agent)))
     return app
 
 

@@ -1,0 +1,105 @@
+"""The UI's handlers called directly (no server, no browser), on the tiny agent, and the views on the page."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import gradio as gr
+from agent_fixtures import tiny_agent
+
+from ui.handlers import NEW_USER, Handlers, Progress, View
+from ui.live import Live, LiveSessions
+from ui.web import MAX_CARDS, _layout
+
+
+def handlers(tmp_path: Path, tick_s: float = 2.0) -> Handlers:
+    return Handlers(LiveSessions(tiny_agent(tmp_path / "s.sqlite")), tick_s=tick_s)
+
+
+def said(view: View, role: str) -> list[str]:
+    return [m["content"] for m in view.chat if m["role"] == role and "metadata" not in m]
+
+
+def test_a_tab_opened_gets_a_new_session_and_a_reload_gets_the_same_one_back(tmp_path: Path) -> None:
+    h = handlers(tmp_path)
+    first = h.load("")
+    assert "new user" in first.header and "Tell me what you feel like watching" in said(first, "assistant")[0]
+    assert first.cards == [] and first.panel.constraints == "*No hard constraints.*"
+    assert h.load(first.session_id).session_id == first.session_id
+    lost = h.load("no-such-session")
+    assert lost.session_id not in ("no-such-session", first.session_id)
+    assert "not found" in said(lost, "assistant")[-1]
+
+
+def test_a_quick_turn_is_one_view_with_the_steps_the_reply_and_the_cards(tmp_path: Path) -> None:
+    h = handlers(tmp_path)
+    sid = h.load("").session_id
+    (view,) = h.send("a western please", sid)
+    assert isinstance(view, View)
+    assert said(view, "user") == ["a western please"]
+    assert view.chat[2]["metadata"]["title"].startswith("🔧 recommend(")
+    assert "Western: here are some picks" in said(view, "assistant")[-1]
+    assert view.cards and all("Western" in card.facts for card in view.cards)
+    (blank,) = h.send("   ", sid)
+    assert blank == view
+
+
+def test_a_slow_turn_shows_its_working_line_until_the_view(tmp_path: Path) -> None:
+    h = handlers(tmp_path, tick_s=0.05)
+    sid = h.load("").session_id
+    turn = h.sessions.turn
+
+    def slow(live: Live, text: str) -> list[dict]:
+        time.sleep(0.3)
+        return turn(live, text)
+
+    h.sessions.turn = slow  # type: ignore[method-assign]
+    *progress, view = h.send("a comedy", sid)
+    assert len(progress) >= 3 and all(isinstance(p, Progress) for p in progress)
+    for p in progress:
+        assert p.chat[-2] == {"role": "user", "content": "a comedy"}
+        assert p.chat[-1]["metadata"]["status"] == "pending"
+    assert isinstance(view, View) and view.cards
+    assert all(m.get("metadata", {}).get("status") != "pending" for m in view.chat)
+
+
+def test_feedback_edits_and_a_stale_card_reach_the_profile_or_the_chat(tmp_path: Path) -> None:
+    h = handlers(tmp_path)
+    sid = h.load("").session_id
+    list(h.send("a western please", sid))
+    liked = h.feedback(0, True, sid)
+    assert liked.cards[0].verdict == "like" and "*feedback, turn 1*" in liked.panel.statements
+    gone = h.feedback(MAX_CARDS - 1, False, sid)
+    assert "That card is gone" in said(gone, "assistant")[-1]
+    edited = h.save_profile("I love Westerns. Never Horror.", sid)
+    assert "*user edit*" in edited.panel.statements and "Western" in edited.panel.text
+    assert edited.panel.constraints == "**Never recommended:** Horror"
+    assert "Profile saved" in said(edited, "assistant")[-1]
+
+
+def test_start_as_a_dataset_user_an_unknown_user_and_reset(tmp_path: Path) -> None:
+    h = handlers(tmp_path)
+    three = h.start("3", "")
+    assert "user 3" in three.header and three.panel.text.startswith("Likes")
+    missing = h.start("99999", three.session_id)
+    assert missing.session_id == three.session_id and "no user 99999" in said(missing, "assistant")[-1]
+    fresh = h.reset(three.session_id)
+    assert fresh.session_id != three.session_id and "user 3" in fresh.header and said(fresh, "user") == []
+    assert "new user" in h.start(NEW_USER, fresh.session_id).header
+
+
+def test_a_view_fills_every_output_and_progress_only_the_chat(tmp_path: Path) -> None:
+    h = handlers(tmp_path)
+    sid = h.load("").session_id
+    (view,) = h.send("a western please", sid)
+    assert isinstance(view, View)
+    with gr.Blocks():
+        screen, _ = _layout(["3"])
+    shown = screen.show(view)
+    assert list(shown) == screen.outputs()
+    assert shown[screen.session_id] == sid and shown[screen.chat] == view.chat
+    texts = [shown[card] for card in screen.cards]
+    assert texts[: len(view.cards)] == [card.markdown() for card in view.cards]
+    assert texts[len(view.cards) :] == [""] * (MAX_CARDS - len(view.cards))
+    assert screen.show(Progress(view.chat)) == {screen.chat: view.chat}
