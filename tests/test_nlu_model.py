@@ -73,6 +73,12 @@ def test_the_example_from_the_brief(understander: Understander, vocab: Vocabular
         ("give me three thrillers", {"genres": ["Thriller"], "k": 3}),
         ("something older", {"older_than": "list"}),
         ("I never want to see horror", {"exclude_genres": ["Horror"], "lasting": True}),
+        ("Never Horror", {"exclude_genres": ["Horror"], "lasting": True}),  # as a profile writes it
+        ("a thriller rated 7 at least", {"genres": ["Thriller"], "rating_min": 7.0}),  # the cue after
+        (
+            "a comedy rated between 6 and 8 and shorter than 100 minutes",  # the length tagged in pieces
+            {"genres": ["Comedy"], "rating_min": 6.0, "rating_max": 8.0, "runtime_max": 100},
+        ),
     ],
 )
 def test_requests(understander: Understander, vocab: Vocabulary, message: str, expected: dict) -> None:

@@ -94,7 +94,7 @@ class SpanDecoder:
             part = read_value(kind, text, on_screen, titles)
             if part is not None and part.kind in ("RTRANGE", "RRANGE") and len(part.numbers) == 1:
                 way = direction(text, before[-24:])  # "and less than 110 minutes": one number, a bound
-                part = replace(part, kind=f"{part.kind[:-5]}{way.upper()}") if way else part
+                part = replace(part, kind=f"{FAMILIES[part.kind]}{way.upper()}") if way else part
             if part is not None:
                 out.append(part)
         return out
