@@ -66,17 +66,18 @@ class Vocabulary:
         )
         self.titles = [utils.default_process(it.title) for it in catalog]
         self.lowered_titles = [it.title.casefold() for it in catalog]
-        # titles holding a number ("40 Days and 40 Nights", "Apollo 13"): a message naming one exactly
-        # names a film, not a length or a year
-        self.numbered = sorted(
-            ((t, i) for i, t in enumerate(self.lowered_titles) if re.search(r"\d", t) and len(t) >= 6),
-            key=lambda ti: -len(ti[0]),
-        )
+        # titles the model could misread as constraints when written exactly: holding a number ("40 Days
+        # and 40 Nights", "Apollo 13": not a length or a year), or long or composite ("Cowboy Bebop: The
+        # Movie (Cowboy Bebop: Tengoku no Tobira)": not a western); a message naming one names a film
+        self.maskable = {
+            i for i, t in enumerate(self.lowered_titles)
+            if (re.search(r"\d", t) and len(t) >= 6) or re.search(r"[:(]", t) or len(t.split()) >= 4
+        }  # fmt: skip
         self.by_title: dict[str, list[int]] = {}
         self.by_first_word: dict[str, list[int]] = {}
         for index, title in enumerate(self.lowered_titles):
             self.by_title.setdefault(title, []).append(index)
-            first = re.match(r"\w+", title)
+            first = re.search(r"\w+", title)
             if first:
                 self.by_first_word.setdefault(first.group(), []).append(index)
 
@@ -109,22 +110,23 @@ class Vocabulary:
         hits.sort(key=lambda h: (-h[0], -h[1], h[2]))
         return [index for _, _, index in hits[:limit]]
 
-    def numbered_titles(self, message: str) -> list[tuple[int, int, int]]:
-        """(start, end, catalog index) of the numbered titles written exactly in the message, longest
-        first, none overlapping."""
-        lowered, out = message.casefold(), list[tuple[int, int, int]]()
-        if not re.search(r"\d", lowered):
-            return []
-        for title, index in self.numbered:
-            at = lowered.find(title)
-            while at >= 0:
+    def exact_titles(self, message: str) -> list[tuple[int, int, int]]:
+        """(start, end, catalog index) of the maskable titles written exactly in the message as whole
+        words, longest first at each place, none overlapping, in message order."""
+        lowered, hits = message.casefold(), list[tuple[int, int, int]]()
+        for match in re.finditer(r"\w+", lowered):
+            for index in self.by_first_word.get(match.group(), ()):
+                title = self.lowered_titles[index]
+                at = match.start() - (len(title) - len(title.lstrip("('\"")))  # "(500) Days of Summer"
                 end = at + len(title)
-                whole = (at == 0 or not lowered[at - 1].isalnum()) and (
-                    end == len(lowered) or not lowered[end].isalnum()
-                )
-                if whole and not any(s < end and at < e for s, e, _ in out):
-                    out.append((at, end, index))
-                at = lowered.find(title, at + 1)
+                if index in self.maskable and at >= 0 and lowered.startswith(title, at) and not (
+                    end < len(lowered) and lowered[end].isalnum()
+                ):
+                    hits.append((at, end, index))
+        out: list[tuple[int, int, int]] = []
+        for at, end, index in sorted(hits, key=lambda h: (-(h[1] - h[0]), h[0], h[2])):
+            if not any(s < end and at < e for s, e, _ in out):
+                out.append((at, end, index))
         return sorted(out)
 
     def mentioned(self, text: str) -> list[int]:

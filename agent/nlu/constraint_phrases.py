@@ -249,7 +249,9 @@ def mpaa(rng: random.Random, codes: list[str]) -> list[Segment]:
     return render(
         rng.choice(("rated [MPAA:{c0}]", "[MPAA:{c0}-rated]", "(a|an) [MPAA:{c0}] (movie|film|one)",
                     "(that's|that is|it should be|) rated [MPAA:{c0}]", "with an mpaa rating of [MPAA:{c0}]",
-                    "[MPAA:{c0}] (please|only|)", "(a|an|) [MPAA:{c0} rated] (movie|film|)")),
+                    "[MPAA:{c0}] (please|only|)", "(a|an|) [MPAA:{c0} rated] (movie|film|)",
+                    "(something|one|anything) with (a|an) [MPAA:{c0}] rating", "(a|an) [MPAA:{c0}] rating (please|is fine|)",
+                    "(something|one) that's [MPAA:{c0}]", "[MPAA:{c0}] is fine")),
         rng, **v,
     )  # fmt: skip
 

@@ -84,7 +84,13 @@ def recommend(rng: random.Random, shown: int) -> Built:
         every = rng.random() < 0.5
         segments = gp.bare(rng, genres, every) + render("(please|pls|?|!|!!|.|thanks|)", rng)
         return segments, Flags(every=every and len(genres) > 1)
-    if roll < 0.15:  # a short refinement: "how about the 90s?", "make it shorter"
+    if roll < 0.13:  # a critique alone, as a conversation's later turns say it: "hold the romance."
+        genres = gp.pick_genres(rng, 1 if rng.random() < 0.85 else 2)
+        lasting = rng.random() < 0.2
+        lead = render("(and|also|oh and|but|hmm,|ok,|ok but|)", rng)
+        segments = lead + gp.negated(rng, genres, lasting) + render("(please|thanks|.|!|)", rng)
+        return segments, Flags(lasting=lasting)
+    if roll < 0.21:  # a short refinement: "how about the 90s?", "make it shorter"
         p = rp.plan(rng)
         clauses = rp.constraint_clauses(rng, shown, p)
         if clauses:
@@ -214,6 +220,10 @@ def reject(rng: random.Random, shown: int) -> Built:
             rng, gp.pick_genres(rng, 1), lasting=True
         )
         return segments + render("(.|!|)", rng), Flags(lasting=True)
+    if rng.random() < 0.15:  # "not #1 or #2. also a drama, please": a genre added to the ones asked before
+        also = rp.Plan(genres=gp.pick_genres(rng, 1), also=True)
+        segments += render("(.|,|;|-|. but|, but)", rng) + rp.also_phrase(rng, also) + rp.closing(rng)
+        return segments, Flags(also=True)
     if rng.random() < 0.3:
         segments += render(
             "(,|.|-|;) (something|maybe something|give me something|anything|got anything|how about something)",

@@ -58,8 +58,8 @@ GENRES: dict[str, GenreForms] = {
         "makes me laugh|will crack me up|has lots of laughs|is funny|i can laugh at|makes me giggle|is hilarious|has me in stitches|is a good laugh|lightens the mood|is full of jokes",
     ),
     "Crime": _forms(
-        "crime|heist|gangster movie|mob movie|crime caper|caper|cop movie|mafia movie|robbery movie",
-        "crime films|heists|gangster films|mob movies|cop films",
+        "crime|heist|gangster movie|mob movie|crime caper|caper|cop movie|mafia movie|robbery movie|crime story|crime tale|crime saga|police procedural",
+        "crime films|heists|gangster films|mob movies|cop films|crime stories",
         "crime|gangster|mafia|mob|heist|criminal|noir-ish",
         "is about criminals|is about a bank robbery|follows the mafia|is about gangsters|is about a robbery|follows cops and robbers|is about the mob|is about a crime family|is about a big heist|follows a drug cartel",
     ),

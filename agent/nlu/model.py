@@ -142,13 +142,14 @@ class Understander:
         )
 
 
-PLACEHOLDER = "Casablanca"  # a one-word title: what a numbered title is read as
+PLACEHOLDER = "Casablanca"  # a one-word title: what a title written exactly is read as
 
 
 def _masked(text: str, vocabulary: Vocabulary | None) -> tuple[str, list[str]]:
-    """The message with each numbered title it names exactly ("More like 40 Days and 40 Nights") put as
-    one plain title the model reads as a title, not as lengths or years; the titles' references."""
-    found = vocabulary.numbered_titles(text) if vocabulary is not None else []
+    """The message with each numbered, long or composite title it names exactly ("More like 40 Days and
+    40 Nights") put as one plain title the model reads as a title, not as lengths, years or genres; the
+    titles' references."""
+    found = vocabulary.exact_titles(text) if vocabulary is not None else []
     for start, end, _ in reversed(found):
         text = text[:start] + PLACEHOLDER + text[end:]
     return text, [f"id:{vocabulary.catalog[i].id}" for _, _, i in found] if vocabulary is not None else []

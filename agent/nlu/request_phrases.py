@@ -65,7 +65,7 @@ def plan(rng: random.Random) -> Plan:
         out.lasting = rng.random() < 0.4
     if n == 1 and not out.mixed and rng.random() < 0.1:
         out.loved = out.lasting = True
-    out.also = n >= 1 and not out.loved and rng.random() < 0.07
+    out.also = n >= 1 and not out.loved and rng.random() < 0.12
     return out
 
 
@@ -118,7 +118,9 @@ def also_phrase(rng: random.Random, p: Plan) -> list[Segment]:
          "also (a|some) [GENRE:{n}]", "[GENRE:{m}] as well", "on top of that, [GENRE:{m}]",
          "(i'd like it to be|make it|it should be) [GENRE:{m}] on top of (that|what i said|the rest)",
          "add [GENRE:{n}] to (it|that|the mix)", "[GENRE:{m}] on top of (that|what i said)",
-         "(both|) [GENRE:{m}] (in addition|in addition to that|additionally)", "(and|) [GENRE:{n}] on top")
+         "(both|) [GENRE:{m}] (in addition|in addition to that|additionally)", "(and|) [GENRE:{n}] on top",
+         "(ideally|preferably|if possible|maybe|and ideally|) also (a|an|some|) [GENRE:{n}]",
+         "(a|an|some|) [GENRE:{n}] too", "(a|an|some|) [GENRE:{n}] as well")
     )  # fmt: skip
     return render(template, rng, **v)
 
