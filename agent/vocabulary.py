@@ -119,8 +119,11 @@ class Vocabulary:
                 title = self.lowered_titles[index]
                 at = match.start() - (len(title) - len(title.lstrip("('\"")))  # "(500) Days of Summer"
                 end = at + len(title)
-                if index in self.maskable and at >= 0 and lowered.startswith(title, at) and not (
-                    end < len(lowered) and lowered[end].isalnum()
+                if (
+                    index in self.maskable
+                    and at >= 0
+                    and lowered.startswith(title, at)
+                    and not (end < len(lowered) and lowered[end].isalnum())
                 ):
                     hits.append((at, end, index))
         out: list[tuple[int, int, int]] = []
