@@ -181,7 +181,7 @@ def runtime_bound(rng: random.Random, kind: str, minutes: int) -> list[Segment]:
 
 def runtime_range(rng: random.Random, low: int, high: int) -> list[Segment]:
     a, b = spelling.spell_minutes(low, rng), spelling.spell_minutes(high, rng)
-    if low % 60 and high % 60 == 0 or rng.random() < 0.5:
+    if rng.random() < 0.45:
         a, b = f"{low}", f"{high} minutes" if rng.random() < 0.7 else f"{high} mins"
     bound = rng.choice(("between {a} and {b}", "{a} to {b}", "from {a} to {b}", "between {a} and {b} long",
                         "somewhere between {a} and {b}", "{a}-{b}"))  # fmt: skip

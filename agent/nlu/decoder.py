@@ -95,9 +95,15 @@ class SpanDecoder:
             if part is not None and part.kind in ("RTRANGE", "RRANGE") and len(part.numbers) == 1:
                 way = direction(text, before[-24:])  # "and less than 110 minutes": one number, a bound
                 part = replace(part, kind=f"{FAMILIES[part.kind]}{way.upper()}") if way else part
+            elif part is not None and part.kind in BOUNDS and len(part.numbers) == 2:
+                if direction(text, before[-24:]) is None:  # "an hour and a half to two hours": a range
+                    part = replace(part, kind=f"{FAMILIES[part.kind]}RANGE")
             if part is not None:
                 out.append(part)
         return out
+
+
+BOUNDS = ("RTMAX", "RTMIN", "RMIN", "RMAX")  # one-way bounds whose span may hold a range
 
 
 def merged(spans: list[Span]) -> list[Span]:

@@ -49,7 +49,7 @@ GENRES: dict[str, GenreForms] = {
         "kids movie|children's film|family film|family movie|kids' film",
         "kids movies|family films|children's movies",
         "kid-friendly|family-friendly|children's|kids|family|child-friendly",
-        "the kids can watch|my children would enjoy|is suitable for young children|the whole family can watch|is good for kids|is for little ones|my kids will love|is safe for children|is for the family",
+        "the kids can watch|my children would enjoy|is suitable for young children|the whole family can watch|is good for kids|is for little ones|my kids will love|is safe for children|is for the family|my little ones can watch|the little ones can watch",
     ),
     "Comedy": _forms(
         "comedy|laugh|romp|farce|spoof|parody|satire|mockumentary|slapstick|laugh-fest|gag movie",
@@ -211,7 +211,14 @@ AFTER_NOUN: dict[str, tuple[str, ...]] = {
         "on mars",
     ),
     "Thriller": ("with suspense", "with lots of suspense", "full of tension"),
-    "War": ("about war", "about soldiers", "about world war two", "set in wartime", "about the vietnam war"),
+    "War": (
+        "about war",
+        "about soldiers",
+        "about world war two",
+        "set in wartime",
+        "set during a war",
+        "about the vietnam war",
+    ),
     "Western": (
         "with cowboys",
         "in the wild west",

@@ -26,7 +26,7 @@ from agent.nlu.frame import Conventions, Flags, Part, assemble
 from agent.nlu.network import JointNet
 from agent.nlu.reading import INTENTS, Intent, Reading
 from agent.nlu.speller import Speller
-from agent.nlu.tags import FLAGS, TAGS, spans, tokenize
+from agent.nlu.tags import FLAGS, best_tags, spans, tokenize
 from agent.nlu.training import shapes_of
 from agent.vocabulary import Vocabulary
 from recmodels.text_encoder import torch_threads
@@ -111,7 +111,7 @@ class Understander:
                 torch.ones(1, len(words), dtype=torch.bool),
             )
         probabilities = dict(zip(INTENTS, intent_logits[0].softmax(-1).tolist(), strict=True))
-        tags = [TAGS[int(i)] for i in tag_logits[0].argmax(-1)]
+        tags = best_tags(tag_logits[0].log_softmax(-1).numpy())
         raised = (flag_logits[0] > 0).tolist()
         flags = Flags(**{name: bool(on) for name, on in zip(FLAGS, raised, strict=True)})
         return Prediction(probabilities, tags, flags)

@@ -12,6 +12,8 @@ tagged span's text is cut from the message as written.
 from __future__ import annotations
 
 import re
+
+import numpy as np
 from dataclasses import dataclass
 
 WORD = re.compile(r"[^\W_]+|[^\w\s]|_")
@@ -114,3 +116,34 @@ def word_shape(word: str, first: bool) -> list[float]:
 
 
 SHAPE_DIM = 6
+
+
+def _allowed() -> np.ndarray:
+    """(T, T) True where tag j may follow tag i: an I- tag only continues its own kind."""
+    ok = np.ones((len(TAGS), len(TAGS)), dtype=bool)
+    for j, tag in enumerate(TAGS):
+        prefix, _, kind = tag.partition("-")
+        if prefix == "I":
+            ok[:, j] = [t in (f"B-{kind}", f"I-{kind}") for t in TAGS]
+    return ok
+
+
+ALLOWED = _allowed()
+STARTS = np.array([not t.startswith("I-") for t in TAGS])
+
+
+def best_tags(log_probs: np.ndarray) -> list[str]:
+    """The most probable well-formed BIO sequence for (L, T) per-word tag log-probabilities (Viterbi
+    over the allowed transitions): "an hour and a half to two hours" tagged B-RTMAX I-RTMAX ...
+    I-RTRANGE by word-wise argmax is one span of the kind its words score best together."""
+    forbidden = np.where(ALLOWED, 0.0, -np.inf)  # (T, T)
+    score = np.where(STARTS, log_probs[0], -np.inf)  # (T,)
+    back = []
+    for row in log_probs[1:]:
+        total = score[:, None] + forbidden  # (T_prev, T)
+        back.append(total.argmax(axis=0))
+        score = total.max(axis=0) + row
+    path = [int(score.argmax())]
+    for pointers in reversed(back):
+        path.append(int(pointers[path[-1]]))
+    return [TAGS[i] for i in reversed(path)]
