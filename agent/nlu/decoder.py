@@ -74,7 +74,9 @@ class SpanDecoder:
         on_screen: int = 0,
     ) -> list[Part]:
         """The parts of the message's spans, in order (spans with no readable value are left out)."""
-        spans = merged(spans)
+        spans = [
+            s for s in merged(spans) if s.kind not in ("GENRE", "NOGENRE") or has_content(message, words, s)
+        ]
         texts = [span_text(message, words, s) for s in spans]
         genre_texts = [t for s, t in zip(spans, texts, strict=True) if s.kind in ("GENRE", "NOGENRE")]
         named = iter(self.genres(genre_texts))
@@ -95,12 +97,28 @@ class SpanDecoder:
             if part is not None and part.kind in ("RTRANGE", "RRANGE") and len(part.numbers) == 1:
                 way = direction(text, before[-24:])  # "and less than 110 minutes": one number, a bound
                 part = replace(part, kind=f"{FAMILIES[part.kind]}{way.upper()}") if way else part
-            elif part is not None and part.kind in BOUNDS and len(part.numbers) == 2:
-                if direction(text, before[-24:]) is None:  # "an hour and a half to two hours": a range
-                    part = replace(part, kind=f"{FAMILIES[part.kind]}RANGE")
+            elif (
+                part is not None
+                and part.kind in BOUNDS
+                and len(part.numbers) == 2
+                and direction(text, before[-24:]) is None
+            ):  # "an hour and a half to two hours": a range
+                part = replace(part, kind=f"{FAMILIES[part.kind]}RANGE")
             if part is not None:
                 out.append(part)
         return out
+
+
+# a genre span's words after filler must hold more than function words to name a genre
+CONTENT = re.compile(
+    r"\b(?!(?:with|without|about|for|of|in|on|to|and|or|but|no|not|nothing|from|by|at|as|it|me|my|i)\b)\w+"
+)
+
+
+def has_content(message: str, words: list[Word], span: Span) -> bool:
+    """Whether a genre span holds more than function words ("with" cut off as a span of its own names
+    neither a genre nor words to avoid)."""
+    return CONTENT.search(clean(span_text(message, words, span))) is not None
 
 
 BOUNDS = ("RTMAX", "RTMIN", "RMIN", "RMAX")  # one-way bounds whose span may hold a range

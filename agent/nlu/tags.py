@@ -12,9 +12,9 @@ tagged span's text is cut from the message as written.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import numpy as np
-from dataclasses import dataclass
 
 WORD = re.compile(r"[^\W_]+|[^\w\s]|_")
 MAX_WORDS = 48  # words read per message; longer messages are cut (a chat turn rarely needs more)
