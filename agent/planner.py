@@ -82,11 +82,22 @@ def plan(reading: Reading, ctx: PromptContext, message: str) -> list[ToolCall]:
     if titles and not known:  # "something like <a title we could not find>"
         return [("find_title", {"title": titles[0]})]
     if intent == "recommend" and not refs and re.search(RANKED, message.lower()):
-        by = "popularity" if "popular" in message.lower() else "rating"
-        ask = reading.request
-        stats = {"by": by, "k": ctx.list_size, "genres": ask.genres + ask.all_genres, "decades": ask.decades}
-        return _lasting(reading) + [("catalog_stats", {k: v for k, v in stats.items() if v != []})]
+        ranked = _ranked(reading, ctx, "popularity" if "popular" in message.lower() else "rating")
+        if ranked is not None:
+            return _lasting(reading) + [ranked]
     return _lasting(reading) + [_recommend(reading, ctx, like=known)]
+
+
+def _ranked(reading: Reading, ctx: PromptContext, by: str) -> ToolCall | None:
+    """ "highest rated 80s comedy": the catalog's top items by its own numbers, when the request so far
+    (this message merged into the last one) holds nothing `catalog_stats` cannot honour (None: it does,
+    and `recommend` takes it, so "top rated" after "a thriller, 8+ on IMDb" keeps the thriller)."""
+    said = reading.request.model_copy(update={"k": ctx.list_size, "lasting": False})
+    merged = merge(ctx.last_request or Request(), said, reading.also)
+    if set(merged.said()) - {"genres", "decades", "k"}:
+        return None
+    stats = {"by": by, "k": ctx.list_size, "genres": merged.genres, "decades": merged.decades}
+    return ("catalog_stats", {k: v for k, v in stats.items() if v != []})
 
 
 def retry_alone(

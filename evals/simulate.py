@@ -48,6 +48,7 @@ class TurnRecord:
     violations: int  # shown items contradicting what was revealed before this reply
     repeats: int  # shown items the user had rejected before
     non_catalog: int
+    reply: str = ""  # what the system said with the list (the agent's reply text)
 
 
 @dataclass
@@ -97,7 +98,7 @@ def converse(system: System, world: World, user: int, config: SimConfig, rendere
             turn, text, act.kind, _label(act.reveal), shown.items,
             list(shown.question.options) if shown.question else None, round(latency, 2),
             sum(facts.violates(i, revealed_before) for i in indices),
-            sum(i in rejected for i in shown.items), len(shown.items) - len(indices),
+            sum(i in rejected for i in shown.items), len(shown.items) - len(indices), shown.text,
         ))  # fmt: skip
         act = oracle.respond(turn, shown.items, shown.question)
         rejected |= {shown.items[s - 1] for s in act.reject}

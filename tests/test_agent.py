@@ -153,6 +153,13 @@ def test_rankings_and_more_like_a_title(agent: RecommenderAgent) -> None:
     ratings = [float(catalog.by_id(it.item_id).attributes["imdb_rating"]) for it in best.items]
     assert ratings == sorted(ratings, reverse=True)
     assert all("Comedy" in it.genres and 1980 <= (it.year or 0) <= 1989 for it in best.items)
+    # a ranking asked after other constraints keeps them ("top rated" once dropped the thriller)
+    kept = agent.new_session()
+    kept.send("a thriller, please, at most two hours long")
+    top = kept.send("the top rated ones")
+    assert [s.name for s in top.steps] == ["recommend"] and top.items
+    assert all("Thriller" in it.genres for it in top.items)
+    assert all(float(catalog.by_id(it.item_id).attributes["runtime"]) <= 120 for it in top.items)
     like = session.send("more like The Usual Suspects")
     assert like.items and "The Usual Suspects" not in titles(like)
     assert any("close to the film you pointed at" in it.explanation for it in like.items)
