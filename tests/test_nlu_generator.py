@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from collections import Counter
 
+import numpy as np
 import pytest
 
 from agent.nlu import numbers, spelling
@@ -18,7 +19,7 @@ from agent.nlu.generator import BUILDERS, GeneratorConfig, example, generate
 from agent.nlu.noise import NoiseConfig
 from agent.nlu.reading import INTENTS
 from agent.nlu.speller import Speller
-from agent.nlu.tags import TAG_INDEX, Span, spans, tokenize
+from agent.nlu.tags import TAG_INDEX, TAGS, Span, best_tags, spans, tokenize
 from agent.nlu.template import join, render
 
 QUIET = NoiseConfig(
@@ -204,3 +205,18 @@ def test_a_pronoun_beside_a_named_item_is_that_item() -> None:
     parts = [Part("TITLE", "Toy Story", ("Toy Story",)), Part("REF", "it", ("that",))]
     assert assemble("more_like", parts).items == ["Toy Story"]
     assert assemble("more_like", [Part("REF", "it", ("that",))]).items == ["that"]
+
+
+def test_tags_are_decoded_as_a_well_formed_sequence() -> None:
+    """Word-wise argmax can continue a span with another kind's I- tag ("an hour and a half" B-RTMAX,
+    "to two hours" I-RTRANGE); the decoded sequence is the most probable one where I- continues its kind."""
+    wanted = ["O", "B-RTMAX", "I-RTMAX", "I-RTRANGE", "I-RTRANGE", "O"]
+    log_probs = np.full((len(wanted), len(TAGS)), np.log(0.01))
+    for i, tag in enumerate(wanted):
+        log_probs[i, TAG_INDEX[tag]] = np.log(0.6)
+    log_probs[1, TAG_INDEX["B-RTRANGE"]] = np.log(0.3)  # the range's start, second best
+    log_probs[2, TAG_INDEX["I-RTRANGE"]] = np.log(0.3)
+    assert [TAGS[i] for i in log_probs.argmax(axis=1)] == wanted  # argmax: ill-formed
+    decoded = best_tags(log_probs)
+    assert decoded == ["O", "B-RTRANGE", "I-RTRANGE", "I-RTRANGE", "I-RTRANGE", "O"]
+    assert [s.kind for s in spans(decoded)] == ["RTRANGE"]

@@ -75,6 +75,9 @@ def test_the_example_from_the_brief(understander: Understander, vocab: Vocabular
         ("I never want to see horror", {"exclude_genres": ["Horror"], "lasting": True}),
         ("Never Horror", {"exclude_genres": ["Horror"], "lasting": True}),  # as a profile writes it
         ("a thriller rated 7 at least", {"genres": ["Thriller"], "rating_min": 7.0}),  # the cue after
+        ("an hour and a half to two hours long", {"runtime_min": 90, "runtime_max": 120}),  # a range in words
+        ("Nothing with adventure.", {"exclude_genres": ["Adventure"]}),  # "with" alone names no genre
+        ("I've had enough adventure.", {"exclude_genres": ["Adventure"]}),  # a critique said alone
         (
             "a comedy rated between 6 and 8 and shorter than 100 minutes",  # the length tagged in pieces
             {"genres": ["Comedy"], "rating_min": 6.0, "rating_max": 8.0, "runtime_max": 100},
@@ -174,3 +177,29 @@ def test_load_understander_trains_once_then_loads(tmp_path: Path) -> None:
     load_understander(tmp_path, progress=False, config=config)
     assert (model_dir(tmp_path) / "model.safetensors").stat().st_mtime_ns != written
     assert json.loads(meta_path.read_text())["sources"] == meta["sources"]
+
+
+@pytest.mark.parametrize(
+    ("message", "intent", "items"),
+    [
+        ("Ideally also a drama.", "recommend", []),
+        ("Not #1 or #2. Also a drama, please.", "reject", ["#1", "#2"]),
+    ],
+)
+def test_an_added_genre_adds_to_the_ones_before(
+    understander: Understander, vocab: Vocabulary, message: str, intent: str, items: list[str]
+) -> None:
+    """ "also a drama" after a rejection was read as excluding Drama, and alone as a replacement."""
+    r = understander.read(message, vocab, 5)
+    assert (r.intent, r.items, r.also, said(r).get("genres")) == (intent, items, True, ["Drama"])
+    assert "exclude_genres" not in said(r)
+
+
+def test_a_long_title_written_exactly_is_a_title(understander: Understander) -> None:
+    """A composite title holding a genre word ("Cowboy") is the film, not a western."""
+    title = "Cowboy Bebop: The Movie (Cowboy Bebop: Tengoku no Tobira)"
+    vocabulary = Vocabulary(
+        Catalog([Item("7", title, 2001, ("Animation",)), Item("8", "Heat", 1995, ("Crime",))])
+    )
+    r = understander.read(f"Something like {title}?", vocabulary, 10)
+    assert (r.intent, r.items, said(r)) == ("more_like", ["id:7"], {})
