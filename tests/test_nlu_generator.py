@@ -85,6 +85,13 @@ def test_number_words_by_hand() -> None:
     assert numbers.years("two thousand and five") == [2005]
     assert numbers.decades("the eighties or the '90s") == [1980, 1990]
     assert numbers.ratings("seven and a half") == [7.5]
+    assert numbers.ratings("three and a half stars out of five") == [7.0]  # out of five: doubled
+    assert numbers.ratings("between 3 and 4 stars out of five") == [6.0, 8.0]
+    assert numbers.ratings("3 stars or more out of 5") == [6.0]  # the denominator said apart
+    assert numbers.ratings("4/5") == [8.0]
+    assert numbers.ratings("8/10") == [8.0]
+    assert numbers.ratings("7 stars on imdb") == [7.0]  # IMDb's stars are out of ten
+    assert numbers.ratings("70 percent") == [7.0]
     assert numbers.count("a couple of") == 2
     assert numbers.slots("the 2nd and 4th") == ["#2", "#4"]
     assert numbers.slots("the last two", on_screen=5) == ["#4", "#5"]

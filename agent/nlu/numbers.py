@@ -241,25 +241,36 @@ def decades(text: str) -> list[int]:
 
 
 def ratings(text: str) -> list[float]:
-    """Rating values in the text, 0-10 ("7", "7.5", "seven and a half", "8/10", "75%" -> 7.5)."""
+    """Rating values in the text on IMDb's 0-10 scale ("7", "7.5", "seven and a half", "8/10",
+    "75%" and "75 percent" -> 7.5). Stars or points out of five are doubled ("3.5 stars out of 5",
+    "4/5", "between 3 and 4 stars out of five" -> 7.0, 8.0, 6.0 and 8.0), and so are bare stars when
+    IMDb is not named and no value passes five ("four stars" -> 8.0)."""
     words = words_of(text)
-    out: list[float] = []
+    values: list[float] = []
+    out_of_five = False
     i = 0
     while i < len(words):
         number = read_number(words, i)
         if number is None:
             i += 1
             continue
-        value, i = number
-        if words[i : i + 1] == ["%"] and value <= 100:
+        start, (value, i) = i, number
+        if words[max(0, start - 2) : start] == ["out", "of"] or words[start - 1 : start] == ["/"]:
+            out_of_five |= value == 5  # "3 stars or more out of 5": a denominator said apart
+            continue
+        if words[i : i + 1] in (["%"], ["percent"]) and value <= 100:
             value, i = value / 10, i + 1
-        elif words[i : i + 1] == ["/"]:
-            i += 2  # "8/10": the denominator is no bound
-        elif words[i : i + 2] == ["out", "of"]:
-            i += 3
-        if 0 <= value <= 10:
-            out.append(round(value, 1))
-    return out
+        i += words[i : i + 1] in (["star"], ["stars"])
+        if words[i : i + 1] == ["/"] or words[i : i + 2] == ["out", "of"]:  # the denominator is no bound
+            denominator = read_number(words, i + (1 if words[i] == "/" else 2))
+            if denominator is not None:
+                out_of_five |= denominator[0] == 5
+                i = denominator[1]
+        values.append(value)
+    stars = any(w in ("star", "stars") for w in words) and "imdb" not in words
+    if out_of_five or (stars and values and max(values) <= 5):
+        values = [v * 2 for v in values]
+    return [round(v, 1) for v in values if 0 <= v <= 10]
 
 
 def count(text: str) -> int | None:
