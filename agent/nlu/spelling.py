@@ -148,11 +148,8 @@ def spell_minutes(minutes: int, rng: random.Random) -> str:
 
 
 def spell_rating(rating: float, rng: random.Random) -> str:
-    """7.0 -> "7" / "seven" / "7.0" / "7/10" / "70 percent" / "3.5 stars out of 5" / "3.5/5";
-    7.5 -> "7.5" / "seven and a half" (stars out of five are read doubled, `numbers.ratings`)."""
+    """7.0 -> "7" / "seven" / "7.0" / "7/10"; 7.5 -> "7.5" / "seven and a half"."""
     whole = int(rating)
-    if rng.random() < 0.15:
-        return _out_of_five(rating / 2, rng)
     if rating != whole:
         return rng.choice(
             [
@@ -162,23 +159,8 @@ def spell_rating(rating: float, rng: random.Random) -> str:
             ]
         )
     return rng.choice(
-        [str(whole), str(whole), ONES[whole], f"{whole}.0", f"{whole}/10", f"{whole} out of 10",
-         f"{whole * 10} percent", f"{whole * 10}%"]
-    )  # fmt: skip
-
-
-def _out_of_five(half: float, rng: random.Random) -> str:
-    """3.5 -> "3.5 stars out of 5" / "three and a half stars out of five" / "3.5/5" / "3.5 out of 5"."""
-    whole = int(half)
-    said = (
-        str(whole) if half == whole else rng.choice([f"{half:.1f}", f"{ONES[whole]} and a half"])
-        if half - whole == 0.5 else f"{half:.2f}"
-    )  # fmt: skip
-    if half == whole and rng.random() < 0.4:
-        said = ONES[whole]
-    five = rng.choice(["5", "five"])
-    return rng.choice([f"{said} stars out of {five}", f"{said}/5", f"{said} out of {five}",
-                       f"{said} out of {five} stars", f"{said} stars out of {five}"])  # fmt: skip
+        [str(whole), str(whole), ONES[whole], f"{whole}.0", f"{whole}/10", f"{whole} out of 10"]
+    )
 
 
 def spell_slot(slot: int, rng: random.Random) -> str:
