@@ -92,6 +92,8 @@ def test_number_words_by_hand() -> None:
     assert numbers.ratings("8/10") == [8.0]
     assert numbers.ratings("7 stars on imdb") == [7.0]  # IMDb's stars are out of ten
     assert numbers.ratings("70 percent") == [7.0]
+    assert numbers.ratings("four stars") == [8.0]  # bare stars, IMDb not named: out of five
+    assert numbers.ratings("7 out of 10") == [7.0]
     assert numbers.count("a couple of") == 2
     assert numbers.slots("the 2nd and 4th") == ["#2", "#4"]
     assert numbers.slots("the last two", on_screen=5) == ["#4", "#5"]

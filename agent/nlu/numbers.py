@@ -256,16 +256,10 @@ def ratings(text: str) -> list[float]:
             continue
         start, (value, i) = i, number
         if words[max(0, start - 2) : start] == ["out", "of"] or words[start - 1 : start] == ["/"]:
-            out_of_five |= value == 5  # "3 stars or more out of 5": a denominator said apart
+            out_of_five |= value == 5  # a denominator ("8/10", "3 stars or more out of 5") is no bound
             continue
         if words[i : i + 1] in (["%"], ["percent"]) and value <= 100:
             value, i = value / 10, i + 1
-        i += words[i : i + 1] in (["star"], ["stars"])
-        if words[i : i + 1] == ["/"] or words[i : i + 2] == ["out", "of"]:  # the denominator is no bound
-            denominator = read_number(words, i + (1 if words[i] == "/" else 2))
-            if denominator is not None:
-                out_of_five |= denominator[0] == 5
-                i = denominator[1]
         values.append(value)
     stars = any(w in ("star", "stars") for w in words) and "imdb" not in words
     if out_of_five or (stars and values and max(values) <= 5):
