@@ -58,6 +58,7 @@ class SessionData:
         default_factory=dict
     )  # item index -> {"rank", "sources", "asked"} when shown
     list_size: int = 5  # items per list the user asked for (1-10)
+    asked: list[str] = field(default_factory=list)  # the genres the last reply asked to choose between
     version: int = 0  # the store's version this was read at or last saved as (0: never stored)
 
     def fork(self) -> SessionData:
@@ -65,7 +66,7 @@ class SessionData:
         return SessionData(
             self.id, self.dataset, self.user_id, self.history, copy.deepcopy(self.profile),
             copy.deepcopy(self.state), list(self.transcript), copy.deepcopy(self.last_ask), dict(self.ranks),
-            self.list_size, self.version,
+            self.list_size, list(self.asked), self.version,
         )  # fmt: skip
 
     def to_json(self) -> dict[str, Any]:
@@ -187,5 +188,5 @@ class TurnContext:
         last = Request(**known) if known else None
         return PromptContext(
             list_size=self.data.list_size, profile=self.profile_text(), hard=hard, on_screen=shown,
-            last_request=last,
+            last_request=last, asked=list(self.data.asked),
         )  # fmt: skip

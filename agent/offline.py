@@ -17,6 +17,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMe
 from langchain_core.outputs import ChatGeneration, ChatResult
 from pydantic import ConfigDict
 
+from agent.nlu.answers import answered
 from agent.nlu.reading import Reading
 from agent.planner import CONFIDENT, ToolCall, plan, retry_alone
 from agent.prompt import prompt_context
@@ -62,7 +63,7 @@ class OfflineChatModel(BaseChatModel):
         ctx = prompt_context(messages)
         start = max((i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=-1)
         user = str(messages[start].content) if start >= 0 else ""
-        read = reading(self.reader, user, self.vocabulary, len(ctx.on_screen))
+        read = answered(reading(self.reader, user, self.vocabulary, len(ctx.on_screen)), user, ctx.asked)
         later = messages[start + 1 :]
         artifacts: list[Artifact] = [m.artifact for m in later if isinstance(m, ToolMessage) and m.artifact]
         steps = [m for m in later if isinstance(m, AIMessage)]

@@ -43,6 +43,7 @@ class PromptContext(BaseModel):
     hard: list[str] = Field(default_factory=list)  # "never Horror", "never the 1980s", "never Heat (1995)"
     on_screen: list[Shown] = Field(default_factory=list)
     last_request: Request | None = None  # the last recommend request (what refinements build on)
+    asked: list[str] = Field(default_factory=list)  # the genres the last reply asked to choose between
 
 
 @functools.cache
@@ -61,6 +62,7 @@ def render(ctx: PromptContext) -> str:
             hard="; ".join(ctx.hard) or "none",
             on_screen=on_screen or "nothing",
             last_request=last,
+            asked=" or ".join(ctx.asked) + "?" if ctx.asked else "nothing",
         )
         .rstrip("\n")
     )

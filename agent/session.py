@@ -219,9 +219,10 @@ class Session:
             {"turn": ctx.turn, "role": "user", "text": user_text, "items": []},
             {"turn": ctx.turn, "role": "assistant", "text": text, "items": [catalog[i].id for i in shown]},
         ]
+        question = _question(out)
+        data.asked = list(question.options) if question is not None else []
         self.store.save(data)
         self.data = data
-        question = _question(out)
         return Reply(text or "…", items, backend, " ".join(notices) or None, steps, question)
 
     def _guard(self, ctx: TurnContext) -> list[int]:

@@ -163,3 +163,16 @@ def test_rankings_and_more_like_a_title(agent: RecommenderAgent) -> None:
     like = session.send("more like The Usual Suspects")
     assert like.items and "The Usual Suspects" not in titles(like)
     assert any("close to the film you pointed at" in it.explanation for it in like.items)
+
+
+def test_an_answer_that_points_at_the_question_picks_its_option(agent: RecommenderAgent) -> None:
+    session = agent.new_session()
+    vague = session.send("something good")
+    assert vague.question is not None and len(vague.question.options) == 2
+    latter = session.send("the latter please")  # the question's second genre, not card #2
+    assert latter.items and all(vague.question.options[1] in it.genres for it in latter.items)
+    assert session.data.state.liked == [] and session.data.asked == []  # answered: nothing pending
+    again = session.send("something good")
+    assert again.question is not None and session.data.asked == list(again.question.options)
+    both = session.send("a bit of both")
+    assert both.items and all(set(again.question.options) <= set(it.genres) for it in both.items)

@@ -78,6 +78,7 @@ def test_the_example_from_the_brief(understander: Understander, vocab: Vocabular
         ("an hour and a half to two hours long", {"runtime_min": 90, "runtime_max": 120}),  # a range in words
         ("Nothing with adventure.", {"exclude_genres": ["Adventure"]}),  # "with" alone names no genre
         ("I've had enough adventure.", {"exclude_genres": ["Adventure"]}),  # a critique said alone
+        ("at least four stars out of five", {"rating_min": 8.0}),  # stars out of five, doubled
         (
             "a comedy rated between 6 and 8 and shorter than 100 minutes",  # the length tagged in pieces
             {"genres": ["Comedy"], "rating_min": 6.0, "rating_max": 8.0, "runtime_max": 100},
@@ -203,3 +204,19 @@ def test_a_long_title_written_exactly_is_a_title(understander: Understander) -> 
     )
     r = understander.read(f"Something like {title}?", vocabulary, 10)
     assert (r.intent, r.items, said(r)) == ("more_like", ["id:7"], {})
+
+
+@pytest.mark.parametrize(
+    ("message", "items", "expected"),
+    [
+        ("Not 3, 6 or 9. Something from the eighties.", ["#3", "#6", "#9"], {"decades": [1980]}),
+        ("Something from the nineties, and not number 2.", ["#2"], {"decades": [1990]}),  # the rejection last
+        ("the first and fourth are out - a comedy maybe?", ["#1", "#4"], {"genres": ["Comedy"]}),
+    ],
+)
+def test_a_rejection_with_a_request_in_either_order(
+    understander: Understander, vocab: Vocabulary, message: str, items: list[str], expected: dict
+) -> None:
+    r = understander.read(message, vocab, 10)
+    assert (r.intent, r.items, r.also) == ("reject", items, False)
+    assert {k: v for k, v in said(r).items() if k not in ("query", "avoid")} == expected

@@ -40,7 +40,8 @@ KINDS = {"RTMIN": ("RT", "min"), "RTMAX": ("RT", "max"), "RMIN": ("R", "min"), "
 NEGATORS = re.compile(  # words of negation or refusal, any inflection ("avoids", "hated", "skipping")
     r"n't|\b(?:no|not|non|nor|never|none|nothing|without|neither|except|but|sick|tired|enough|out|rather|"
     r"instead|less|minus|spare|pass|steer|away|isnt|dont|cant|other|outside|aside|fan|thing|off|cut|lose|"
-    r"forget|nope|nah)\b|\b(?:avoid|skip|hate|dislik|detest|despis|exclud|remov|drop|ditch|stop|bore|annoy)\w*|\bboring\b"
+    r"forget|nope|nah|hold|fewer|rid|scratch|nix|veto|banned|ban)\b|\b(?:done|over|through|finished) with\b|"
+    r"\bi'?m over\b|\b(?:avoid|skip|hate|dislik|detest|despis|exclud|remov|drop|ditch|stop|bore|annoy)\w*|\bboring\b"
 )
 
 

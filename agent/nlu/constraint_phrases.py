@@ -212,7 +212,11 @@ def rating_bound(rng: random.Random, kind: str, low: float, high: float = 0.0) -
     template = rng.choice(RATING_CONTEXT).replace("{kind}", kind).replace("{bound}", bound)
     numbers = (low, high) if kind == "RRANGE" else (low,)
     part = Part(kind, "", numbers=numbers)
-    segments = render(template, rng, r=spelling.spell_rating(low, rng), s=spelling.spell_rating(high, rng))
+    if kind == "RRANGE":
+        r, s = spelling.spell_rating_range(low, high, rng)
+    else:
+        r, s = spelling.spell_rating(low, rng), ""
+    segments = render(template, rng, r=r, s=s)
     return [Segment(s.text, s.kind, part) if s.kind == kind else s for s in segments]
 
 
@@ -323,6 +327,28 @@ def slot_ref(rng: random.Random, slot: int, kind: str = "REF") -> list[Segment]:
     return tagged(spelling.spell_slot(slot, rng), kind, Part(kind, "", (f"#{slot}",)))
 
 
+def slot_list(rng: random.Random, slots: list[int]) -> list[Segment]:
+    """ "#1 and #4", "1, 4 and 10", "the first, fourth and seventh", "3, 6 or 9": one style per list
+    (or each slot spelled its own way)."""
+    style = rng.choice(("digits", "hash", "words", "mixed", "mixed"))
+    if style == "words":
+        spelled = [spelling.ORDINALS[s] for s in slots]
+    else:
+        spelled = [str(s) if style == "digits" else f"#{s}" for s in slots]
+    link = rng.choice(("and", "and", "&", "or", "and also", "nor"))
+    out: list[Segment] = render("the", rng) if style == "words" and rng.random() < 0.7 else []
+    for n, slot in enumerate(slots):
+        if n:
+            out += render("," if n < len(slots) - 1 else link, rng)
+        if style == "mixed":
+            out += slot_ref(rng, slot)
+        else:
+            out += tagged(spelled[n], "REF", Part("REF", "", (f"#{slot}",)))
+    if style == "words" and rng.random() < 0.5:
+        out += render("(ones|movies|picks)", rng)
+    return out
+
+
 def focus_ref(rng: random.Random, kind: str = "REF") -> list[Segment]:
     return tagged(spelling.spell_focus(rng), kind, Part(kind, "", ("that",)))
 
@@ -355,9 +381,9 @@ def refs(rng: random.Random, shown: int, titles: float = 0.15, many: float = 0.1
     if roll < titles + many:
         if rng.random() < 0.35 and limit >= 3:
             return group_ref(rng, limit)
-        a, b = sorted(rng.sample(range(1, limit + 1), 2)) if limit >= 2 else (1, 2)
-        link = rng.choice(("and", "and", "&", ",", "or", "and also"))
-        return slot_ref(rng, a) + render(link, rng) + slot_ref(rng, b)
+        size = 3 if limit >= 3 and rng.random() < 0.4 else 2
+        slots = sorted(rng.sample(range(1, limit + 1), size)) if limit >= size else list(range(1, size + 1))
+        return slot_list(rng, slots)
     if roll < titles + many + 0.15:
         return focus_ref(rng)
     if roll < titles + many + 0.22:

@@ -75,8 +75,9 @@ class SpanDecoder:
     ) -> list[Part]:
         """The parts of the message's spans, in order (spans with no readable value are left out)."""
         spans = [
-            s for s in merged(spans) if s.kind not in ("GENRE", "NOGENRE") or has_content(message, words, s)
-        ]
+            s for s in completed(merged(spans), words)
+            if s.kind not in ("GENRE", "NOGENRE") or has_content(message, words, s)
+        ]  # fmt: skip
         texts = [span_text(message, words, s) for s in spans]
         genre_texts = [t for s, t in zip(spans, texts, strict=True) if s.kind in ("GENRE", "NOGENRE")]
         named = iter(self.genres(genre_texts))
@@ -119,6 +120,28 @@ def has_content(message: str, words: list[Word], span: Span) -> bool:
     """Whether a genre span holds more than function words ("with" cut off as a span of its own names
     neither a genre nor words to avoid)."""
     return CONTENT.search(clean(span_text(message, words, span))) is not None
+
+
+RANGES = ("RRANGE", "RTRANGE", "YRANGE")
+RANGE_LINKS = ("and", "to", "-", "through", "till", "until")
+NUMBER_WORD = re.compile(r"\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten", re.IGNORECASE)
+
+
+def completed(spans: list[Span], words: list[Word]) -> list[Span]:
+    """A range cut off after its link ("between 6 and" | "8 and shorter than 100 minutes") takes the
+    number that starts the next span: a range has two ends, and the rest is a bound of its own."""
+    out = list(spans)
+    for n in range(len(out) - 1):
+        this, nxt = out[n], out[n + 1]
+        if (
+            this.kind in RANGES
+            and nxt.start == this.end
+            and nxt.end - nxt.start > 1
+            and words[this.end - 1].text.lower() in RANGE_LINKS
+            and NUMBER_WORD.fullmatch(words[nxt.start].text)
+        ):
+            out[n], out[n + 1] = Span(this.kind, this.start, this.end + 1), Span(nxt.kind, nxt.start + 1, nxt.end)
+    return out
 
 
 BOUNDS = ("RTMAX", "RTMIN", "RMIN", "RMAX")  # one-way bounds whose span may hold a range

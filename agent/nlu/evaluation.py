@@ -1,7 +1,7 @@
 """How well an understanding component reads a labelled set of messages (`recagent nlu-eval`).
 
 Each line of the set (`tests/data/nlu_eval.jsonl`) is {"id", "category", "text", "on_screen",
-"reading"}; gold titles are exact catalog titles, model references "id:<catalog id>": both become the
+"reading"} and, for an answer to the bot's genre question, "asked" (the genres it offered); gold titles are exact catalog titles, model references "id:<catalog id>": both become the
 catalog title they name before comparing. Measures, per component:
 
 - intent accuracy;
@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from agent.nlu.answers import answered
 from agent.nlu.reading import Reading
 from agent.vocabulary import Vocabulary
 from tools.request import Request
@@ -81,6 +82,13 @@ class Case:
     text: str
     on_screen: int
     gold: Reading
+    asked: tuple[str, ...] = ()  # the genres the bot's last question offered, when it answers one
+
+
+def read_case(component: Component, case: Case, vocabulary: Vocabulary) -> Reading:
+    """The component's reading, resolved against the question the message answers (as the offline
+    model resolves it, `agent.nlu.answers`)."""
+    return answered(component(case.text, vocabulary, case.on_screen), case.text, case.asked)
 
 
 def load_cases(path: Path) -> list[Case]:
@@ -91,7 +99,7 @@ def load_cases(path: Path) -> list[Case]:
             row = json.loads(line)
             cases.append(
                 Case(str(row["id"]), str(row.get("category", "")), row["text"], int(row.get("on_screen", 0)),
-                     Reading(**row["reading"]))
+                     Reading(**row["reading"]), tuple(row.get("asked", ())))
             )  # fmt: skip
     return cases
 
@@ -102,7 +110,7 @@ def misreadings(cases: Iterable[Case], component: Component, vocabulary: Vocabul
     out = []
     for case in cases:
         gold = frame(case.gold, vocabulary, case.on_screen)
-        read = frame(component(case.text, vocabulary, case.on_screen), vocabulary, case.on_screen)
+        read = frame(read_case(component, case, vocabulary), vocabulary, case.on_screen)
         if gold != read:
             diff = {k: (gold[k], read[k]) for k in gold if gold[k] != read[k]}
             shown = "; ".join(f"{k}: gold {_short(g)} read {_short(r)}" for k, (g, r) in diff.items())
@@ -259,7 +267,7 @@ def evaluate(cases: Iterable[Case], components: dict[str, Component], vocabulary
         per = report.categories.setdefault(case.category, {name: Tally() for name in components})
         for name, component in components.items():
             start = time.perf_counter()
-            pred = component(case.text, vocabulary, case.on_screen)
+            pred = read_case(component, case, vocabulary)
             ms = (time.perf_counter() - start) * 1000
             report.overall[name].add(case.gold, pred, vocabulary, ms, case.on_screen)
             per[name].add(case.gold, pred, vocabulary, ms, case.on_screen)

@@ -26,7 +26,7 @@ from agent.nlu.tags import MAX_WORDS
 from agent.nlu.template import Segment, join, render
 
 WEIGHTS: dict[Intent, float] = {
-    "recommend": 0.48, "more_like": 0.09, "explain": 0.06, "details": 0.06, "like": 0.055, "reject": 0.075,
+    "recommend": 0.465, "more_like": 0.09, "explain": 0.06, "details": 0.06, "like": 0.055, "reject": 0.09,
     "more": 0.045, "vague": 0.045, "greet": 0.045, "other": 0.035, "reset": 0.025,
 }  # fmt: skip
 SHOWN = (0, 3, 5, 5, 5, 5, 5, 8, 10, 10)
@@ -84,13 +84,13 @@ def recommend(rng: random.Random, shown: int) -> Built:
         every = rng.random() < 0.5
         segments = gp.bare(rng, genres, every) + render("(please|pls|?|!|!!|.|thanks|)", rng)
         return segments, Flags(every=every and len(genres) > 1)
-    if roll < 0.13:  # a critique alone, as a conversation's later turns say it: "hold the romance."
+    if roll < 0.16:  # a critique alone, as a conversation's later turns say it: "hold the romance."
         genres = gp.pick_genres(rng, 1 if rng.random() < 0.85 else 2)
         lasting = rng.random() < 0.2
         lead = render("(and|also|oh and|but|hmm,|ok,|ok but|)", rng)
         segments = lead + gp.negated(rng, genres, lasting) + render("(please|thanks|.|!|)", rng)
         return segments, Flags(lasting=lasting)
-    if roll < 0.21:  # a short refinement: "how about the 90s?", "make it shorter"
+    if roll < 0.24:  # a short refinement: "how about the 90s?", "make it shorter"
         p = rp.plan(rng)
         clauses = rp.constraint_clauses(rng, shown, p)
         if clauses:
@@ -129,8 +129,11 @@ def more_like(rng: random.Random, shown: int) -> Built:
     return segments + render("(?|please|!|)", rng), flags
 
 
-def _twist(rng: random.Random, shown: int) -> list[Segment]:
-    """What a more_like asks on top: older, funnier, from the 90s, shorter than two hours, no horror."""
+def _twist(rng: random.Random, shown: int, bare: float = 0.0) -> list[Segment]:
+    """What a more_like asks on top: older, funnier, from the 90s, shorter than two hours, no horror;
+    `bare`: the share of a genre said alone ("crime pls", "fantasy would be great")."""
+    if rng.random() < bare:
+        return gp.bare(rng, gp.pick_genres(rng, 1), False)
     roll = rng.random()
     if roll < 0.4:
         return cp.comparative(rng, rng.choice(("OLDER", "NEWER", "SHORTER", "LONGER", "OLDER", "NEWER")))
@@ -188,7 +191,12 @@ REJECT = (
     "{r} is (awful|terrible|not my thing|not for me)", "nope, not {r}", "(please|) take {r} off (the list|my list)",
     "i disliked {r}", "{r} was (boring|bad|terrible)", "not interested in {r}", "{r}? (no|nah|nope)", "cross off {r}",
     "(meh|ugh), {r}", "{r} is a hard pass", "i saw {r} (last week|already|before)", "(not|never) {r} again",
+    "{r} (are|is) out", "{r} (-|,|:) (no|nope|nah|no thanks)", "{r} (are|is) a no", "{r} (are|is) no good",
+    "{r} (don't|doesn't|do not) work (for me|)", "{r} (aren't|isn't) (it|right)", "(scratch|ditch|scrap|nix) {r}",
+    "seen {r}", "(i'll|i will|gonna) pass on {r}", "with {r} out", "{r} no thanks", "{r}'s not my thing",
+    "(also|and|but|) not {r} (obviously|though|either|)", "(and|) not {r} (please|)", "nah to {r}", "{r} nope",
 )  # fmt: skip
+REJECT_AFTER = "(.|,|;|-|, and|. and|. also|, but|. oh and|)"  # a request first, then the rejection
 MORE = (
     "show me more", "more please", "something else", "other options", "what else (do you have|you got|is there)",
     "next", "any others", "different ones please", "none of these, other ideas", "give me another batch",
@@ -214,22 +222,25 @@ def reject(rng: random.Random, shown: int) -> Built:
             return render("(no|nope|nah|no thanks|meh|nah, pass)", rng), NONE
         short = render("(not|nah, not|nope, not|no, not|meh, not|definitely not|ugh, not)", rng)
         return short + cp.focus_ref(rng) + render("(!|.|)", rng), NONE
-    segments = _around(rng.choice(REJECT), _refs(rng, shown, titles=0.12), rng)
-    if rng.random() < 0.1:  # "no to the first one, I hate musicals": a standing dislike with it
-        segments += render("(,|.|-|;|, and|, also)", rng) + gp.negated(
-            rng, gp.pick_genres(rng, 1), lasting=True
-        )
-        return segments + render("(.|!|)", rng), Flags(lasting=True)
+    segments = _around(rng.choice(REJECT), cp.refs(rng, shown, titles=0.12, many=0.3), rng)
+    if rng.random() < 0.1:  # "no to the first one, I hate musicals": a dislike with it
+        lasting = rng.random() < 0.5
+        segments += render("(,|.|-|;|, and|, also)", rng) + gp.negated(rng, gp.pick_genres(rng, 1), lasting)
+        return segments + render("(.|!|)", rng), Flags(lasting=lasting)
     if rng.random() < 0.15:  # "not #1 or #2. also a drama, please": a genre added to the ones asked before
         also = rp.Plan(genres=gp.pick_genres(rng, 1), also=True)
         segments += render("(.|,|;|-|. but|, but)", rng) + rp.also_phrase(rng, also) + rp.closing(rng)
         return segments, Flags(also=True)
-    if rng.random() < 0.3:
-        segments += render(
-            "(,|.|-|;) (something|maybe something|give me something|anything|got anything|how about something)",
+    if rng.random() < 0.45:  # "not 3 or 7. something from the eighties?" / "a western instead, and not #2"
+        lead = render(
+            "(something|maybe something|give me something|anything|got anything|how about something|i want something|"
+            "i'd like something|can we get something|rather have something|)",
             rng,
         )
-        segments += _twist(rng, shown)
+        twist = lead + _twist(rng, shown, bare=0.3) + render("(please|pls|maybe|would be great|?|)", rng)
+        if rng.random() < 0.35:
+            return twist + render(REJECT_AFTER, rng) + segments + render("(?|.|!|)", rng), NONE
+        segments += render("(,|.|-|;|. but|:)", rng) + twist
     return segments + render("(?|.|!|)", rng), NONE
 
 

@@ -230,6 +230,11 @@ NEGATED = (
     "i'm not interested in [NOGENRE:{p}]", "no thanks to [NOGENRE:{p}]", "(take out|filter out) (the|) [NOGENRE:{p}]",
     "(nothing|no) [NOGENRE:{m}] (at all|whatsoever)", "steer clear of [NOGENRE:{p}]", "stay away from [NOGENRE:{p}]",
     "(the only thing|one thing) i don't want is (a|) [NOGENRE:{n}]", "not really [NOGENRE:{m}]", "(anything|something) that isn't (a|) [NOGENRE:{n}]",
+    "fewer [NOGENRE:{p}] (please|pls|)", "less [NOGENRE:{m}] (please|pls|this time|)", "(i'm|im|i am) (done|over) with [NOGENRE:{p}] (for tonight|for now|for today|)",
+    "(i'm|im) over [NOGENRE:{p}] (tonight|for now|)", "(could we|can we|let's|) steer clear of (anything|) [NOGENRE:{m}]", "(ugh|) no more [NOGENRE:{p}] (please|tonight|this time|)",
+    "(and|) anything [NOGENRE:{m}], no thanks", "[NOGENRE:{p}], no thanks", "i (dont|don't|do not) want [NOGENRE:{m}] (stuff|movies|) (tonight|today|now|this time|)",
+    "(not|no longer) (feeling|into) [NOGENRE:{p}] (tonight|right now|today|)", "(can you|could you|) (drop|cut|remove) (all|) the [NOGENRE:{p}]",
+    "none of (that|the|those) [NOGENRE:{n}] (stuff|please|)", "(let's|can we) (avoid|skip) [NOGENRE:{p}] (this time|tonight|)",
 )  # fmt: skip
 NEGATED_TWO = (
     "neither [NOGENRE:{n}] nor [NOGENRE:{n2}]", "no [NOGENRE:{n}] or [NOGENRE:{n2}]",
@@ -255,11 +260,12 @@ LASTING_NEGATED = (
     "i never want (to see|) [NOGENRE:{p}]", "(please|) stop (recommending|suggesting|showing me) [NOGENRE:{p}]",
     "no [NOGENRE:{p}], ever", "i don't like [NOGENRE:{p}] (in general|at all|, ever|)", "i'm not a fan of [NOGENRE:{p}]",
     "[NOGENRE:{p}] are (just|) not my thing", "i can't do [NOGENRE:{p}]", "keep [NOGENRE:{p}] off my list (for good|forever|)",
-    "from now on no [NOGENRE:{p}]", "no more [NOGENRE:{p}] (ever|for me|)", "i never (watch|like) [NOGENRE:{p}]",
+    "from now on no [NOGENRE:{p}]", "no more [NOGENRE:{p}] (ever|for me|from now on)", "i never (watch|like) [NOGENRE:{p}]",
     "remember (that|) i (hate|don't like) [NOGENRE:{p}]", "(as a rule|in general), no [NOGENRE:{p}]",
     "[NOGENRE:{n}] (isn't|is not|just isn't) my thing(, in general| in general| really|)", "i'm not (really|) into [NOGENRE:{p}]",
     "[NOGENRE:{n}] (just|) doesn't do it for me", "i've never (liked|enjoyed|been into) [NOGENRE:{p}]",
     "[NOGENRE:{p}] (bore|annoy) me", "i'm (just|) not a [NOGENRE:{n}] person",
+    "never [NOGENRE:{n}]", "never [NOGENRE:{p}] (please|)", "never any [NOGENRE:{p}]", "(no|never) [NOGENRE:{n}] (ever|, ever|, period)",
 )  # fmt: skip
 LASTING_WANTED = (
     "i (love|adore|like|enjoy|really like|really love) [GENRE:{p}]", "i'm a (big|huge|massive) fan of [GENRE:{p}]",

@@ -136,7 +136,7 @@ class Understander:
         confidence = round(prediction.confidence(intent, found), 4)
         reading = assemble(intent, found, prediction.flags, genres, on_screen, self.conventions, confidence)
         return _named_genre(
-            _unnegated(_avoided_genre(reading, vocabulary), text),
+            _unadded(_unnegated(_avoided_genre(reading, vocabulary), text), text),
             text,
             vocabulary,
         )
@@ -178,6 +178,20 @@ def _avoided_genre(reading: Reading, vocabulary: Vocabulary) -> Reading:
     excluded = list(dict.fromkeys([*ask.exclude_genres, genre]))
     request = ask.model_copy(update={"avoid": "", "exclude_genres": excluded})
     return reading.model_copy(update={"request": request})
+
+
+ALSO_CUES = re.compile(
+    r"\b(?:also|too|as well|plus|add|adding|added|throw in|toss in|mix in|in the mix|to the mix|on top|"
+    r"in addition|additionally|alongside|along with|together with|extra)\b|&"
+)
+
+
+def _unadded(reading: Reading, text: str) -> Reading:
+    """Genres said to add to the ones asked before with no word that adds ("2 and 5 aren't for me, show
+    me horror") replace them: adding is always said ("also", "too", "as well", "plus", "add")."""
+    if not reading.also or ALSO_CUES.search(text.lower()):
+        return reading
+    return reading.model_copy(update={"also": False})
 
 
 def _unnegated(reading: Reading, text: str) -> Reading:

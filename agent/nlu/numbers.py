@@ -242,12 +242,12 @@ def decades(text: str) -> list[int]:
 
 def ratings(text: str) -> list[float]:
     """Rating values in the text on IMDb's 0-10 scale ("7", "7.5", "seven and a half", "8/10",
-    "75%" and "75 percent" -> 7.5). Stars or points out of five are doubled ("3.5 stars out of 5",
+    "75%" and "75 percent" -> 7.5, "between 60 and 80%" -> 6.0 and 8.0). Stars or points out of five are doubled ("3.5 stars out of 5",
     "4/5", "between 3 and 4 stars out of five" -> 7.0, 8.0, 6.0 and 8.0), and so are bare stars when
     IMDb is not named and no value passes five ("four stars" -> 8.0)."""
     words = words_of(text)
     values: list[float] = []
-    out_of_five = False
+    out_of_five = percent = False
     i = 0
     while i < len(words):
         number = read_number(words, i)
@@ -259,8 +259,10 @@ def ratings(text: str) -> list[float]:
             out_of_five |= value == 5  # a denominator ("8/10", "3 stars or more out of 5") is no bound
             continue
         if words[i : i + 1] in (["%"], ["percent"]) and value <= 100:
-            value, i = value / 10, i + 1
+            value, i, percent = value / 10, i + 1, True
         values.append(value)
+    if percent:  # "between 60 and 80 percent": the first value is a percentage too
+        values = [v / 10 if 10 < v <= 100 else v for v in values]
     stars = any(w in ("star", "stars") for w in words) and "imdb" not in words
     if out_of_five or (stars and values and max(values) <= 5):
         values = [v * 2 for v in values]

@@ -147,9 +147,15 @@ def spell_minutes(minutes: int, rng: random.Random) -> str:
     return rng.choice(options)
 
 
-def spell_rating(rating: float, rng: random.Random) -> str:
-    """7.0 -> "7" / "seven" / "7.0" / "7/10"; 7.5 -> "7.5" / "seven and a half"."""
+def spell_rating(rating: float, rng: random.Random, plain: bool = False) -> str:
+    """7.0 -> "7" / "seven" / "7.0" / "7/10" / "70 percent" / "3.5 stars out of 5" / "3.5/5";
+    7.5 -> "7.5" / "seven and a half" (stars out of five are read doubled, `numbers.ratings`);
+    `plain`: a bare number on IMDb's scale (a range's first value: "between 6 and 8/10")."""
     whole = int(rating)
+    if plain:
+        return f"{rating:.1f}" if rating != whole else rng.choice([str(whole), str(whole), ONES[whole]])
+    if rng.random() < 0.15:
+        return _out_of_five(rating / 2, rng)
     if rating != whole:
         return rng.choice(
             [
@@ -159,8 +165,38 @@ def spell_rating(rating: float, rng: random.Random) -> str:
             ]
         )
     return rng.choice(
-        [str(whole), str(whole), ONES[whole], f"{whole}.0", f"{whole}/10", f"{whole} out of 10"]
-    )
+        [str(whole), str(whole), ONES[whole], f"{whole}.0", f"{whole}/10", f"{whole} out of 10",
+         f"{whole * 10} percent", f"{whole * 10}%"]
+    )  # fmt: skip
+
+
+def spell_rating_range(low: float, high: float, rng: random.Random) -> tuple[str, str]:
+    """Both ends of a range on one scale: ("6", "8"), ("6", "8/10"), ("3", "4 stars out of five"),
+    ("60", "80 percent")."""
+    roll = rng.random()
+    if roll < 0.12 and low % 2 == 0 and high % 2 == 0:
+        half = _out_of_five(high / 2, rng)
+        return str(int(low / 2)) if rng.random() < 0.6 else ONES[int(low / 2)], half
+    if roll < 0.2 and low == int(low) and high == int(high):
+        return f"{int(low * 10)}", rng.choice([f"{int(high * 10)} percent", f"{int(high * 10)}%"])
+    high_said = spell_rating(high, rng, plain=True)
+    if high == int(high) and rng.random() < 0.4:
+        high_said = rng.choice([f"{int(high)}/10", f"{int(high)} out of 10"])
+    return spell_rating(low, rng, plain=True), high_said
+
+
+def _out_of_five(half: float, rng: random.Random) -> str:
+    """3.5 -> "3.5 stars out of 5" / "three and a half stars out of five" / "3.5/5" / "3.5 out of 5"."""
+    whole = int(half)
+    said = (
+        str(whole) if half == whole else rng.choice([f"{half:.1f}", f"{ONES[whole]} and a half"])
+        if half - whole == 0.5 else f"{half:.2f}"
+    )  # fmt: skip
+    if half == whole and rng.random() < 0.4:
+        said = ONES[whole]
+    five = rng.choice(["5", "five"])
+    return rng.choice([f"{said} stars out of {five}", f"{said}/5", f"{said} out of {five}",
+                       f"{said} out of {five} stars", f"{said} stars out of {five}"])  # fmt: skip
 
 
 def spell_slot(slot: int, rng: random.Random) -> str:
