@@ -72,7 +72,10 @@ def test_spelt_values_read_back(seed: int) -> None:
         rating = rng.choice((5.0, 6.5, 7.0, 7.5, 8.0, 9.0))
         assert numbers.ratings(spelling.spell_rating(rating, rng)) == [rating]
         low, high = rng.choice(((5.0, 7.0), (6.0, 8.0), (6.5, 8.0), (6.0, 7.5)))
-        assert numbers.ratings("between {} and {}".format(*spelling.spell_rating_range(low, high, rng))) == [low, high]
+        assert numbers.ratings("between {} and {}".format(*spelling.spell_rating_range(low, high, rng))) == [
+            low,
+            high,
+        ]
         slot = rng.randint(1, 10)
         assert numbers.slots(spelling.spell_slot(slot, rng), 10) == [f"#{slot}"]
 

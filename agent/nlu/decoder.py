@@ -140,7 +140,10 @@ def completed(spans: list[Span], words: list[Word]) -> list[Span]:
             and words[this.end - 1].text.lower() in RANGE_LINKS
             and NUMBER_WORD.fullmatch(words[nxt.start].text)
         ):
-            out[n], out[n + 1] = Span(this.kind, this.start, this.end + 1), Span(nxt.kind, nxt.start + 1, nxt.end)
+            out[n], out[n + 1] = (
+                Span(this.kind, this.start, this.end + 1),
+                Span(nxt.kind, nxt.start + 1, nxt.end),
+            )
     return out
 
 
