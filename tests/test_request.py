@@ -60,6 +60,7 @@ def test_the_system_prompt_is_rendered_from_the_typed_context() -> None:
         hard=["never Horror"],
         on_screen=[Shown(slot=1, title="Heat (1995)", item_id="6")],
         last_request=Request(genres=["Crime"], decades=[1990]),
+        asked=["Drama", "Horror"],
     )
     assert render(ctx) == SNAPSHOT.read_text().rstrip("\n")
     assert prompt_context([system_message(ctx)]) == ctx  # the offline model reads it as data
