@@ -73,6 +73,9 @@ class Vocabulary:
             i for i, t in enumerate(self.lowered_titles)
             if (re.search(r"\d", t) and len(t) >= 6) or re.search(r"[:(]", t) or len(t.split()) >= 4
         }  # fmt: skip
+        # shorter titles of several words are masked when written as the catalog writes them, case
+        # included ("A.I. Artificial Intelligence was great": not a request for science fiction)
+        self.cased = {i for i, t in enumerate(self.lowered_titles) if len(t.split()) >= 3} - self.maskable
         self.by_title: dict[str, list[int]] = {}
         self.by_first_word: dict[str, list[int]] = {}
         for index, title in enumerate(self.lowered_titles):
@@ -112,7 +115,8 @@ class Vocabulary:
 
     def exact_titles(self, message: str) -> list[tuple[int, int, int]]:
         """(start, end, catalog index) of the maskable titles written exactly in the message as whole
-        words, longest first at each place, none overlapping, in message order."""
+        words (titles of three words case included), longest first at each place, none overlapping, in
+        message order."""
         lowered, hits = message.casefold(), list[tuple[int, int, int]]()
         for match in re.finditer(r"\w+", lowered):
             for index in self.by_first_word.get(match.group(), ()):
@@ -120,7 +124,11 @@ class Vocabulary:
                 at = match.start() - (len(title) - len(title.lstrip("('\"")))  # "(500) Days of Summer"
                 end = at + len(title)
                 if (
-                    index in self.maskable
+                    (
+                        index in self.maskable
+                        or index in self.cased
+                        and message.startswith(self.catalog[index].title, at)
+                    )
                     and at >= 0
                     and lowered.startswith(title, at)
                     and not (end < len(lowered) and lowered[end].isalnum())

@@ -17,6 +17,8 @@ from agent_fixtures import learned_reader, tiny_dataset
 
 from agent.nlu import Understander, load_understander
 from agent.nlu.checkpoint import model_dir
+from agent.nlu.frame import Part
+from agent.nlu.model import _unexcluded
 from agent.nlu.training import TrainConfig, train
 from agent.vocabulary import Vocabulary
 from recmodels.catalog import Catalog, Item
@@ -185,6 +187,7 @@ def test_load_understander_trains_once_then_loads(tmp_path: Path) -> None:
     [
         ("Ideally also a drama.", "recommend", []),
         ("Not #1 or #2. Also a drama, please.", "reject", ["#1", "#2"]),
+        ("could these also be dramas?", "recommend", []),  # "also" inside a question
     ],
 )
 def test_an_added_genre_adds_to_the_ones_before(
@@ -204,6 +207,53 @@ def test_a_long_title_written_exactly_is_a_title(understander: Understander) -> 
     )
     r = understander.read(f"Something like {title}?", vocabulary, 10)
     assert (r.intent, r.items, said(r)) == ("more_like", ["id:7"], {})
+
+
+def test_an_excluded_rating_or_decade_needs_a_negation() -> None:
+    """The guard itself, whatever a given model tags: "NOMPAA" / "NODECADE" parts stand only with a word
+    of negation or "under"/"below" in the message."""
+    parts = [
+        Part("NOMPAA", "R", ("R",)),
+        Part("NODECADE", "the 80s", numbers=(1980.0,)),
+        Part("GENRE", "war"),
+    ]
+    assert [p.kind for p in _unexcluded(parts, "R, the 80s, a war film")] == ["MPAA", "DECADE", "GENRE"]
+    for text in ("no R, not the 80s", "under R from before the 80s", "nothing R rated"):
+        assert _unexcluded(parts, text) == parts
+
+
+def test_a_three_word_title_written_as_the_catalog_writes_it_is_a_title(understander: Understander) -> None:
+    """ "A.I. Artificial Intelligence" was read as a request for science fiction, replacing the genres asked
+    before; written in its own case it is the film (lower case it is words, as any short title)."""
+    vocabulary = Vocabulary(
+        Catalog(
+            [
+                Item("7", "A.I. Artificial Intelligence", 2001, ("Drama", "Sci-Fi")),
+                Item("8", "Heat", 1995, ("Crime",)),
+            ]
+        )
+    )
+    r = understander.read("A.I. Artificial Intelligence was great. More like that?", vocabulary, 10)
+    assert (r.intent, r.items, said(r)) == ("more_like", ["id:7"], {})
+    assert vocabulary.exact_titles("a.i. artificial intelligence was great") == []
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("A war film rated R, please.", {"mpaa": ["R"]}),
+        ("Nothing rated R.", {"mpaa": ["G", "PG", "PG-13"]}),
+        ("keep it under R", {"mpaa": ["G", "PG", "PG-13"]}),
+        ("Well neither, I'd much rather have a western.", {"genres": ["Western"]}),
+    ],
+)
+def test_an_exclusion_takes_a_word_that_says_so(
+    understander: Understander, vocab: Vocabulary, message: str, expected: dict
+) -> None:
+    """ "Something rated R, please." was read as "below R" with no word of negation; "neither, I'd rather
+    have a comedy" lost its genre to the "neither" of its first clause."""
+    r = understander.read(message, vocab, 10)
+    assert {k: v for k, v in said(r).items() if k in expected} == expected
 
 
 @pytest.mark.parametrize(

@@ -68,7 +68,9 @@ def bare(rng: random.Random, genres: list[str], every: bool) -> list[Segment]:
          (("n", "noun"), ("p", "plural"), ("m", "modifier"))}  # fmt: skip
     if len(genres) == 1:
         return render(rng.choice(("[GENRE:{n0}]", "[GENRE:{p0}]", "[GENRE:{n0}]", f"[GENRE:{{m0}}] {FILMS}",
-                                  "(a|some) [GENRE:{n0}]", "(just|only|maybe) [GENRE:{p0}]")), rng, **v)  # fmt: skip
+                                  "(a|some) [GENRE:{n0}]", "(just|only|maybe) [GENRE:{p0}]",
+                                  "(definitely|probably|i guess|oh,|) the [GENRE:{m0}] (one|option|)",
+                                  "the [GENRE:{n0}] (sounds good|i think|for sure|)")), rng, **v)  # fmt: skip
     if every:
         return render(
             rng.choice(
@@ -201,9 +203,18 @@ def mixed(rng: random.Random, pre: str = "", **values: Value) -> tuple[list[Segm
 
 def comparative(rng: random.Random, genre: str) -> list[Segment]:
     """ "funnier", "something scarier", "more romantic" (the genre is wanted)."""
+    if rng.random() < 0.3:  # "these aren't funny enough", "make them scarier"
+        return render(rng.choice(NOT_ENOUGH), rng, m=genre_value(rng, genre, "modifier"))
     return render(
         "(something|one|a bit|a little|) [GENRE:{c}]", rng, c=genre_value(rng, genre, "comparative")
     )
+
+
+NOT_ENOUGH = (
+    "(these|they|those|the list) (aren't|are not|isn't|is not|weren't) [GENRE:{m}] enough", "not [GENRE:{m}] enough",
+    "(make it|make them|make these|make the next ones) (more|a bit more|a lot more|) [GENRE:{m}]",
+    "(could|can) (it|they|these|the next ones) be (more|a bit more|) [GENRE:{m}]", "i want them (more|) [GENRE:{m}]",
+)  # fmt: skip
 
 
 NEGATED = (
@@ -234,7 +245,8 @@ NEGATED = (
     "(i'm|im) over [NOGENRE:{p}] (tonight|for now|)", "(could we|can we|let's|) steer clear of (anything|) [NOGENRE:{m}]", "(ugh|) no more [NOGENRE:{p}] (please|tonight|this time|)",
     "(and|) anything [NOGENRE:{m}], no thanks", "[NOGENRE:{p}], no thanks", "i (dont|don't|do not) want [NOGENRE:{m}] (stuff|movies|) (tonight|today|now|this time|)",
     "(not|no longer) (feeling|into) [NOGENRE:{p}] (tonight|right now|today|)", "(can you|could you|) (drop|cut|remove) (all|) the [NOGENRE:{p}]",
-    "none of (that|the|those) [NOGENRE:{n}] (stuff|please|)", "(let's|can we) (avoid|skip) [NOGENRE:{p}] (this time|tonight|)",
+    "none of (that|the|those) [NOGENRE:{n}] (stuff|please|)",
+    "(these are|they're|they are|that's|it's|) (way|far|a bit|just|much|) too [NOGENRE:{m}] (for me|for my taste|for tonight|for us|)", "(let's|can we) (avoid|skip) [NOGENRE:{p}] (this time|tonight|)",
 )  # fmt: skip
 NEGATED_TWO = (
     "neither [NOGENRE:{n}] nor [NOGENRE:{n2}]", "no [NOGENRE:{n}] or [NOGENRE:{n2}]",

@@ -48,7 +48,7 @@ GENRES: dict[str, GenreForms] = {
     "Children": _forms(
         "kids movie|children's film|family film|family movie|kids' film",
         "kids movies|family films|children's movies",
-        "kid-friendly|family-friendly|children's|kids|family|child-friendly",
+        "kid-friendly|family-friendly|children's|kids|family|child-friendly|kiddie|kiddy",
         "the kids can watch|my children would enjoy|is suitable for young children|the whole family can watch|is good for kids|is for little ones|my kids will love|is safe for children|is for the family|my little ones can watch|the little ones can watch",
     ),
     "Comedy": _forms(

@@ -23,6 +23,7 @@ from agent.nlu.concepts import ConceptBank
 from agent.nlu.decoder import SpanDecoder
 from agent.nlu.encoder import WordEncoder, embed_sentences
 from agent.nlu.frame import Conventions, Flags, Part, assemble
+from agent.nlu.lexicon import AVOID_MODIFIERS, AVOID_NOUNS
 from agent.nlu.network import JointNet
 from agent.nlu.reading import INTENTS, Intent, Reading
 from agent.nlu.speller import Speller
@@ -58,6 +59,8 @@ class Prediction:
         p = self.probabilities[intent]
         if intent in ("recommend", "more") and asked and not named:
             p += float(sum(self.probabilities[v] for v in VERDICTS))
+        if intent == "recommend" and constrained(parts):
+            p += self.probabilities["vague"]
         return min(1.0, p)
 
     def intent(self, parts: Sequence[Part]) -> Intent:
@@ -68,7 +71,15 @@ class Prediction:
         asked = any(p.kind not in (*REFERENCES, "ANCHOR") for p in parts)
         if best in VERDICTS and asked and not named:
             return max(("recommend", "more"), key=lambda i: self.probabilities[i])
+        if best == "vague" and constrained(parts):  # "what would you suggest for a romantic evening?"
+            return "recommend"
         return best
+
+
+def constrained(parts: Sequence[Part]) -> bool:
+    """Whether the spans read narrow the catalog (a genre, a period, a length, a rating): a request
+    that says so is no vague one, whatever its opening words."""
+    return any(p.kind not in (*REFERENCES, "ANCHOR", "TOPIC", "AVOID", "COUNT") for p in parts)
 
 
 class Understander:
@@ -131,15 +142,13 @@ class Understander:
         found = _unmasked(
             self.decoder.parts(text, words, spans(prediction.tags), vocabulary, on_screen), films
         )
+        found = _unexcluded(found, text)
         intent = prediction.intent(found)
         genres = self._catalog_genres(vocabulary) if vocabulary is not None else None
         confidence = round(prediction.confidence(intent, found), 4)
         reading = assemble(intent, found, prediction.flags, genres, on_screen, self.conventions, confidence)
-        return _named_genre(
-            _unadded(_unnegated(_avoided_genre(reading, vocabulary), text), text),
-            text,
-            vocabulary,
-        )
+        reading = _unnegated(_avoided_genre(reading, vocabulary, self.bank, text), text)
+        return _unadded(_named_genre(reading, text, vocabulary), text)
 
 
 PLACEHOLDER = "Casablanca"  # a one-word title: what a title written exactly is read as
@@ -155,6 +164,19 @@ def _masked(text: str, vocabulary: Vocabulary | None) -> tuple[str, list[str]]:
     return text, [f"id:{vocabulary.catalog[i].id}" for _, _, i in found] if vocabulary is not None else []
 
 
+UNNEGATED = {"NOMPAA": "MPAA", "NODECADE": "DECADE"}
+BELOW = re.compile(r"\b(?:under|below|beneath|lower)\b")
+
+
+def _unexcluded(parts: list[Part], text: str) -> list[Part]:
+    """An MPAA rating or a decade read as excluded in a message with no word of negation ("Something
+    rated R, please.") is the one asked for: excluding takes a word that says so."""
+    lowered = text.lower()
+    if NEGATORS.search(lowered) or BELOW.search(lowered):
+        return parts
+    return [replace(p, kind=UNNEGATED.get(p.kind, p.kind)) for p in parts]
+
+
 def _unmasked(parts: list[Part], films: list[str]) -> list[Part]:
     """The placeholder titles' parts pointing at the titles they stand for, in order."""
     if not films:
@@ -167,15 +189,27 @@ def _unmasked(parts: list[Part], films: list[str]) -> list[Part]:
     return out
 
 
-def _avoided_genre(reading: Reading, vocabulary: Vocabulary) -> Reading:
-    """Words to avoid that are exactly a catalog genre's name ("nothing with comedy", "Avoids Horror")
-    exclude that genre; mood words stay words to avoid ("not too gory" is no exclusion of Horror)."""
+MOODS = {w.lower() for w in (*AVOID_MODIFIERS, *AVOID_NOUNS)}
+SOFTENERS = "too|overly|very|that|so|super|especially|particularly|all that"
+
+
+def _avoided_genre(reading: Reading, vocabulary: Vocabulary, bank: ConceptBank, text: str) -> Reading:
+    """Words to avoid that are a catalog genre's name ("nothing with comedy", "Avoids Horror"), or a genre
+    word of the exemplar bank said flatly ("nothing kiddie"), exclude that genre; mood words, and a genre
+    word softened ("not too scary"), stay words to avoid (no exclusion of Horror)."""
     word = reading.request.avoid.strip().lower()
-    if word not in vocabulary.genre_names:
+    if not word:
         return reading
-    genre = vocabulary.genre_of[word]
+    if word in vocabulary.genre_names:
+        genres: tuple[str, ...] = (vocabulary.genre_of[word],)
+    elif word in MOODS or re.search(rf"\b(?:{SOFTENERS})\s+{re.escape(word)}\b", text.lower()):
+        return reading
+    else:
+        genres = tuple(g for g in bank.lookup(word) or () if g.lower() in vocabulary.genre_names)
+        if not genres:
+            return reading
     ask = reading.request
-    excluded = list(dict.fromkeys([*ask.exclude_genres, genre]))
+    excluded = list(dict.fromkeys([*ask.exclude_genres, *genres]))
     request = ask.model_copy(update={"avoid": "", "exclude_genres": excluded})
     return reading.model_copy(update={"request": request})
 
@@ -186,10 +220,19 @@ ALSO_CUES = re.compile(
 )
 
 
+ADDS = re.compile(r"\balso\b|\bas well\b|\bin addition\b|\badditionally\b")
+
+
 def _unadded(reading: Reading, text: str) -> Reading:
     """Genres said to add to the ones asked before with no word that adds ("2 and 5 aren't for me, show
-    me horror") replace them: adding is always said ("also", "too", "as well", "plus", "add")."""
-    if not reading.also or ALSO_CUES.search(text.lower()):
+    me horror") replace them: adding is always said ("also", "too", "as well", "plus", "add"). The other
+    way, a wanted genre in a message that says "also" or "as well" adds ("Not #1 or #2. Also a drama",
+    "can it also be a comedy?")."""
+    if not reading.also:
+        if reading.request.genres and ADDS.search(text.lower()):
+            return reading.model_copy(update={"also": True})
+        return reading
+    if ALSO_CUES.search(text.lower()):
         return reading
     return reading.model_copy(update={"also": False})
 
@@ -206,17 +249,27 @@ def _unnegated(reading: Reading, text: str) -> Reading:
     )
 
 
+NEGATED_CLAUSE = re.compile(r"\b(?:no|not|never|without|nothing|neither|nor|hate|avoid|skip)\b|n't")
+
+
+def _clause(text: str, at: int) -> str:
+    """The clause of `text` around position `at` ("neither, i'd rather have a comedy" -> "i'd rather have
+    a comedy")."""
+    bounds = [m.end() for m in re.finditer(r"[,.;!?]|\bbut\b", text[:at])]
+    end = re.search(r"[,.;!?]|\bbut\b", text[at:])
+    return text[bounds[-1] if bounds else 0 : at + end.start() if end else len(text)]
+
+
 def _named_genre(reading: Reading, text: str, vocabulary: Vocabulary) -> Reading:
     """A fallback for one exact form: a request the model read as asking nothing that names exactly one
-    catalog genre by its name, unnegated ("I'd like a comedy tonight"), asks for that genre."""
+    catalog genre by its name, unnegated in its clause ("I'd like a comedy tonight", "neither, I'd rather
+    have a comedy"), asks for that genre."""
     if reading.intent not in ("recommend", "vague") or reading.items or reading.request.said():
         return reading
     lowered = text.lower()
-    named = {vocabulary.genre_of[m.group(1)] for m in vocabulary.genre_pattern.finditer(lowered)
-             if m.group(1) in vocabulary.genre_names}  # fmt: skip
-    if len(named) != 1 or re.search(
-        r"\b(?:no|not|never|without|nothing|neither|nor|hate|avoid|skip)\b", lowered
-    ):
+    found = [m for m in vocabulary.genre_pattern.finditer(lowered) if m.group(1) in vocabulary.genre_names]
+    named = {vocabulary.genre_of[m.group(1)] for m in found}
+    if len(named) != 1 or any(NEGATED_CLAUSE.search(_clause(lowered, m.start())) for m in found):
         return reading
     request = reading.request.model_copy(update={"genres": sorted(named)})
     return reading.model_copy(update={"intent": "recommend", "request": request})

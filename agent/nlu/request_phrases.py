@@ -22,7 +22,7 @@ OPENERS = (
     "{greet}, (hope you're well|how are you|quick question).", "(ok|okay|alright), new idea:", "actually,", "(hey|hi), so",
     "i need your help.", "(we're|i'm) having friends over (tonight|later).", "rainy sunday here.",
     "neither,", "neither.", "neither;", "neither of those,", "none of those.", "neither, really.", "no, neither.",
-    "not those,", "hmm, neither.", "none of them,",
+    "not those,", "hmm, neither.", "none of them,", "(actually|honestly|well) neither,", "actually none of those.",
 )  # fmt: skip
 VERBS = (
     "(can|could) you (recommend|suggest|find) (me|us|)", "(recommend|suggest) (me|us|)", "(show|find|give|get) me",
@@ -32,6 +32,7 @@ VERBS = (
     "what's a good", "can you think of", "know (of|) any", "i'd (enjoy|appreciate)", "(please|pls) (recommend|suggest)",
     "help me find", "i'm after", "i'm craving", "i'd be up for", "(is there|are there) any", "(can|could) i get",
     "i would like to (watch|see)", "(tonight|today) i want", "do you know", "give us", "i'm hoping for", "",
+    "i'd rather (have|watch|see)", "(i'd|i would) prefer",
 )  # fmt: skip
 CONNECTORS = (", ", ", ", " and ", ". ", " but ", "; ", " - ", ", also ", ". oh and ", ", preferably ", ", ideally ",
               " and also ", ", maybe ", " ", " ", ", and ", "... ", ". also ", " plus ", ", oh and ")  # fmt: skip
