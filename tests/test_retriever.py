@@ -146,6 +146,18 @@ def test_encode_gives_unit_norm_float32_rows() -> None:
     assert encode([]).shape == (0, EMBEDDING_DIM)
 
 
+def test_a_query_is_encoded_once_and_equals_its_uncached_vector() -> None:
+    """One text's vector is cached per process (a profile and a request come back every turn): the
+    cached answer is bit for bit the uncached one, and a caller writing into it changes no later answer."""
+    encoder = MiniLMEncoder()
+    text = "a slow-burning mystery on a night train"
+    first = encoder.encode([text])
+    first[0, :] = 0.0  # the caller's copy
+    again = encoder.encode([text])
+    assert again.shape == (1, EMBEDDING_DIM) and again.flags.writeable
+    np.testing.assert_array_equal(again, encoder._encode([text]))
+
+
 # --- the where compiler (pure) ----------------------------------------------------------------------
 
 
