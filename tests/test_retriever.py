@@ -13,7 +13,7 @@ import pytest
 import torch
 
 from recmodels.catalog import AttributeValue, Catalog, Item, item_text
-from recmodels.text_encoder import EMBEDDING_DIM, MiniLMEncoder, encode
+from recmodels.text_encoder import EMBEDDING_DIM, MiniLMEncoder, _encoded_one, encode
 from tools.request import Request
 from tools.retriever import (
     Hit,
@@ -153,7 +153,9 @@ def test_a_query_is_encoded_once_and_equals_its_uncached_vector() -> None:
     text = "a slow-burning mystery on a night train"
     first = encoder.encode([text])
     first[0, :] = 0.0  # the caller's copy
+    hits = _encoded_one.cache_info().hits
     again = encoder.encode([text])
+    assert _encoded_one.cache_info().hits == hits + 1  # not encoded a second time
     assert again.shape == (1, EMBEDDING_DIM) and again.flags.writeable
     np.testing.assert_array_equal(again, encoder._encode([text]))
 

@@ -37,6 +37,7 @@ FAMILIES = {  # span kinds that bound one quantity: adjacent spans of one family
 }
 FLIP = {"max": "min", "min": "max"}
 KINDS = {"RTMIN": ("RT", "min"), "RTMAX": ("RT", "max"), "RMIN": ("R", "min"), "RMAX": ("R", "max")}
+CLAUSE_BREAK = re.compile(r"[,.;!?]|\bbut\b")  # where a clause ends: punctuation, "but"
 NEGATORS = re.compile(  # words of negation or refusal, any inflection ("avoids", "hated", "skipping")
     r"n't|\b(?:no|not|non|nor|never|none|nothing|without|neither|except|but|sick|tired|enough|out|rather|"
     r"instead|less|minus|spare|pass|steer|away|isnt|dont|cant|other|outside|aside|fan|thing|off|cut|lose|"

@@ -18,7 +18,7 @@ from dataclasses import replace
 from rapidfuzz import fuzz, process, utils
 
 from agent.nlu import numbers
-from agent.nlu.bounds import FAMILIES, NEGATORS, bound_kind, direction, mpaa_text
+from agent.nlu.bounds import CLAUSE_BREAK, FAMILIES, NEGATORS, bound_kind, direction, mpaa_text
 from agent.nlu.concepts import ConceptBank, Encode, clean
 from agent.nlu.frame import Part
 from agent.nlu.tags import Span, Word, span_text
@@ -172,7 +172,7 @@ def _genre_title(
     word = text.strip().lower()
     if kind != "TITLE" or vocabulary is None or word not in vocabulary.genre_of or titles.exact(text):
         return None
-    clause = re.split(r"[,.;!?]|\bbut\b", before.lower())[-1]
+    clause = CLAUSE_BREAK.split(before.lower())[-1]
     return Part("NOGENRE" if NEGATORS.search(clause) else "GENRE", text, (vocabulary.genre_of[word],))
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 
 import torch
 
-from agent.nlu.bounds import NEGATORS
+from agent.nlu.bounds import CLAUSE_BREAK, NEGATORS
 from agent.nlu.concepts import ConceptBank
 from agent.nlu.decoder import SpanDecoder
 from agent.nlu.encoder import WordEncoder, embed_sentences
@@ -255,8 +255,8 @@ NEGATED_CLAUSE = re.compile(r"\b(?:no|not|never|without|nothing|neither|nor|hate
 def _clause(text: str, at: int) -> str:
     """The clause of `text` around position `at` ("neither, i'd rather have a comedy" -> "i'd rather have
     a comedy")."""
-    bounds = [m.end() for m in re.finditer(r"[,.;!?]|\bbut\b", text[:at])]
-    end = re.search(r"[,.;!?]|\bbut\b", text[at:])
+    bounds = [m.end() for m in CLAUSE_BREAK.finditer(text[:at])]
+    end = CLAUSE_BREAK.search(text[at:])
     return text[bounds[-1] if bounds else 0 : at + end.start() if end else len(text)]
 
 
