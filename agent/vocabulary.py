@@ -78,11 +78,14 @@ class Vocabulary:
         self.cased = {i for i, t in enumerate(self.lowered_titles) if len(t.split()) >= 3} - self.maskable
         self.by_title: dict[str, list[int]] = {}
         self.by_first_word: dict[str, list[int]] = {}
+        self.by_head: dict[tuple[str, str], list[int]] = {}  # (first word, the second's first letter)
         for index, title in enumerate(self.lowered_titles):
             self.by_title.setdefault(title, []).append(index)
             first = re.search(r"\w+", title)
             if first:
                 self.by_first_word.setdefault(first.group(), []).append(index)
+            if first and first.start() == 0:
+                self.by_head.setdefault(_head(re.findall(r"\w+", title)), []).append(index)
 
     def find_titles(self, message: str, limit: int = 3) -> list[int]:
         """Catalog indices of titles the message names, best first.
@@ -145,8 +148,12 @@ class Vocabulary:
         that also occurs ("Harlem" in "A Great Day in Harlem") does not count on its own."""
         lowered = text.casefold()
         found = set()
-        for match in re.finditer(r"\w+", lowered):
-            for index in self.by_first_word.get(match.group(), ()):
+        matches = list(re.finditer(r"\w+", lowered))
+        for at, match in enumerate(matches):
+            heads = [(match.group(), "")]  # one-word titles, then those whose second word starts alike
+            if at + 1 < len(matches):
+                heads.append(_head([match.group(), matches[at + 1].group()]))
+            for index in (i for head in heads for i in self.by_head.get(head, ())):
                 title = self.lowered_titles[index]
                 end = match.start() + len(title)
                 if lowered.startswith(title, match.start()) and not (
@@ -154,7 +161,7 @@ class Vocabulary:
                 ):
                     found.add(index)
         kept: list[int] = []
-        for index in sorted(found, key=lambda i: -len(self.lowered_titles[i])):
+        for index in sorted(found, key=lambda i: (-len(self.lowered_titles[i]), i)):
             title = self.lowered_titles[index]
             if not any(title in self.lowered_titles[k] and title != self.lowered_titles[k] for k in kept):
                 kept.append(index)
@@ -171,3 +178,10 @@ class Vocabulary:
         """The nearest titles to `text` even when none matches (for "we don't have that")."""
         found = process.extract(utils.default_process(text), self.titles, scorer=fuzz.WRatio, limit=limit)
         return [int(i) for _, _, i in found]
+
+
+def _head(words: list[str]) -> tuple[str, str]:
+    """A title's lookup key from its words: the first word and the second word's first letter (a title
+    that starts at a word of a text has the same first word there, and its second word begins where the
+    text's next word does)."""
+    return words[0], words[1][:1] if len(words) > 1 else ""

@@ -64,6 +64,7 @@ class Catalog:
         self._index = {it.id: i for i, it in enumerate(self.items)}
         if len(self._index) != len(self.items):
             raise ValueError("duplicate item ids in catalog")
+        self._genres = tuple(sorted({g for it in self.items for g in it.genres}))  # items never change
 
     def __len__(self) -> int:
         return len(self.items)
@@ -88,8 +89,8 @@ class Catalog:
         return [it.id for it in self.items]
 
     def genres(self) -> list[str]:
-        """Every genre that occurs, sorted."""
-        return sorted({g for it in self.items for g in it.genres})
+        """Every genre that occurs, sorted (a new list: the caller may change it)."""
+        return list(self._genres)
 
     def fingerprint(self) -> str:
         """A hash of ids and texts: changes whenever what an index would embed changes."""

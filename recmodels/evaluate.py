@@ -37,7 +37,7 @@ from tqdm.auto import tqdm
 
 from recmodels.catalog import Dataset
 from recmodels.checkpoints import Identity, Stored, Trained, checkpoint_dir, load, reuse_or_train
-from recmodels.metrics import METRIC_NAMES, mask_scores, split_metrics
+from recmodels.metrics import METRIC_NAMES, mask_scores, split_metrics, top_k
 from recmodels.popularity import Popularity
 from recmodels.sasrec import SASRec, SASRecConfig
 from recmodels.split import DEFAULT_PROTOCOL, LeaveOneOut, SplitProtocol
@@ -167,13 +167,6 @@ class RunResult:
     train_seconds: float
     latency_ms_p50: float
     latency_ms_p95: float
-
-
-def top_k(masked: np.ndarray, k: int) -> np.ndarray:
-    """Indices of the k best items of one masked score row (N,), best first."""
-    k = min(k, len(masked))
-    top = np.argpartition(-masked, k - 1)[:k]
-    return top[np.argsort(-masked[top], kind="stable")]
 
 
 def latency_ms(recommender: Recommender, split: LeaveOneOut, users: np.ndarray, k: int = 20) -> np.ndarray:

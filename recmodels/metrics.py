@@ -51,6 +51,19 @@ def mask_scores(scores: np.ndarray, histories: Sequence[np.ndarray]) -> np.ndarr
     return masked
 
 
+def top_k(scores: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the k best of one score row (N,), best first, equal scores in index order: the first
+    k of a stable sort, without sorting the whole row."""
+    k = min(k, len(scores))
+    if k <= 0:
+        return np.zeros(0, dtype=np.int64)
+    threshold = -np.partition(-scores, k - 1)[k - 1]  # the k-th best score
+    above = np.flatnonzero(scores > threshold)
+    tied = np.flatnonzero(scores == threshold)[: k - len(above)]  # ascending index: stable
+    top = np.concatenate([above, tied])
+    return top[np.lexsort((top, -scores[top]))]
+
+
 def target_ranks(scores: np.ndarray, histories: Sequence[np.ndarray], targets: np.ndarray) -> np.ndarray:
     """0-based rank of each target (B,): other unmasked items with a score >= the target's."""
     if np.isnan(scores).any():

@@ -19,7 +19,6 @@ from recmodels.evaluate import (
     Variant,
     evaluate_models,
     fit_sasrec,
-    top_k,
 )
 from recmodels.metrics import METRIC_NAMES
 from recmodels.split import LeaveOneOut
@@ -200,8 +199,3 @@ def test_every_model_of_a_run_ranks_the_same_histories_under_its_protocol(tmp_pa
 def test_unknown_models_are_rejected(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="unknown model"):
         evaluate_models(cyclic_dataset(), ["nope"], seeds=1, home=tmp_path)
-
-
-def test_top_k_is_best_first() -> None:
-    assert top_k(np.array([0.1, 0.9, -np.inf, 0.5, 0.7]), 3).tolist() == [1, 4, 3]
-    assert top_k(np.array([0.3, 0.1]), 5).tolist() == [0, 1]

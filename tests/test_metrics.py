@@ -19,6 +19,7 @@ from recmodels.metrics import (
     rank_metrics,
     split_metrics,
     target_ranks,
+    top_k,
 )
 from recmodels.split import LeaveOneOut
 
@@ -218,3 +219,21 @@ def test_split_metrics_by_hand_under_both_protocols() -> None:
 def test_an_unknown_protocol_is_rejected() -> None:
     with pytest.raises(ValueError, match="unknown protocol"):
         LeaveOneOut.from_interactions(TABLE, "random")  # type: ignore[arg-type]
+
+
+def test_top_k_is_best_first() -> None:
+    assert top_k(np.array([0.1, 0.9, -np.inf, 0.5, 0.7]), 3).tolist() == [1, 4, 3]
+    assert top_k(np.array([0.3, 0.1]), 5).tolist() == [0, 1]
+
+
+def test_top_k_keeps_index_order_among_equal_scores() -> None:
+    """The first k of a stable sort, ties at the cut included (a row with every item masked too)."""
+    scores = np.array([0.5, -np.inf, 0.7, 0.5, 0.7, 0.5, 0.1])
+    assert top_k(scores, 4).tolist() == [2, 4, 0, 3]
+    assert top_k(np.full(4, -np.inf), 2).tolist() == [0, 1]
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        row = rng.integers(0, 4, 30).astype(float)
+        row[rng.random(30) < 0.3] = -np.inf
+        k = int(rng.integers(1, 35))
+        assert top_k(row, k).tolist() == np.argsort(-row, kind="stable")[:k].tolist()

@@ -67,6 +67,29 @@ def test_titles_fuzzy_but_not_from_ordinary_words(vocab: Vocabulary) -> None:
     assert understand("something funny", vocab).titles == []
 
 
+def test_titles_mentioned_in_a_reply_are_found_as_whole_words(vocab: Vocabulary) -> None:
+    """The claim checker's title finder: exact titles as whole words, the longest where one holds another;
+    a title whose first word starts many others ("The ...") is found among them."""
+    catalog = vocab.catalog
+    names = [
+        catalog[i].title for i in vocab.mentioned("1. **The Usual Suspects (1995)**, then Heat and Fargo.")
+    ]
+    assert names[0] == "The Usual Suspects" and sorted(names[1:]) == ["Fargo", "Heat"]  # longest first
+    assert vocab.mentioned("Heated debates, the usual suspectsX") == []
+    found = vocab.mentioned(f"Try {catalog[0].title}: a classic")
+    assert [catalog[i].title for i in found] == [catalog[0].title]
+    for index in range(0, len(catalog), 97):  # any title, alone and inside a sentence
+        title = catalog[index].title
+        if title[0].isalnum():
+            assert index in vocab.mentioned(title) or any(
+                title in catalog[k].title for k in vocab.mentioned(title)
+            )
+            assert index in vocab.mentioned(f"well, {title}; and more") or any(
+                title.casefold() in catalog[k].title.casefold()
+                for k in vocab.mentioned(f"well, {title}; and more")
+            )
+
+
 def test_leftover_words_become_the_search_query(vocab: Vocabulary) -> None:
     assert understand("a slow-burn heist with a twist", vocab).query == "slow-burn twist"
     assert understand("something funny from the 90s", vocab).query == ""

@@ -23,6 +23,7 @@ import torch
 
 from recmodels.catalog import Catalog
 from recmodels.genrec_serving import GenRecServer
+from recmodels.metrics import top_k
 from recmodels.text_encoder import TextEncoder
 from tools.request import Request, words
 
@@ -159,7 +160,7 @@ class Recommender:
 
     def _nearest(self, vector: np.ndarray, allowed: np.ndarray) -> list[int]:
         scores = np.where(allowed, self.item_vectors @ vector, -np.inf)  # (N,)
-        top = np.argsort(-scores, kind="stable")[:POOL]
+        top = top_k(scores, POOL)
         return [int(i) for i in top if np.isfinite(scores[i])]
 
     def _any_genre(self, genres: Collection[str]) -> np.ndarray:

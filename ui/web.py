@@ -11,6 +11,7 @@ the HTTP API (`gradio_client`) every endpoint returns the outputs of `Screen.out
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
@@ -202,6 +203,9 @@ def build_app(agent: RecommenderAgent) -> gr.Blocks:
 
 def launch(app: gr.Blocks, host: str, port: int | None, block: bool = True) -> str:
     """Start the server; returns its local URL (`block=False` returns at once, for tests and checks)."""
+    # Gradio summarises every past event with pandas after each event (7-20 ms of the GIL per turn here,
+    # growing with the server's age) for a monitoring page this app never enables: never recompute it.
+    os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", str(2**62))
     app.queue(default_concurrency_limit=4)
     _, url, _ = app.launch(
         server_name=host, server_port=port, prevent_thread_lock=not block, quiet=not block,
