@@ -97,6 +97,8 @@ class GenRecTrainer(Trainer[GenRec]):
         progress: bool = True,
         decode: DecodeConfig = VALIDATION_DECODE,
     ):
+        if config.samples != "windows":
+            raise ValueError(f"GenRec trains on windows, not {config.samples}")
         super().__init__(config, model, split, seed, model.config.max_len, progress)
         self.texts = texts_of(self.windows, self.window_groups)
         self.text_dropout, self.request_share = model.config.text_dropout, model.config.request_share

@@ -19,7 +19,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, Literal, TypeVar
 
 import numpy as np
 import torch
@@ -37,6 +37,7 @@ TRAINING_VERSION = 1
 TIE_STREAM = 1  # the tie orders' random stream, next to the batch order's (seed)
 
 Scorer = Callable[[list[np.ndarray]], np.ndarray]  # histories -> (B, N) scores
+Samples = Literal["windows", "prefixes"]
 M = TypeVar("M", bound=nn.Module)
 
 
@@ -51,6 +52,10 @@ class TrainConfig:
     epochs: int = 200
     patience: int = 8  # epochs without a better validation NDCG@10 before stopping
     ema_decay: float = 0.0  # > 0: validate and keep an exponential moving average of the weights
+    # "windows": each sequence cut into windows, the loss at every position (`training_windows`);
+    # "prefixes": one sample per transition, the loss at its last position only (`training_prefixes`,
+    # the standard toolkit's way; about max_len / 2 times the work per epoch). SASRec only.
+    samples: Samples = "windows"
 
 
 def training_windows(train: list[np.ndarray], max_len: int) -> list[np.ndarray]:
@@ -67,14 +72,24 @@ def training_windows(train: list[np.ndarray], max_len: int) -> list[np.ndarray]:
     return windows
 
 
-def tie_orders(groups: list[np.ndarray], rng: np.random.Generator) -> list[np.ndarray]:
+def training_prefixes(train: list[np.ndarray], max_len: int) -> list[tuple[int, int, int]]:
+    """One sample per training transition: (sequence, start, end) with `seq[start:end]` the target
+    `seq[end - 1]` after at most max_len items of context; every item but a sequence's first is the
+    target of exactly one sample."""
+    return [(s, max(0, t - max_len), t + 1) for s, seq in enumerate(train) for t in range(1, len(seq))]
+
+
+def tie_orders(
+    groups: list[np.ndarray], rng: np.random.Generator, keep_first: bool = True
+) -> list[np.ndarray]:
     """Per window, a permutation of its positions that shuffles each tie group in place: groups never
-    cross. The first position stays (its item is the previous window's last target, and no window
-    learns to predict it), so every item remains a target exactly once."""
+    cross. With `keep_first`, the first position stays (its item is the previous window's last target,
+    and no window learns to predict it), so every item remains a target exactly once."""
     orders = []
     for window_groups in groups:
         keys = rng.random(len(window_groups))
-        keys[:1] = -1.0  # sorts first within its group
+        if keep_first:
+            keys[:1] = -1.0  # sorts first within its group
         orders.append(np.lexsort((keys, window_groups)))
     return orders
 
@@ -116,11 +131,17 @@ class Trainer(Generic[M]):
         self.config = config
         self.model = model
         self.split = split
-        self.windows = training_windows(split.train, max_len)  # items in the split's order
-        self.window_groups = training_windows(split.train_groups, max_len)  # aligned tie groups
+        if config.samples == "prefixes":  # cut from whole sequences shuffled once per epoch (`reshuffle`)
+            self.spans = training_prefixes(split.train, max_len)
+            self.windows = [split.train[s][a:b] for s, a, b in self.spans]
+            self.window_groups = [split.train_groups[s][a:b] for s, a, b in self.spans]
+        else:
+            self.windows = training_windows(split.train, max_len)  # items in the split's order
+            self.window_groups = training_windows(split.train_groups, max_len)  # aligned tie groups
         self.rng = np.random.default_rng(seed)
         self.tie_rng = np.random.default_rng([seed, TIE_STREAM])  # apart: batch order stays as before
         self.orders: list[np.ndarray] = []
+        self.shuffled: list[np.ndarray] = []  # "prefixes": each sequence in this epoch's tie order
         self.reshuffle()
         self.progress = progress
         self.average: AveragedModel | None = None
@@ -165,11 +186,19 @@ class Trainer(Generic[M]):
         return float(np.mean(losses))
 
     def reshuffle(self) -> None:
-        """Draw the tie-group orders the next epoch's windows are shown in (`window`)."""
-        self.orders = tie_orders(self.window_groups, self.tie_rng)
+        """Draw the tie-group orders the next epoch's windows are shown in (`window`). Prefixes are cut
+        from whole sequences in one order each, so every item of a tie group is still a target once."""
+        if self.config.samples == "prefixes":
+            orders = tie_orders(self.split.train_groups, self.tie_rng, keep_first=False)
+            self.shuffled = [seq[order] for seq, order in zip(self.split.train, orders, strict=True)]
+        else:
+            self.orders = tie_orders(self.window_groups, self.tie_rng)
 
     def window(self, index: int) -> np.ndarray:
         """Window `index` in this epoch's order (its tie groups shuffled)."""
+        if self.config.samples == "prefixes":
+            s, start, end = self.spans[index]
+            return self.shuffled[s][start:end]
         return self.windows[index][self.orders[index]]
 
     def _batch_loss(self, batch: np.ndarray) -> torch.Tensor:
@@ -200,7 +229,8 @@ class Trainer(Generic[M]):
 
 
 class SASRecTrainer(Trainer[SASRec]):
-    """The loop for SASRec: full-softmax cross-entropy at every position, validated by `SASRec.score`."""
+    """The loop for SASRec: full-softmax cross-entropy at every position of a window, or at the last
+    position of a prefix (`TrainConfig.samples`), validated by `SASRec.score`."""
 
     name = "sasrec"
 
@@ -211,6 +241,8 @@ class SASRecTrainer(Trainer[SASRec]):
 
     def _batch_loss(self, batch: np.ndarray) -> torch.Tensor:
         inputs, labels = window_batch([self.window(i) for i in batch])
+        if self.config.samples == "prefixes":
+            labels[:, :-1] = IGNORE  # the other positions are other samples' targets
         return self.model.loss(inputs, labels)
 
     def _scorer(self, model: SASRec) -> Scorer:

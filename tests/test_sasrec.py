@@ -22,6 +22,7 @@ from recmodels.trainer import (
     TrainConfig,
     tie_orders,
     train_sasrec,
+    training_prefixes,
     training_windows,
     window_batch,
 )
@@ -108,6 +109,51 @@ def test_id_order_training_keeps_the_windows_in_order() -> None:
     trainer = SASRecTrainer(TINY_TRAIN, SASRec(TINY, 12), split, seed=0, progress=False)
     trainer.reshuffle()
     assert epoch_views(trainer) == [list(range(10))]
+
+
+PREFIXES = dataclasses.replace(TINY_TRAIN, samples="prefixes")
+
+
+def test_training_prefixes_make_every_transition_one_sample() -> None:
+    spans = training_prefixes([np.arange(30), np.arange(1), np.arange(5)], max_len=12)
+    assert len(spans) == 29 + 4  # one per target
+    assert (0, 0, 2) in spans and (0, 17, 30) in spans and (2, 0, 5) in spans  # context <= max_len
+    assert all(0 < end - start <= 13 for _, start, end in spans)
+
+
+def test_prefix_samples_see_each_tie_group_in_one_order_per_epoch() -> None:
+    """A prefix's target is its last item; the group-mates ahead of it in this epoch's order are its
+    context, so over an epoch every item of a group is a target once, whatever order the epoch drew."""
+    trainer = SASRecTrainer(PREFIXES, SASRec(TINY, 24), TIED, seed=0, progress=False)
+    seen = set()
+    for _ in range(6):
+        views = [trainer.window(i).tolist() for i in range(len(trainer.windows))]
+        user0 = [v for v, (s, _, _) in zip(views, trainer.spans, strict=True) if s == 0]
+        whole = max(user0, key=len)  # the sequence in this epoch's order
+        assert set(whole[3:8]) == {3, 4, 5, 6, 7} and whole[:3] == [0, 1, 2] and whole[8:] == [8, 9]
+        assert all(v == whole[: len(v)] for v in user0)  # every prefix is cut from that one order
+        assert sorted(v[-1] for v in user0) == sorted(whole[1:])  # each item a target once
+        seen.add(tuple(whole[3:8]))
+        trainer.reshuffle()
+    assert len(seen) > 1  # a new order in a new epoch
+
+
+def test_prefix_training_puts_the_loss_on_the_last_position_only() -> None:
+    split = split_of([list(range(12))], [list(range(12))], protocol="id-order")
+    trainer = SASRecTrainer(PREFIXES, SASRec(TINY, 12), split, seed=0, progress=False)
+    batch = np.arange(len(trainer.windows))
+    inputs, labels = window_batch([trainer.window(i) for i in batch])
+    with torch.no_grad():
+        hidden = trainer.model(inputs)[:, -1]  # (B, d): each prefix's last position
+        expected = torch.nn.functional.cross_entropy(trainer.model.item_logits(hidden), labels[:, -1])
+        torch.testing.assert_close(trainer._batch_loss(batch), expected)
+
+
+def test_genrec_refuses_prefix_samples() -> None:
+    from recmodels.genrec_training import GenRecTrainer  # noqa: PLC0415
+
+    with pytest.raises(ValueError, match="windows"):
+        GenRecTrainer(PREFIXES, None, TIED, None, seed=0)  # type: ignore[arg-type]
 
 
 def test_outputs_are_causal_and_ignore_left_padding() -> None:
