@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +12,7 @@ from agent_fixtures import tiny_agent, tiny_resources
 from agent.agent import RecommenderAgent, llm_from_env
 from agent.store import SessionStore
 from ui.adapter import cards_of, verdicts
-from ui.commands_ui import understood_genres
+from ui.commands_ui import cpu_seconds, understood_genres
 from ui.live import LiveSessions
 from ui.load_check import UiClient, load_check
 
@@ -174,3 +176,14 @@ def test_an_unplugged_llm_endpoint_is_a_notice_in_the_chat_and_the_turn_still_an
         "⚠️ The language model could not be reached (2 tries); the offline model answered instead."
     ]
     assert live.cards and "Comedy: here are some picks" in added[-2]["content"]
+
+
+def test_the_load_check_counts_the_server_process_cpu_time() -> None:
+    before = cpu_seconds(os.getpid())
+    assert before is not None
+    deadline = time.process_time() + 0.3
+    while time.process_time() < deadline:  # 0.3 s of this process's CPU
+        pass
+    after = cpu_seconds(os.getpid())
+    assert after is not None and 0.2 <= after - before < 5
+    assert cpu_seconds(2**22 + 12345) is None  # no such process

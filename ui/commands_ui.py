@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -80,6 +81,15 @@ def wait_until_up(url: str, server: subprocess.Popen, timeout_s: float = 3600.0)
     raise TimeoutError(f"the UI did not answer at {url} within {timeout_s:.0f} s")
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds a process has used so far (Linux /proc; None elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def load_command(args: argparse.Namespace) -> int:
     from recmodels.datasets import load_dataset  # noqa: PLC0415
     from recmodels.home import recagent_home  # noqa: PLC0415
@@ -94,10 +104,15 @@ def load_command(args: argparse.Namespace) -> int:
     try:
         wait_until_up(url, server)
         print(f"UI at {url} on {args.dataset} (offline model, its own process); {len(genres)} genres named")
-        start = time.perf_counter()
+        start, cpu_before = time.perf_counter(), cpu_seconds(server.pid)
         report = load_check(url, genres, args.sessions, args.turns)
+        cpu_after = cpu_seconds(server.pid)
         print("\n".join(report.lines()))
         print(f"wall {time.perf_counter() - start:.1f} s")
+        if cpu_before is not None and cpu_after is not None and len(report.latencies_ms):
+            used = cpu_after - cpu_before
+            print(f"server CPU {used:.1f} s, {1000 * used / len(report.latencies_ms):.0f} ms per turn answered "
+                  "(the sessions' page loads included)")  # fmt: skip
     finally:
         server.terminate()
         server.wait(timeout=30)
