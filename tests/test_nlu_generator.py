@@ -12,7 +12,7 @@ import pytest
 from agent.nlu import numbers, spelling
 from agent.nlu.bounds import bound_kind, mpaa_text
 from agent.nlu.concepts import ConceptBank, clean
-from agent.nlu.decoder import SpanDecoder, merged
+from agent.nlu.decoder import SpanDecoder, merged, unjoined
 from agent.nlu.encoder import embed_sentences
 from agent.nlu.frame import Flags, Part, assemble, free_words
 from agent.nlu.generator import BUILDERS, GeneratorConfig, example, generate
@@ -213,6 +213,27 @@ def test_a_bound_the_tagger_cut_in_pieces_is_one_span() -> None:
     cut = [Span("GENRE", 0, 1), Span("YSINCE", 2, 3), Span("YUNTIL", 3, 4), Span("RTMAX", 5, 6)]
     assert merged(cut) == [Span("GENRE", 0, 1), Span("YSINCE", 2, 4), Span("RTMAX", 5, 6)]
     assert merged([Span("RTMAX", 0, 1), Span("RMIN", 1, 2)]) == [Span("RTMAX", 0, 1), Span("RMIN", 1, 2)]
+
+
+@pytest.mark.parametrize(
+    ("text", "tagged", "pieces"),
+    [
+        # one span swallowed a rating range and a length bound: two bounds, the unit-less one a rating
+        ("between 6 and 8 and shorter than 100 minutes", "RTRANGE", [("RRANGE", "between 6 and 8"),
+                                                                     ("RTRANGE", "and shorter than 100 minutes")]),
+        ("between 5 and 7 and shorter than 2 hours", "RTMAX", [("RRANGE", "between 5 and 7"),
+                                                               ("RTRANGE", "and shorter than 2 hours")]),
+        # both ends of one length: numbers off the rating scale stay a length
+        ("at least 90 and under 120 minutes", "RTMIN", [("RTRANGE", "at least 90"),
+                                                        ("RTRANGE", "and under 120 minutes")]),
+        ("between 90 and 120 minutes", "RTRANGE", [("RTRANGE", "between 90 and 120 minutes")]),  # one range
+        ("over 7 and at least 8", "RMIN", [("RRANGE", "over 7"), ("RRANGE", "and at least 8")]),
+    ],
+)  # fmt: skip
+def test_a_bound_span_that_runs_on_into_another_bound_is_cut(text: str, tagged: str, pieces: list) -> None:
+    words = tokenize(text)
+    cut = unjoined([Span(tagged, 0, len(words))], words)
+    assert [(s.kind, " ".join(w.text for w in words[s.start : s.end])) for s in cut] == pieces
 
 
 def test_a_pronoun_beside_a_named_item_is_that_item() -> None:

@@ -18,7 +18,16 @@ from dataclasses import replace
 from rapidfuzz import fuzz, process, utils
 
 from agent.nlu import numbers
-from agent.nlu.bounds import CLAUSE_BREAK, FAMILIES, NEGATORS, bound_kind, direction, mpaa_text
+from agent.nlu.bounds import (
+    CEILING,
+    CLAUSE_BREAK,
+    FAMILIES,
+    FLOOR,
+    NEGATORS,
+    bound_kind,
+    direction,
+    mpaa_text,
+)
 from agent.nlu.concepts import ConceptBank, Encode, clean
 from agent.nlu.frame import Part
 from agent.nlu.tags import Span, Word, span_text
@@ -75,7 +84,7 @@ class SpanDecoder:
     ) -> list[Part]:
         """The parts of the message's spans, in order (spans with no readable value are left out)."""
         spans = [
-            s for s in completed(merged(spans), words)
+            s for s in completed(unjoined(merged(spans), words), words)
             if s.kind not in ("GENRE", "NOGENRE") or has_content(message, words, s)
         ]  # fmt: skip
         texts = [span_text(message, words, s) for s in spans]
@@ -148,6 +157,43 @@ def completed(spans: list[Span], words: list[Word]) -> list[Span]:
 
 
 BOUNDS = ("RTMAX", "RTMIN", "RMIN", "RMAX")  # one-way bounds whose span may hold a range
+NEW_BOUND = re.compile(rf"^(?:{CEILING}|{FLOOR})\b")  # "and" + this starts a bound of its own
+UNIT = re.compile(r"\b(?:min|mins|minutes?|hours?|hrs?|h)\b")
+
+
+def unjoined(spans: list[Span], words: list[Word]) -> list[Span]:
+    """A length or rating span that runs on through "and" into a new bound ("between 6 and 8 and
+    shorter than 100 minutes") is two bounds: cut at the "and". A piece with a unit of time is a
+    length; a piece without one is a rating when its numbers fit the rating scale and the other piece
+    is a length, else the same quantity as the other piece ("at least 90 and under 120 minutes")."""
+    out: list[Span] = []
+    for span in spans:
+        family = FAMILIES.get(span.kind)
+        cut = next(
+            (
+                j for j in range(span.start + 1, span.end - 1)
+                if family in ("RT", "R") and words[j].text.lower() == "and"
+                and NEW_BOUND.search(" ".join(w.text.lower() for w in words[j + 1 : span.end]))
+            ),
+            None,
+        )  # fmt: skip
+        if cut is None:
+            out.append(span)
+            continue
+        pieces = [(span.start, cut), (cut, span.end)]  # the second keeps its "and" ("and under")
+        texts = [" ".join(w.text.lower() for w in words[a:b]) for a, b in pieces]
+        timed = [bool(UNIT.search(t)) for t in texts]
+        kinds = []
+        for text, has_unit, other_has_unit in zip(texts, timed, timed[::-1], strict=True):
+            values = numbers.ratings(text)
+            if has_unit:
+                kinds.append("RTRANGE")
+            elif other_has_unit and values and max(values) <= 10:
+                kinds.append("RRANGE")
+            else:
+                kinds.append("RTRANGE" if other_has_unit else f"{family}RANGE")
+        out += [Span(kind, a, b) for kind, (a, b) in zip(kinds, pieces, strict=True)]
+    return out
 
 
 def merged(spans: list[Span]) -> list[Span]:
