@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field, is_dataclass
+from dataclasses import MISSING, asdict, dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -149,7 +149,21 @@ def mismatches(directory: Path, wanted: Identity) -> list[str] | None:
         return None
     if raw.get("format") != FORMAT:
         return ["checkpoint format"]
-    return [LABELS.get(name, name) for name, value in wanted.fields().items() if raw.get(name) != value]
+    settings = {"config": wanted.config, "train": wanted.train}
+    return [
+        LABELS.get(name, name)
+        for name, value in wanted.fields().items()
+        if _defaulted(raw.get(name), settings.get(name)) != value
+    ]
+
+
+def _defaulted(stored: Any, settings: Any) -> Any:
+    """A stored settings record with each setting it does not hold at that setting's default: a setting
+    added after the checkpoint was written had its default then (so adding one retrains nothing)."""
+    if not (is_dataclass(settings) and isinstance(stored, dict)):
+        return stored
+    defaults = {f.name: f.default for f in fields(settings) if f.default is not MISSING}
+    return {**_plain(defaults), **stored}
 
 
 def save(directory: Path, identity: Identity, trained: Trained[M]) -> None:

@@ -76,6 +76,24 @@ def test_a_checkpoint_is_reused_only_when_made_the_same_way(tmp_path: Path) -> N
     assert train.calls == 3  # retrain: trained even though it matched
 
 
+def test_a_setting_added_after_a_checkpoint_was_written_counts_at_its_default(tmp_path: Path) -> None:
+    """A checkpoint written before `TrainConfig.samples` existed was trained on windows: it stands in for
+    the default, and only for the default."""
+    directory, train = checkpoint_dir(tmp_path, "data", "tiny", 0), Counter()
+    reuse_or_train(directory, identity(), train, build)
+    record = json.loads((directory / "config.json").read_text())
+    del record["train"]["samples"]
+    (directory / "config.json").write_text(json.dumps(record))
+    assert mismatches(directory, identity()) == []
+    reused = reuse_or_train(directory, identity(), train, build)
+    assert train.calls == 1 and reused.note.startswith("reused checkpoint")
+    prefixes = identity(train=TrainConfig(samples="prefixes"))
+    assert mismatches(directory, prefixes) == ["training configuration"]
+    record["config"]["width"] = 5  # a recorded setting still counts as written
+    (directory / "config.json").write_text(json.dumps(record))
+    assert mismatches(directory, identity()) == ["configuration"]
+
+
 def test_each_protocol_has_its_own_checkpoint_directory(tmp_path: Path) -> None:
     assert checkpoint_dir(tmp_path, "d", "sasrec", 2) == tmp_path / "checkpoints" / "d" / "sasrec-seed2"
     assert checkpoint_dir(tmp_path, "d", "sasrec", 2, "id-order").name == "sasrec-id-order-seed2"

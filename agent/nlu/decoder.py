@@ -172,11 +172,11 @@ def unjoined(spans: list[Span], words: list[Word]) -> list[Span]:
         cut = next(
             (
                 j for j in range(span.start + 1, span.end - 1)
-                if family in ("RT", "R") and words[j].text.lower() == "and"
+                if words[j].text.lower() == "and"
                 and NEW_BOUND.search(" ".join(w.text.lower() for w in words[j + 1 : span.end]))
             ),
             None,
-        )  # fmt: skip
+        ) if family in ("RT", "R") else None  # fmt: skip
         if cut is None:
             out.append(span)
             continue
@@ -185,10 +185,9 @@ def unjoined(spans: list[Span], words: list[Word]) -> list[Span]:
         timed = [bool(UNIT.search(t)) for t in texts]
         kinds = []
         for text, has_unit, other_has_unit in zip(texts, timed, timed[::-1], strict=True):
-            values = numbers.ratings(text)
             if has_unit:
                 kinds.append("RTRANGE")
-            elif other_has_unit and values and max(values) <= 10:
+            elif other_has_unit and max(numbers.ratings(text), default=99) <= 10:
                 kinds.append("RRANGE")
             else:
                 kinds.append("RTRANGE" if other_has_unit else f"{family}RANGE")
