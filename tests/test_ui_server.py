@@ -49,8 +49,9 @@ def test_a_turn_shows_tool_steps_reply_and_cards_then_feedback_and_edits_reach_t
     assert steps and steps[0]["metadata"]["title"].startswith("🔧 recommend(")
     assert "Comedy from the 1960s: here are some picks" in texts(chat, "assistant")[-1]
     assert "Comedy" in out["card 1"] and out["card 1"].startswith("**#1 ")
-    liked = c.call("/like_1", sid)
+    liked = c.call("/feedback", 1, True, sid)
     assert "you liked this" in liked["card 1"]
+    assert "gone" in texts(c.call("/feedback", 0, False, sid)["Conversation"], "assistant")[-1]
     assert "*feedback, turn 1*" in liked["statements"]
     edited = c.call("/save_profile", "I love Westerns. Never Horror.", sid)
     assert "*user edit*" in edited["statements"] and "Western" in edited["profile"]

@@ -126,7 +126,7 @@ class LiveSessions:
     def feedback(self, live: Live, slot: int, liked: bool) -> str | None:
         """👍/👎 on card `slot` (0-based); None, or a message saying why it did not work."""
         with live.lock:
-            if slot >= len(live.items):
+            if not 0 <= slot < len(live.items):
                 return "That card is gone; the list has changed since."
             try:
                 live.session.feedback(live.items[slot].item_id, liked)

@@ -54,7 +54,7 @@ class UiClient:
         endpoints = self.client.view_api(print_info=False, return_format="dict")["named_endpoints"]
         self._labels = {name: [r["label"] for r in e["returns"]] for name, e in endpoints.items()}
 
-    def call(self, api_name: str, *args: str) -> dict[str, Any]:
+    def call(self, api_name: str, *args: str | int | bool) -> dict[str, Any]:
         """`call("/send", "more like #1", session_id)["Conversation"]`: the chat after that turn."""
         values = self.client.predict(*args, api_name=api_name)
         return dict(zip(self._labels[api_name], values, strict=True))

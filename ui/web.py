@@ -73,12 +73,24 @@ class Screen:
 
 
 @dataclass(frozen=True)
+class Feedback:
+    """The API's one feedback endpoint (`/feedback`: card number, liked, session), hidden on the page, where
+    each card has its own buttons: one endpoint, not twenty, keeps the API description small (every
+    client fetches it)."""
+
+    card: gr.Number
+    liked: gr.Checkbox
+    trigger: gr.Button
+
+
+@dataclass(frozen=True)
 class Controls:
     message: gr.Textbox
     sent: gr.Textbox  # hidden: the message being answered (the box is emptied at once)
     send: gr.Button
     likes: list[gr.Button]
     dislikes: list[gr.Button]
+    feedback: Feedback
     save: gr.Button
     picker: gr.Dropdown
     start: gr.Button
@@ -144,8 +156,15 @@ def _layout(users: list[str]) -> tuple[Screen, Controls]:
             with gr.Row():
                 start = gr.Button("Start", elem_id="start")
                 reset = gr.Button("Reset conversation", variant="stop", elem_id="reset")
+    feedback = Feedback(
+        gr.Number(visible="hidden", precision=0, label="card"),
+        gr.Checkbox(visible="hidden", label="liked"),
+        gr.Button(visible="hidden", elem_id="feedback-api"),
+    )
     screen = Screen(session_id, header, chat, profile, statements, constraints, list(texts))
-    return screen, Controls(message, sent, send, list(likes), list(dislikes), save, picker, start, reset)
+    return screen, Controls(
+        message, sent, send, list(likes), list(dislikes), feedback, save, picker, start, reset
+    )
 
 
 def _wire(app: gr.Blocks, screen: Screen, controls: Controls, handlers: Handlers) -> None:
@@ -162,6 +181,9 @@ def _wire(app: gr.Blocks, screen: Screen, controls: Controls, handlers: Handlers
 
     def feedback(slot: int, liked: bool, session_id: str) -> dict[Component, Any]:
         return screen.show(handlers.feedback(slot, liked, session_id))
+
+    def feedback_api(card: float | None, liked: bool, session_id: str) -> dict[Component, Any]:
+        return feedback(int(card or 0) - 1, liked, session_id)
 
     def save(text: str, session_id: str) -> dict[Component, Any]:
         return screen.show(handlers.save_profile(text, session_id))
@@ -185,8 +207,10 @@ def _wire(app: gr.Blocks, screen: Screen, controls: Controls, handlers: Handlers
         send, [c.sent, sid], outputs, api_visibility="private", concurrency_limit=8, show_progress="hidden"
     )
     for i in range(MAX_CARDS):
-        c.likes[i].click(partial(feedback, i, True), sid, outputs, api_name=f"like_{i + 1}")
-        c.dislikes[i].click(partial(feedback, i, False), sid, outputs, api_name=f"dislike_{i + 1}")
+        for buttons, liked in ((c.likes, True), (c.dislikes, False)):
+            buttons[i].click(partial(feedback, i, liked), sid, outputs, api_visibility="private")
+    f = c.feedback
+    f.trigger.click(feedback_api, [f.card, f.liked, sid], outputs, api_name="feedback")
     c.save.click(save, [screen.profile, sid], outputs, api_name="save_profile")
     c.start.click(start, [c.picker, sid], outputs, api_name="start")
     c.reset.click(reset, sid, outputs, api_name="reset")
@@ -206,6 +230,10 @@ def launch(app: gr.Blocks, host: str, port: int | None, block: bool = True) -> s
     # Gradio summarises every past event with pandas after each event (7-20 ms of the GIL per turn here,
     # growing with the server's age) for a monitoring page this app never enables: never recompute it.
     os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", str(2**62))
+    # Gradio's first event imports matplotlib (to set its backend around every event): ~0.5 s here that
+    # the first people to send a message would wait for, holding the GIL; paid before the server answers.
+    import matplotlib  # noqa: F401, PLC0415
+
     app.queue(default_concurrency_limit=4)
     _, url, _ = app.launch(
         server_name=host, server_port=port, prevent_thread_lock=not block, quiet=not block,
