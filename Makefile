@@ -5,6 +5,7 @@ STAMP := $(VENV)/.installed
 DATASET ?= ml-latest-small
 HOST ?= 127.0.0.1
 PORT ?= 7860
+LLM ?=
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export OMP_WAIT_POLICY := PASSIVE
 
@@ -20,10 +21,11 @@ $(STAMP): pyproject.toml constraints.txt
 install: $(STAMP)
 
 # Prepares data, builds the index and trains GenRec when missing (progress bars), then serves the UI.
+# LLM=local: the local language model answers (installed on first use; `recagent llm install`).
 run: install
 	$(VENV)/bin/recagent data info --dataset $(DATASET)
 	$(VENV)/bin/recagent index --dataset $(DATASET)
-	$(VENV)/bin/recagent ui --dataset $(DATASET) --host $(HOST) --port $(PORT)
+	RECAGENT_LLM=$(LLM) $(VENV)/bin/recagent ui --dataset $(DATASET) --host $(HOST) --port $(PORT)
 
 # The browser tests drive Debian's chromium (never `playwright install`); emoji fonts for the screenshots.
 chromium:

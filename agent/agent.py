@@ -6,7 +6,9 @@
 
 Backends: with `OPENAI_BASE_URL` or `OPENAI_API_KEY` set, `ChatOpenAI` (model `RECAGENT_LLM_MODEL`,
 default gpt-4o-mini; `RECAGENT_LLM_TIMEOUT` seconds, default 30) answers and the offline model is the
-fallback; otherwise the offline model alone.
+fallback; otherwise the offline model alone. `RECAGENT_LLM=local` serves the local model
+(`agent.local_llm`, `RECAGENT_LLM_LOCAL` names which; installed first when missing) in this process and
+points the endpoint at it.
 One agent loop (`langchain.agents.create_agent`, a per-turn tool-call budget) serves both.
 """
 
@@ -25,7 +27,14 @@ from langchain_core.messages import BaseMessage
 from pydantic import SecretStr
 
 from agent.context import Resources, SessionData, TurnContext
-from agent.failures import RETRIES, RETRY_DELAY_S, RaiseToolErrors, RejectMalformedToolCalls, retryable
+from agent.failures import (
+    RETRIES,
+    RETRY_DELAY_S,
+    RaiseToolErrors,
+    ReadTextToolCalls,
+    RejectMalformedToolCalls,
+    retryable,
+)
 from agent.offline import OfflineChatModel
 from agent.profile_llm import starting_profile
 from agent.session import Session
@@ -81,6 +90,7 @@ class RecommenderAgent:
             budget,
             retry,
             RejectMalformedToolCalls(),  # inside the retry (the first listed is the outermost)
+            ReadTextToolCalls(),  # a call a small model wrote as text becomes the call
             RaiseToolErrors(),
         ]
         return create_agent(model, TOOLS, middleware=middleware)
@@ -100,11 +110,14 @@ class RecommenderAgent:
 
         home = home or recagent_home()
         resources = build_resources(dataset, home, progress)
-        return cls(
-            resources,
-            SessionStore(home / "sessions.sqlite"),
-            llm_from_env(env if env is not None else os.environ),
-        )
+        env = dict(env if env is not None else os.environ)
+        if env.get("RECAGENT_LLM") == "local":
+            from agent.local_llm import DEFAULT_MODEL, local_endpoint  # noqa: PLC0415
+
+            env.update(local_endpoint(home, env.get("RECAGENT_LLM_LOCAL") or DEFAULT_MODEL))
+        elif env.get("RECAGENT_LLM"):
+            raise ValueError(f"RECAGENT_LLM={env['RECAGENT_LLM']!r}: the only value is 'local'")
+        return cls(resources, SessionStore(home / "sessions.sqlite"), llm_from_env(env))
 
     def new_session(self, user_id: str | None = None, list_size: int = 5) -> Session:
         """A fresh session; with a dataset user id it starts from that user's history and profile.

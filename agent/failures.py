@@ -10,6 +10,9 @@ middlewares below inside langchain's `ModelRetryMiddleware(retry_on=retryable)`.
 
 from __future__ import annotations
 
+import json
+import re
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -80,6 +83,52 @@ class RejectMalformedToolCalls(AgentMiddleware):
         if broken:
             raise MalformedToolCall(f"{broken[0].get('name')}: {str(broken[0].get('error'))[:100]}")
         return response
+
+
+TEXT_CALL = re.compile(
+    r"^\s*(?:```(?:json)?\s*)?(?:<tool_call>\s*)?(\{.*\})\s*(?:</tool_call>\s*)?(?:```)?\s*$", re.S
+)
+
+
+def text_tool_call(content: str, tools: set[str]) -> dict[str, Any] | None:
+    """A tool call written as the answer's text: `{"name": <tool>, "arguments": {...}}`, bare, fenced as
+    json or in <tool_call> tags, with the doubled braces of Qwen's template example ({{...}}); else None."""
+    found = TEXT_CALL.match(content)
+    if not found:
+        return None
+    text = found.group(1)
+    while text.startswith("{{") and text.endswith("}}"):
+        text = text[1:-1]
+    try:
+        call = json.loads(text)
+    except json.JSONDecodeError:
+        return None
+    if not (isinstance(call, dict) and call.get("name") in tools):
+        return None
+    arguments = call.get("arguments", call.get("parameters", {}))
+    return {"name": call["name"], "args": arguments if isinstance(arguments, dict) else {}}
+
+
+class ReadTextToolCalls(AgentMiddleware):
+    """A small model (Qwen2.5-Coder 1.5B here) often writes its tool call as the answer's text instead of
+    in the format the server parses; without this the JSON would be shown as the reply. Such an answer
+    becomes the tool call it spells (its arguments are then checked like any other)."""
+
+    def wrap_model_call(
+        self, request: ModelRequest, handler: Callable[[ModelRequest], ModelResponse]
+    ) -> ModelResponse:
+        response = handler(request)
+        tools = {getattr(t, "name", "") for t in request.tools}
+        messages = []
+        for message in response.result:
+            if isinstance(message, AIMessage) and not message.tool_calls and isinstance(message.content, str):
+                call = text_tool_call(message.content, tools)
+                if call is not None:
+                    message = AIMessage(
+                        content="", tool_calls=[{**call, "id": f"text-{uuid.uuid4().hex[:12]}"}]
+                    )
+            messages.append(message)
+        return ModelResponse(result=messages, structured_response=response.structured_response)
 
 
 class RaiseToolErrors(AgentMiddleware):

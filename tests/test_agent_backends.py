@@ -343,3 +343,17 @@ def test_the_claim_checker_reads_titles_not_words() -> None:
     assert check_claims('Watch "It" tonight.', vocab, allowed={2})[1] == [
         "It was not shown or returned by a tool"
     ]
+
+
+def test_a_tool_call_written_as_text_is_made(server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """What Qwen2.5-Coder 1.5B did on the local server: the call as a fenced JSON answer, not a tool call."""
+    url, scripts, seen = server
+    written = '```json\n{\n  "name": "recommend",\n  "arguments": {"genres": ["Comedy"], "k": 3}\n}\n```'
+    scripts += [
+        lambda body: (200, completion({"content": written})),
+        lambda body: (200, completion({"content": "Here are three comedies."})),
+    ]
+    reply = llm_agent(url, tmp_path).new_session().send("a comedy please")
+    assert reply.backend == "scripted" and [s.name for s in reply.steps] == ["recommend"]
+    assert len(reply.items) == 3 and all("Comedy" in it.genres for it in reply.items)
+    assert reply.text == "Here are three comedies." and seen[1]["messages"][-1]["role"] == "tool"

@@ -11,6 +11,7 @@ recagent steer --dataset ml-100k --seed 0
 recagent chat --dataset ml-latest-small --user 15
 recagent simulate --dataset ml-100k --users 200 --max-turns 5 --renderer template --seed 0
 recagent ui --dataset ml-latest-small --port 7860
+recagent llm install --model qwen2.5-coder-1.5b
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from recmodels.readers import DataError
 from ui import (
     commands_chat,
     commands_data,
+    commands_llm,
     commands_models,
     commands_nlu,
     commands_retriever,
@@ -43,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
         commands_semantic_ids,
         commands_steering,
         commands_chat,
+        commands_llm,
         commands_ui,
         commands_simulate,
     ):

@@ -62,7 +62,9 @@ def understood_genres(catalog: Catalog) -> list[str]:
 
 def serve(dataset: str, port: int) -> subprocess.Popen:
     """`recagent ui` in its own process with the offline model (no LLM endpoint in its environment)."""
-    env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_BASE_URL", "OPENAI_API_KEY")}
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("OPENAI_BASE_URL", "OPENAI_API_KEY", "RECAGENT_LLM")
+    }
     command = [sys.executable, "-m", "ui.cli", "ui", "--dataset", dataset, "--port", str(port)]
     return subprocess.Popen(command, env=env)
 

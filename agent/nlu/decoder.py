@@ -191,7 +191,18 @@ def unjoined(spans: list[Span], words: list[Word]) -> list[Span]:
                 kinds.append("RRANGE")
             else:
                 kinds.append("RTRANGE" if other_has_unit else f"{family}RANGE")
-        out += [Span(kind, a, b) for kind, (a, b) in zip(kinds, pieces, strict=True)]
+        first = Span(kinds[0], *pieces[0])
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and last.end == first.start
+            and FAMILIES.get(last.kind) == FAMILIES.get(first.kind)
+        ):
+            # the tagger had ended the bound before the cut ("between 6 and" | "8 and shorter than ...")
+            out[-1] = Span(last.kind, last.start, first.end)
+        else:
+            out.append(first)
+        out.append(Span(kinds[1], *pieces[1]))
     return out
 
 
