@@ -1,11 +1,14 @@
-"""The system prompt: a data file (`agent/prompts/system.md`) rendered from a typed `PromptContext`.
+"""The system prompt, two data files: the instructions (`agent/prompts/system.md`, the same for every
+turn) and the session's state (`agent/prompts/session.md`, rendered from a typed `PromptContext`), as two
+system messages. The instructions and the tool schemas come first and never change, so a server that
+caches the prompt's prefix (llama.cpp, hosted APIs) reads them once, not on every turn.
 
-The same `PromptContext` travels, typed, on the system message (`additional_kwargs["context"]`, which
+The same `PromptContext` travels, typed, on the state message (`additional_kwargs["context"]`, which
 no OpenAI-compatible client sends), so the offline model reads the context as data, never the prose.
 
     ctx = PromptContext(list_size=5, profile="Likes Comedy.", hard=["never Horror"], on_screen=[...])
-    message = system_message(ctx)   # SystemMessage(render(ctx)) carrying ctx
-    prompt_context(messages)        # -> the PromptContext back (offline model)
+    messages = system_messages(ctx)   # [SystemMessage(instructions), SystemMessage(render(ctx)) carrying ctx]
+    prompt_context(messages)          # -> the PromptContext back (offline model)
 """
 
 from __future__ import annotations
@@ -47,8 +50,8 @@ class PromptContext(BaseModel):
 
 
 @functools.cache
-def template() -> str:
-    return resources.files("agent").joinpath("prompts/system.md").read_text(encoding="utf-8")
+def template(name: str = "session") -> str:
+    return resources.files("agent").joinpath(f"prompts/{name}.md").read_text(encoding="utf-8")
 
 
 def render(ctx: PromptContext) -> str:
@@ -68,12 +71,15 @@ def render(ctx: PromptContext) -> str:
     )
 
 
-def system_message(ctx: PromptContext) -> SystemMessage:
-    return SystemMessage(render(ctx), additional_kwargs={CONTEXT_KEY: ctx})
+def system_messages(ctx: PromptContext) -> list[SystemMessage]:
+    return [
+        SystemMessage(template("system").rstrip("\n")),
+        SystemMessage(render(ctx), additional_kwargs={CONTEXT_KEY: ctx}),
+    ]
 
 
 def prompt_context(messages: Sequence[BaseMessage]) -> PromptContext:
-    """The typed context of the first system message (an empty one when there is none)."""
+    """The typed context of the state message (an empty one when there is none)."""
     for m in messages:
         if isinstance(m, SystemMessage) and isinstance(m.additional_kwargs.get(CONTEXT_KEY), PromptContext):
             return m.additional_kwargs[CONTEXT_KEY]

@@ -33,7 +33,7 @@ from agent.failures import MODEL_ERRORS, RETRIES, failure_reason, retryable
 from agent.offline import reading
 from agent.profile import Change, Constraints, Statement, UserProfile
 from agent.profile_edit import parse_profile
-from agent.prompt import system_message
+from agent.prompt import system_messages
 from agent.store import SessionStore, StaleSession
 from tools.catalog_tools import display_title, evidence
 from tools.recommend import Candidate
@@ -157,7 +157,7 @@ class Session:
             return self._commit_reset(turn, cleaned)
         for backend in self._backends:
             ctx = TurnContext(self.resources, self.data.fork(), turn)
-            messages = [system_message(ctx.prompt_context()), *self._memory(), HumanMessage(cleaned)]
+            messages = [*system_messages(ctx.prompt_context()), *self._memory(), HumanMessage(cleaned)]
             try:
                 out = self._run(backend, messages, ctx)
             except MODEL_ERRORS as err:  # the LLM failed (and was retried when worth it): fall back

@@ -116,7 +116,8 @@ def test_openai_client_path_runs_scripted_tool_calls_through_the_agent_loop(serv
         "explain",
         "update_profile",
     }
-    assert "Profile:" in seen[0]["messages"][0]["content"]  # the profile is the system context
+    system = [m["content"] for m in seen[0]["messages"] if m["role"] == "system"]
+    assert len(system) == 2 and "Profile:" not in system[0] and "Profile:" in system[1]  # instructions, state
 
 
 @pytest.mark.parametrize(
