@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from agent.prompt import PromptContext, Shown, prompt_context, render, system_message
+from agent.prompt import PromptContext, Shown, prompt_context, render, system_messages
 from tools.agent_tools import recommend, search_catalog
 from tools.request import Request, describe, merge
 
-SNAPSHOT = Path(__file__).parent / "snapshots" / "system_prompt.txt"
+SNAPSHOT = Path(__file__).parent / "snapshots" / "session_prompt.txt"
 
 
 def test_a_refinement_keeps_what_it_does_not_mention() -> None:
@@ -63,4 +63,10 @@ def test_the_system_prompt_is_rendered_from_the_typed_context() -> None:
         asked=["Drama", "Horror"],
     )
     assert render(ctx) == SNAPSHOT.read_text().rstrip("\n")
-    assert prompt_context([system_message(ctx)]) == ctx  # the offline model reads it as data
+    messages = system_messages(ctx)
+    assert prompt_context(messages) == ctx  # the offline model reads it as data
+    # the instructions come first and are the same whatever the session: a prefix servers can cache
+    assert (
+        messages[0].content == system_messages(PromptContext())[0].content
+        and "Profile:" not in messages[0].content
+    )
