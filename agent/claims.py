@@ -19,6 +19,8 @@ from agent.vocabulary import Vocabulary
 YEAR = re.compile(r"\((\d{4})\)")
 TITLE_BEFORE = re.compile(r"([A-Z0-9][^\n#;()]{0,80})$")  # a capitalised phrase right before "(YYYY)"
 RUNTIME = re.compile(r"\b(\d{2,3}) ?(?:min|mins|minutes)\b")
+CLOSING = "\"”'*_ "  # a quote or emphasis closed between a title and its year: "The Matrix" (1999)
+OPENING = re.compile(r"^(?:\d+[.)]\s*)?[\"“'*_]*")  # a list number and an opening quote before a title
 
 
 def _names_a_film(line: str, title: str) -> bool:
@@ -36,13 +38,13 @@ def line_problem(line: str, vocabulary: Vocabulary, allowed: Collection[int]) ->
     catalog = vocabulary.catalog
     named = vocabulary.mentioned(line)
     for found in YEAR.finditer(line):
-        before = line[: found.start()].rstrip()
+        before = line[: found.start()].rstrip(CLOSING)
         titled = [i for i in named if before.casefold().endswith(catalog[i].title.casefold())]
         year = int(found.group(1))
         if not titled:
             chunk = TITLE_BEFORE.search(before)
             if chunk:
-                return f"{chunk.group(1).strip()} ({year}) is not in the catalog"
+                return f"{OPENING.sub('', chunk.group(1).strip())} ({year}) is not in the catalog"
         elif all(catalog[i].year != year for i in titled):
             return f"{catalog[titled[0]].title} is from {catalog[titled[0]].year}, not {year}"
     for index in named:

@@ -203,6 +203,14 @@ def test_the_claim_checker_catches_a_wrong_year() -> None:
     assert dropped == ["Picture Number 4 is from 1954, not 1960", "Inception (2010) is not in the catalog"]
     _, outside = check_claims("Picture Number 5 is lovely.", vocab, allowed={3})
     assert outside == ["Picture Number 5 was not shown or returned by a tool"]
+    # a small model's list: numbered, the title quoted or in bold before its year (as Qwen 1.5B wrote them)
+    listed = '1. "Picture Number 4" (1954)\n2. **Picture Number 4** (1960)\n3. "Inception" (2010)'
+    _, problems = check_claims(listed, vocab, allowed={3})
+    assert problems == [
+        "Picture Number 4 was not shown or returned by a tool",
+        "Picture Number 4 is from 1954, not 1960",
+        "Inception (2010) is not in the catalog",
+    ]
 
 
 CRASH = """
