@@ -108,3 +108,32 @@ def test_the_real_model_answers_on_an_openai_compatible_endpoint() -> None:
     assert server.url.startswith("http://127.0.0.1:") and answer["model"] == name
     assert answer["choices"][0]["message"]["content"].strip()
     assert answer["usage"]["completion_tokens"] > 0
+
+
+@pytest.mark.llm
+def test_three_turns_with_the_real_model_keep_the_guardrails(tmp_path: Path) -> None:
+    """The agent on the local model (the small one when both are installed): whatever it writes, every
+    reply is checked (no title the catalog or the turn does not support), every item honours what was
+    said, and a failure of the model is a fallback the reply says, never an error."""
+    from agent_fixtures import tiny_resources  # noqa: PLC0415
+
+    from agent.agent import RecommenderAgent, llm_from_env  # noqa: PLC0415
+    from agent.claims import check_claims  # noqa: PLC0415
+    from agent.local_llm import local_endpoint  # noqa: PLC0415
+    from agent.store import SessionStore  # noqa: PLC0415
+    from recmodels.home import recagent_home  # noqa: PLC0415
+
+    name, _ = _installed_model()
+    resources = tiny_resources()
+    agent = RecommenderAgent(
+        resources, SessionStore(tmp_path / "s.sqlite"), llm_from_env(local_endpoint(recagent_home(), name))
+    )
+    session = agent.new_session()
+    for text in ("a comedy please, no horror", "more like #1", "why #1?"):
+        reply = session.send(text)
+        assert reply.text.strip() and reply.backend in (name, "offline")
+        assert reply.backend == name or (reply.notice and "language model" in reply.notice)
+        shown = {i.item_id for i in session.shown()} | {i.item_id for i in reply.items}
+        _, problems = check_claims(reply.text, resources.vocabulary, allowed={int(i) for i in shown})
+        assert problems == []
+        assert all("Horror" not in resources.catalog[int(i.item_id)].genres for i in reply.items)
