@@ -26,6 +26,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 from pydantic import SecretStr
 
+from agent.constrained import FirstStepAsToolCall
 from agent.context import Resources, SessionData, TurnContext
 from agent.failures import (
     RETRIES,
@@ -61,8 +62,11 @@ def llm_from_env(env: Mapping[str, str]) -> tuple[str, BaseChatModel] | None:
 
 class RecommenderAgent:
     def __init__(
-        self, resources: Resources, store: SessionStore, llm: tuple[str, BaseChatModel] | None = None
-    ):
+        self, resources: Resources, store: SessionStore, llm: tuple[str, BaseChatModel] | None = None,
+        constrained: bool = False,
+    ):  # fmt: skip
+        """`constrained`: the LLM is a small local model; each turn's first step is a schema-constrained
+        tool call (`agent.constrained`)."""
         self.resources, self.store = resources, store
         self.graphs: dict[str, Any] = {
             "offline": self._graph(OfflineChatModel(vocabulary=resources.vocabulary, reader=resources.reader))
@@ -70,7 +74,7 @@ class RecommenderAgent:
         self.backends = ["offline"]
         self.llm = llm[1] if llm is not None else None
         if llm is not None:
-            self.graphs[llm[0]] = self._graph(llm[1])
+            self.graphs[llm[0]] = self._graph(llm[1], constrained)
             self.backends = [llm[0], "offline"]
 
     @property
@@ -78,7 +82,7 @@ class RecommenderAgent:
         return self.backends[0]
 
     @staticmethod
-    def _graph(model: BaseChatModel) -> Any:
+    def _graph(model: BaseChatModel, constrained: bool = False) -> Any:
         """The agent loop: model failures worth it are asked again (a malformed tool call is one), any
         other one raises to the session, which falls back; a tool that raises stops the turn."""
         budget = ToolCallLimitMiddleware(run_limit=TOOL_BUDGET, exit_behavior="end")
@@ -91,6 +95,7 @@ class RecommenderAgent:
             retry,
             RejectMalformedToolCalls(),  # inside the retry (the first listed is the outermost)
             ReadTextToolCalls(),  # a call a small model wrote as text becomes the call
+            *([FirstStepAsToolCall()] if constrained else []),  # inside: its JSON is read by the above
             RaiseToolErrors(),
         ]
         return create_agent(model, TOOLS, middleware=middleware)
@@ -111,13 +116,14 @@ class RecommenderAgent:
         home = home or recagent_home()
         resources = build_resources(dataset, home, progress)
         env = dict(env if env is not None else os.environ)
-        if env.get("RECAGENT_LLM") == "local":
+        local = env.get("RECAGENT_LLM") == "local"
+        if local:
             from agent.local_llm import DEFAULT_MODEL, local_endpoint  # noqa: PLC0415
 
             env.update(local_endpoint(home, env.get("RECAGENT_LLM_LOCAL") or DEFAULT_MODEL))
         elif env.get("RECAGENT_LLM"):
             raise ValueError(f"RECAGENT_LLM={env['RECAGENT_LLM']!r}: the only value is 'local'")
-        return cls(resources, SessionStore(home / "sessions.sqlite"), llm_from_env(env))
+        return cls(resources, SessionStore(home / "sessions.sqlite"), llm_from_env(env), constrained=local)
 
     def new_session(self, user_id: str | None = None, list_size: int = 5) -> Session:
         """A fresh session; with a dataset user id it starts from that user's history and profile.

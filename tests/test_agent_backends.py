@@ -366,3 +366,21 @@ def test_a_tool_call_written_as_text_is_made(server, tmp_path: Path) -> None:  #
     assert reply.backend == "scripted" and [s.name for s in reply.steps] == ["recommend"]
     assert len(reply.items) == 3 and all("Comedy" in it.genres for it in reply.items)
     assert reply.text == "Here are three comedies." and seen[1]["messages"][-1]["role"] == "tool"
+
+
+def test_a_small_local_model_answers_its_first_step_with_a_constrained_call(server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    url, scripts, seen = server
+    call = json.dumps({"name": "recommend", "arguments": {"genres": ["Comedy"], "k": 3}})
+    scripts += [
+        lambda body: (200, completion({"content": call})),
+        lambda body: (200, completion({"content": "Three comedies."})),
+    ]
+    env = {"OPENAI_BASE_URL": url, "RECAGENT_LLM_MODEL": "scripted", "RECAGENT_LLM_TIMEOUT": "5"}
+    agent = RecommenderAgent(
+        tiny_resources(), SessionStore(tmp_path / "s.sqlite"), llm_from_env(env), constrained=True
+    )
+    reply = agent.new_session().send("a comedy please")
+    assert [s.name for s in reply.steps] == ["recommend"] and len(reply.items) == 3
+    schema = seen[0]["response_format"]["json_schema"]["schema"]
+    assert {o["properties"]["name"]["const"] for o in schema["anyOf"]} >= {"recommend", "explain", "feedback"}
+    assert "response_format" not in seen[1]  # after the tool answered, the reply is free text
