@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Protocol
 
 import numpy as np
+from langchain_core.language_models import BaseChatModel
 
 from agent.agent import RecommenderAgent
 from agent.session import Question, Session
@@ -58,8 +59,11 @@ class AgentConversation:
 class AgentSystem:
     name = "agent"
 
-    def __init__(self, world: World, store: Path, k: int):
-        self.agent = RecommenderAgent(world.resources, SessionStore(store), llm=None)
+    def __init__(self, world: World, store: Path, k: int, llm: tuple[str, BaseChatModel] | None = None):
+        """`llm`: the local model answers (`recagent simulate --agent-llm local`), else the offline one."""
+        self.agent = RecommenderAgent(
+            world.resources, SessionStore(store), llm=llm, constrained=llm is not None
+        )
         self.k = k
 
     def start(self, target: Target, cold_start: bool = False) -> Conversation:
@@ -145,12 +149,19 @@ class RetrieverSystem:
         return RetrieverConversation(self.world, set(target.history), self.k)
 
 
-def build_systems(names: list[str], world: World, k: int, seed: int, store: Path) -> list[System]:
+def build_systems(
+    names: list[str],
+    world: World,
+    k: int,
+    seed: int,
+    store: Path,
+    llm: tuple[str, BaseChatModel] | None = None,
+) -> list[System]:
     unknown = [n for n in names if n not in SYSTEMS]
     if unknown:
         raise ValueError(f"unknown systems {', '.join(unknown)}; choose from {', '.join(SYSTEMS)}")
     made: dict[str, Callable[[], System]] = {
-        "agent": lambda: AgentSystem(world, store, k),
+        "agent": lambda: AgentSystem(world, store, k, llm),
         "genrec-only": lambda: genrec_only(world, k),
         "retriever-only": lambda: RetrieverSystem(world, k),
         "popularity": lambda: FixedSystem("popularity", world, popular(world, k)),

@@ -36,6 +36,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                           "llm: the OpenAI-compatible endpoint of the env; a comma-separated list (template,paraphrase) "
                           "simulates each on the same users, seed and systems, reports each to its own directory "
                           "and prints the success gap per system (first renderer minus each other)")  # fmt: skip
+    sim.add_argument("--agent-llm", choices=("offline", "local"), default="offline",
+                     help="who answers as the agent: the offline model (default) or the local LLM "
+                          "(`recagent llm install`; slow: seconds per turn)")  # fmt: skip
     sim.add_argument("--seed", type=int, default=0, help="seeds the user sample, the oracle and the renderer")
     sim.add_argument(
         "--systems", default=",".join(SYSTEMS), help=f"comma-separated, from: {', '.join(SYSTEMS)}"
@@ -94,12 +97,23 @@ def simulate_command(args: argparse.Namespace) -> int:
     from recmodels.home import recagent_home  # noqa: PLC0415
 
     names = renderer_list(args.renderer).split(",")
-    llm = llm_from_env(os.environ) if "llm" in names else None
-    if "llm" in names and llm is None:
-        print("recagent: error: --renderer llm needs OPENAI_BASE_URL or OPENAI_API_KEY")
-        return 2
-    start = time.perf_counter()
     home = recagent_home()
+    env, local = dict(os.environ), dict[str, str]()
+    wants_local = args.agent_llm == "local" or env.get("RECAGENT_LLM") == "local"
+    if wants_local:  # the local model: the agent's (--agent-llm local) and/or the llm renderer's endpoint
+        from agent.local_llm import DEFAULT_MODEL, local_endpoint  # noqa: PLC0415
+
+        local = local_endpoint(home, env.get("RECAGENT_LLM_LOCAL") or DEFAULT_MODEL)
+        if not (env.get("OPENAI_BASE_URL") or env.get("OPENAI_API_KEY")):
+            env.update(local)
+    llm = llm_from_env(env) if "llm" in names else None
+    if "llm" in names and llm is None:
+        print(
+            "recagent: error: --renderer llm needs OPENAI_BASE_URL or OPENAI_API_KEY (or RECAGENT_LLM=local)"
+        )
+        return 2
+    agent_llm = llm_from_env({**env, **local}) if args.agent_llm == "local" else None
+    start = time.perf_counter()
     world = build_world(args.dataset, home)  # once for every renderer
     print(f"GenRec for the simulation: {world.note}")
     catalog = world.dataset.catalog
@@ -114,7 +128,9 @@ def simulate_command(args: argparse.Namespace) -> int:
         elif name == "llm" and llm is not None:
             renderer = LLMRenderer(catalog, llm[1])
         with tempfile.TemporaryDirectory() as tmp:  # fresh sessions per renderer
-            systems = build_systems(systems_named, world, args.k, args.seed, Path(tmp) / "sessions.sqlite")
+            systems = build_systems(
+                systems_named, world, args.k, args.seed, Path(tmp) / "sessions.sqlite", agent_llm
+            )
             runs = simulate(systems, world, users, config, renderer)
         table = summarise(runs, args.max_turns, args.seed)
         result = result_json(table, world.dataset.name, args.max_turns, args.k, name, len(users), args.seed)
