@@ -118,9 +118,9 @@ class RecommenderAgent:
         env = dict(env if env is not None else os.environ)
         local = env.get("RECAGENT_LLM") == "local"
         if local:
-            from agent.local_llm import DEFAULT_MODEL, local_endpoint  # noqa: PLC0415
+            from agent.local_llm import local_endpoint  # noqa: PLC0415
 
-            env.update(local_endpoint(home, env.get("RECAGENT_LLM_LOCAL") or DEFAULT_MODEL))
+            env.update(local_endpoint(home, env))
         elif env.get("RECAGENT_LLM"):
             raise ValueError(f"RECAGENT_LLM={env['RECAGENT_LLM']!r}: the only value is 'local'")
         return cls(resources, SessionStore(home / "sessions.sqlite"), llm_from_env(env), constrained=local)

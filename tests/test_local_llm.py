@@ -126,7 +126,9 @@ def test_three_turns_with_the_real_model_keep_the_guardrails(tmp_path: Path) -> 
     name, _ = _installed_model()
     resources = tiny_resources()
     agent = RecommenderAgent(
-        resources, SessionStore(tmp_path / "s.sqlite"), llm_from_env(local_endpoint(recagent_home(), name))
+        resources,
+        SessionStore(tmp_path / "s.sqlite"),
+        llm_from_env(local_endpoint(recagent_home(), {"RECAGENT_LLM_LOCAL": name})),
     )
     session = agent.new_session()
     for text in ("a comedy please, no horror", "more like #1", "why #1?"):

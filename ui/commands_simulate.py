@@ -101,9 +101,9 @@ def simulate_command(args: argparse.Namespace) -> int:
     env, local = dict(os.environ), dict[str, str]()
     wants_local = args.agent_llm == "local" or env.get("RECAGENT_LLM") == "local"
     if wants_local:  # the local model: the agent's (--agent-llm local) and/or the llm renderer's endpoint
-        from agent.local_llm import DEFAULT_MODEL, local_endpoint  # noqa: PLC0415
+        from agent.local_llm import local_endpoint  # noqa: PLC0415
 
-        local = local_endpoint(home, env.get("RECAGENT_LLM_LOCAL") or DEFAULT_MODEL)
+        local = local_endpoint(home, env)
         if not (env.get("OPENAI_BASE_URL") or env.get("OPENAI_API_KEY")):
             env.update(local)
     llm = llm_from_env(env) if "llm" in names else None
