@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from agent.audit import TurnAudit
 from agent.profile import Statement, UserProfile
 from agent.prompt import PromptContext, Shown
 from agent.state import FOCUS, LAST, DialogueState
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 from recmodels.catalog import Catalog
 from tools.catalog_tools import display_title
 from tools.recommend import Candidate, Recommender
-from tools.request import Request
+from tools.request import Request, keep
 from tools.results import Verdict
 from tools.retriever import Retriever
 
@@ -90,8 +91,14 @@ class SessionData:
 class TurnContext:
     """`tools.agent_tools.SessionView` for one turn of one session."""
 
-    def __init__(self, resources: Resources, data: SessionData, turn: int):
+    def __init__(
+        self, resources: Resources, data: SessionData, turn: int, expected: Request | None = None,
+        audit: TurnAudit | None = None,
+    ):  # fmt: skip
+        """`expected`: under a language model, the request the offline understanding reads in the user's
+        words (merged into the last one), whose filters the model's requests may not drop (`kept`)."""
         self.resources, self.data, self.turn = resources, data, turn
+        self.expected, self.audit = expected, audit if audit is not None else TurnAudit()
         self.catalog, self.engine, self.retriever = resources.catalog, resources.engine, resources.retriever
         self.vectors, self.counts = resources.vectors, resources.counts
         self.proposals: list[tuple[str, list[Candidate], Request | None]] = []
@@ -138,6 +145,14 @@ class TurnContext:
 
     def excluded(self) -> set[int]:
         return self.data.state.excluded()
+
+    def kept(self, asked: Request) -> Request:
+        """A model's request with the filters the user said and it left out put back (counted)."""
+        if self.expected is None:
+            return asked
+        out, restored = keep(asked, self.expected)
+        self.audit.restored += len(restored)
+        return out
 
     def candidate(self, index: int) -> Candidate | None:
         meta = self.data.ranks.get(str(index))

@@ -28,6 +28,8 @@ from langchain_core.exceptions import (
 from langchain_core.messages import AIMessage, ToolMessage
 from langgraph.types import Command
 
+from agent.audit import TurnAudit
+
 RETRIES = 1  # a retryable model failure is tried once more before the offline model answers
 RETRY_DELAY_S = 0.5
 
@@ -71,6 +73,11 @@ def failure_reason(err: Exception) -> str:
     return f"failed ({type(err).__name__})"
 
 
+def _audit(request: ModelRequest) -> TurnAudit:
+    """The turn's audit (the agent's context is a `TurnContext`; a bare graph in a test has none)."""
+    return getattr(getattr(request.runtime, "context", None), "audit", None) or TurnAudit()
+
+
 class RejectMalformedToolCalls(AgentMiddleware):
     """Raises `MalformedToolCall` for a model answer with a tool call that did not parse (the agent loop
     would otherwise take it for a final answer with no text); inside the retry, so it is asked again."""
@@ -81,6 +88,7 @@ class RejectMalformedToolCalls(AgentMiddleware):
         response = handler(request)
         broken = [c for m in response.result if isinstance(m, AIMessage) for c in m.invalid_tool_calls]
         if broken:
+            _audit(request).malformed += len(broken)
             raise MalformedToolCall(f"{broken[0].get('name')}: {str(broken[0].get('error'))[:100]}")
         return response
 
@@ -124,6 +132,7 @@ class ReadTextToolCalls(AgentMiddleware):
             if isinstance(message, AIMessage) and not message.tool_calls and isinstance(message.content, str):
                 call = text_tool_call(message.content, tools)
                 if call is not None:
+                    _audit(request).text_calls += 1
                     message = AIMessage(
                         content="", tool_calls=[{**call, "id": f"text-{uuid.uuid4().hex[:12]}"}]
                     )

@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 
+from agent.audit import TurnAudit
 from agent.claims import check_claims
 from agent.context import Resources, SessionData, TurnContext
 from agent.failures import MODEL_ERRORS, RETRIES, failure_reason, retryable
@@ -37,7 +38,7 @@ from agent.prompt import system_messages
 from agent.store import SessionStore, StaleSession
 from tools.catalog_tools import display_title, evidence
 from tools.recommend import Candidate
-from tools.request import Request
+from tools.request import Request, merge
 from tools.results import Details, Explanation, ItemList, TitleLookup, Verdicts
 
 MAX_INPUT = 2000  # characters of one message that are read
@@ -83,6 +84,7 @@ class Reply:
     notice: str | None = None  # something the user should know (fallback, truncated input, dropped claims)
     steps: list[ToolStep] = field(default_factory=list)
     question: Question | None = None  # set when the reply asks the user to choose (e.g. between genres)
+    audit: TurnAudit = field(default_factory=TurnAudit)  # what the code caught of the model's turn
 
 
 @dataclass(frozen=True)
@@ -155,8 +157,10 @@ class Session:
         turn = self.data.state.turn + 1
         if self._asks_reset(cleaned):
             return self._commit_reset(turn, cleaned)
+        audit = TurnAudit()
         for backend in self._backends:
-            ctx = TurnContext(self.resources, self.data.fork(), turn)
+            expected = self._expected(cleaned) if backend != "offline" else None
+            ctx = TurnContext(self.resources, self.data.fork(), turn, expected, audit)
             messages = [*system_messages(ctx.prompt_context()), *self._memory(), HumanMessage(cleaned)]
             try:
                 out = self._run(backend, messages, ctx)
@@ -168,6 +172,7 @@ class Session:
                 notices.append(
                     f"The language model {failure_reason(err)}{tries}; the offline model answered instead."
                 )
+                audit.fallback = 1
                 continue
             return self._finish(ctx, cleaned, out, backend, notices)
         raise RuntimeError("no backend answered")  # unreachable: "offline" is always last
@@ -186,6 +191,15 @@ class Session:
         on_screen = len(self.data.state.current)
         return reading(self.resources.reader, text, self.resources.vocabulary, on_screen).intent == "reset"
 
+    def _expected(self, text: str) -> Request:
+        """What the offline understanding reads in a message, merged into the last request: the filters
+        a language model's requests may not drop this turn (`TurnContext.kept`)."""
+        on_screen = len(self.data.state.current)
+        read = reading(self.resources.reader, text, self.resources.vocabulary, on_screen)
+        known = {k: v for k, v in self.data.last_ask.items() if k in Request.model_fields}
+        said = read.request.model_copy(update={"lasting": False})
+        return merge(Request(**known), said, read.also)
+
     def _memory(self) -> list[BaseMessage]:
         recent = [t for t in self.data.transcript if t["turn"] > self.data.state.turn - MEMORY_TURNS]
         return [HumanMessage(t["text"]) if t["role"] == "user" else AIMessage(t["text"]) for t in recent]
@@ -202,6 +216,9 @@ class Session:
         text = _text(final.content) if final is not None else ""
         allowed = set(shown) | set(data.state.current) | set(data.history) | _mentioned(out)
         text, dropped = check_claims(text, self.resources.vocabulary, allowed)
+        ctx.audit.count(out)
+        ctx.audit.claims_removed += len(dropped)
+        ctx.audit.empty += not text.strip() and not shown
         if dropped:
             notices.append(
                 "Removed from the reply, not supported by the catalog: " + "; ".join(dropped) + "."
@@ -223,7 +240,7 @@ class Session:
         data.asked = list(question.options) if question is not None else []
         self.store.save(data)
         self.data = data
-        return Reply(text or "…", items, backend, " ".join(notices) or None, steps, question)
+        return Reply(text or "…", items, backend, " ".join(notices) or None, steps, question, ctx.audit)
 
     def _guard(self, ctx: TurnContext) -> list[int]:
         """The last list a tool proposed, minus anything a constraint forbids (checked again here)."""

@@ -7,9 +7,11 @@ write_report(directory, result, table, runs, notes)   # report.md, success_by_tu
 from __future__ import annotations
 
 import json
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
+from agent.audit import TurnAudit
 from evals.metrics import Summary, ladder
 from evals.simulate import Run
 
@@ -55,6 +57,19 @@ def by_turn_text(table: dict[str, Summary]) -> str:
     return "\n".join(lines)
 
 
+def audit_text(runs: list[Run]) -> str | None:
+    """The agent's audit summed over its turns (`agent.audit.TurnAudit`): what the code caught of the
+    language model; None when no run has one."""
+    total, turns = TurnAudit(), 0
+    for record in (t for r in runs for t in r.turns if t.audit is not None):
+        total.add(TurnAudit(**record.audit))  # type: ignore[arg-type]
+        turns += 1
+    if not turns:
+        return None
+    counts = ", ".join(f"{f.name.replace('_', ' ')} {getattr(total, f.name)}" for f in fields(total))
+    return f"agent, over {turns} turns: {counts}"
+
+
 def ladder_text(table: dict[str, Summary]) -> str:
     holds, steps = ladder(table)
     if not steps:
@@ -98,6 +113,7 @@ def write_report(directory: Path, result: dict[str, Any], table: dict[str, Summa
         "",
         ladder_text(table),
         "",
+        *([audit, ""] if (audit := audit_text(runs)) else []),
         "## Success by turn",
         "",
         by_turn_text(table),

@@ -22,6 +22,7 @@ import numpy as np
 from langchain_core.language_models import BaseChatModel
 
 from agent.agent import RecommenderAgent
+from agent.audit import TurnAudit
 from agent.session import Question, Session
 from agent.store import SessionStore
 from evals.targets import Target
@@ -35,6 +36,7 @@ class Shown:
     items: list[str]  # item ids, slot order
     question: Question | None = None
     text: str = ""
+    audit: TurnAudit | None = None  # the agent's: what the code caught of its model's turn
 
 
 class Conversation(Protocol):
@@ -53,7 +55,7 @@ class AgentConversation:
 
     def send(self, text: str) -> Shown:
         reply = self.session.send(text)
-        return Shown([it.item_id for it in reply.items], reply.question, reply.text)
+        return Shown([it.item_id for it in reply.items], reply.question, reply.text, reply.audit)
 
 
 class AgentSystem:

@@ -191,6 +191,20 @@ def test_arguments_a_tool_rejects_go_back_to_the_model(server, tmp_path: Path) -
     assert reply.backend == "scripted" and reply.notice is None and len(seen) == 2
     observation = seen[1]["messages"][-1]
     assert observation["role"] == "tool" and "k: Input should be a valid integer" in observation["content"]
+    assert (reply.audit.tool_calls, reply.audit.invalid) == (1, 1)
+
+
+def test_a_filter_the_model_drops_is_restored_from_the_users_words(server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """What the local 1.5B model did in the simulation: the genre asked for, the exclusion forgotten."""
+    url, scripts, seen = server
+    scripts += [
+        lambda body: (200, tool_call("recommend", json.dumps({"genres": ["Comedy"], "k": 10}))),
+        lambda body: (200, completion({"content": "Some comedies."})),
+    ]
+    reply = llm_agent(url, tmp_path).new_session().send("a comedy please, but no westerns")
+    assert reply.backend == "scripted" and len(reply.items) >= 5
+    assert all("Comedy" in it.genres and "Western" not in it.genres for it in reply.items)
+    assert reply.audit.restored == 1 and reply.audit.tool_calls == 1 and reply.audit.invalid == 0
 
 
 def test_the_claim_checker_catches_a_wrong_year() -> None:
@@ -281,6 +295,7 @@ def test_a_model_that_loops_on_tools_is_stopped_by_the_budget(server, tmp_path: 
     reply = llm_agent(url, tmp_path).new_session().send("best comedies?")
     assert reply.backend == "scripted" and len(seen) == TOOL_BUDGET + 1
     assert [s.name for s in reply.steps].count("catalog_stats") >= TOOL_BUDGET
+    assert reply.audit.repeated == reply.audit.tool_calls - 1 and reply.audit.unanswered >= 1
     assert reply.items and all("Comedy" in it.genres for it in reply.items)
 
 
@@ -366,6 +381,7 @@ def test_a_tool_call_written_as_text_is_made(server, tmp_path: Path) -> None:  #
     assert reply.backend == "scripted" and [s.name for s in reply.steps] == ["recommend"]
     assert len(reply.items) == 3 and all("Comedy" in it.genres for it in reply.items)
     assert reply.text == "Here are three comedies." and seen[1]["messages"][-1]["role"] == "tool"
+    assert (reply.audit.text_calls, reply.audit.tool_calls, reply.audit.restored) == (1, 1, 0)
 
 
 def test_a_small_local_model_answers_its_first_step_with_a_constrained_call(server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from agent.prompt import PromptContext, Shown, prompt_context, render, system_messages
 from tools.agent_tools import recommend, search_catalog
-from tools.request import Request, describe, merge
+from tools.request import Request, describe, keep, merge
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "session_prompt.txt"
 
@@ -70,3 +70,21 @@ def test_the_system_prompt_is_rendered_from_the_typed_context() -> None:
         messages[0].content == system_messages(PromptContext())[0].content
         and "Profile:" not in messages[0].content
     )
+
+
+def test_keep_restores_what_a_model_dropped_and_never_overrules_what_it_set() -> None:
+    said = Request(genres=["Comedy"], exclude_genres=["Horror"], decades=[1990], runtime_max=100)
+    # the model kept the genre and forgot the rest: exclusions, the period and the length come back
+    out, restored = keep(Request(genres=["Drama"]), said)
+    assert out.genres == ["Drama"] and out.exclude_genres == ["Horror"] and out.decades == [1990]
+    assert out.runtime_max == 100 and sorted(restored) == ["decades", "exclude_genres", "runtime_max"]
+    # a group the model set is its choice: "after 1995" stays, the 90s are not added beside it
+    out, restored = keep(Request(year_min=1996, runtime_min=60), said)
+    assert out.decades == [] and out.year_min == 1996 and out.runtime_max is None
+    assert out.genres == ["Comedy"] and sorted(restored) == ["exclude_genres", "genres"]
+    # never an exclusion of what the model now asks for, nor a wanted genre it excludes (any spelling)
+    out, restored = keep(Request(genres=["horror"]), Request(exclude_genres=["Horror"]))
+    assert out.exclude_genres == [] and restored == []
+    out, restored = keep(Request(exclude_genres=["comedy"]), Request(genres=["Comedy", "Drama"]))
+    assert out.genres == ["Drama"] and restored == ["genres"]
+    assert keep(said, said) == (said, [])

@@ -59,6 +59,7 @@ class SessionView(Protocol):
     def liked(self) -> tuple[list[str], list[int]]: ...  # liked genres, liked decades
     def hard(self) -> tuple[set[str], set[int], set[int]]: ...  # excluded genres, decades, items
     def excluded(self) -> set[int]: ...  # shown, disliked, rejected
+    def kept(self, asked: Request) -> Request: ...  # with the filters the user said that a model dropped
     def propose(self, items: Sequence[Candidate], tool: str, request: Request | None) -> None: ...
     # a list to show this turn; `request`: its filters, comparatives resolved (for the cards' reasons)
     def candidate(self, index: int) -> Candidate | None: ...  # how it was ranked when shown
@@ -169,7 +170,7 @@ def recommend(runtime: ToolRuntime[Any], **fields: Any) -> Returned:
     view: SessionView = runtime.context
     fields.pop("runtime", None)
     ask_genre = bool(fields.pop("ask", False))
-    asked = Request(**fields)
+    asked = view.kept(Request(**fields))
     ask = resolved(view, asked)
     liked, missing = _refs(view, asked.like)
     if isinstance(ask, ToolError) or missing:
@@ -204,7 +205,7 @@ def search_catalog(runtime: ToolRuntime[Any], **fields: Any) -> Returned:
     the request's filters and every constraint of the profile."""
     view: SessionView = runtime.context
     fields.pop("runtime", None)
-    asked = Request(**fields)
+    asked = view.kept(Request(**fields))
     ask = resolved(view, asked)
     if isinstance(ask, ToolError):
         return result(ask)

@@ -137,6 +137,42 @@ def merge(previous: Request, said: Request, also: bool = False) -> Request:
     return Request(**out)
 
 
+# Groups of filters a request either sets or leaves to what was said before.
+KEPT_GROUPS: tuple[tuple[str, ...], ...] = (
+    ("genres", "all_genres"), ("decades", "year_min", "year_max"), ("runtime_min", "runtime_max"),
+    ("rating_min", "rating_max"), ("mpaa",),
+)  # fmt: skip
+
+
+def _folded(values: list[object]) -> set[str]:
+    return {str(v).casefold() for v in values}
+
+
+def keep(asked: Request, expected: Request) -> tuple[Request, list[str]]:
+    """`asked` (what a language model asked for) with the filters `expected` holds (what the user said,
+    read by the offline understanding and merged into the last request) that `asked` left out, and the
+    names of the fields so restored. A group of filters `asked` sets is its choice and stays as it is;
+    exclusions add up, but never against what `asked` wants (the user may have changed their mind)."""
+    off = _folded([*asked.exclude_genres, *asked.exclude_decades])
+    wanted = _folded([*asked.genres, *asked.all_genres, *asked.decades])
+    update: dict[str, object] = {}
+    for group in KEPT_GROUPS:
+        if any(getattr(asked, f) not in (None, []) for f in group):
+            continue
+        for f in group:
+            value = getattr(expected, f)
+            if isinstance(value, list):
+                value = [v for v in value if str(v).casefold() not in off]
+            if value not in (None, []):
+                update[f] = value
+    for key in ("exclude_genres", "exclude_decades"):
+        mine = list(getattr(asked, key))
+        extra = [v for v in getattr(expected, key) if not _folded([v]) & (_folded(mine) | wanted)]
+        if extra:
+            update[key] = mine + extra
+    return asked.model_copy(update=update), list(update)
+
+
 def words(ask: Request) -> str:
     """The request as GenRec's preference sentence ("I want Comedy. Movies from the 1990s. No Horror.")."""
     parts = []

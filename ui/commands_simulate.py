@@ -89,7 +89,7 @@ def simulate_command(args: argparse.Namespace) -> int:
     from evals.metrics import summarise  # noqa: PLC0415
     from evals.paraphrase import ParaphraseRenderer  # noqa: PLC0415
     from evals.renderers import LLMRenderer, Renderer, TemplateRenderer  # noqa: PLC0415
-    from evals.report import ladder_text, result_json, table_text, write_report  # noqa: PLC0415
+    from evals.report import audit_text, ladder_text, result_json, table_text, write_report  # noqa: PLC0415
     from evals.simulate import SimConfig, simulate  # noqa: PLC0415
     from evals.systems import build_systems  # noqa: PLC0415
     from evals.targets import sample_users  # noqa: PLC0415
@@ -139,6 +139,8 @@ def simulate_command(args: argparse.Namespace) -> int:
             print(f"renderer: {name}")
         print(table_text(table, args.max_turns))
         print(ladder_text(table))
+        if args.agent_llm == "local" and (audit := audit_text(runs)):
+            print(audit)
         directory = default_report_dir(home, world.dataset.name, args, name)
         if args.report is not None:
             directory = args.report / name if len(names) > 1 else args.report

@@ -24,7 +24,7 @@ EITHER = re.compile(
 )
 NEITHER = re.compile(r"\b(neither|none of (them|those|these|the two))\b")
 MAX_WORDS = 10  # a longer message says more than which option it picks
-ANSWERING = ("recommend", "like", "vague", "other", "greet")  # what an answer may be misread as
+ANSWERING = ("recommend", "like", "vague", "more", "other", "greet")  # what an answer may be misread as
 
 
 def answered(reading: Reading, message: str, options: Sequence[str]) -> Reading:
