@@ -103,15 +103,11 @@ SASREC_TRAINING: dict[str, dict[str, Any]] = {
 
 
 def sasrec_config(dataset_name: str) -> SASRecConfig:
-    return dataclasses.replace(
-        SASRecConfig(), **{**SASREC_MODEL, **SASREC_OVERRIDES.get(dataset_name, {})}
-    )
+    return dataclasses.replace(SASRecConfig(), **{**SASREC_MODEL, **SASREC_OVERRIDES.get(dataset_name, {})})
 
 
 def sasrec_train_config(dataset_name: str) -> TrainConfig:
-    return dataclasses.replace(
-        TrainConfig(), **{**SASREC_PREFIXES, **SASREC_TRAINING.get(dataset_name, {})}
-    )
+    return dataclasses.replace(TrainConfig(), **{**SASREC_PREFIXES, **SASREC_TRAINING.get(dataset_name, {})})
 
 
 def data_fingerprint(dataset: Dataset) -> str:
