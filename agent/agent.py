@@ -26,6 +26,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 from pydantic import SecretStr
 
+from agent.audit import TOOL_BUDGET
 from agent.constrained import FirstStepAsToolCall
 from agent.context import Resources, SessionData, TurnContext
 from agent.failures import (
@@ -42,7 +43,6 @@ from agent.session import Session
 from agent.store import SessionStore
 from tools.agent_tools import TOOLS
 
-TOOL_BUDGET = 6  # tool calls per turn; then the model must answer
 DEFAULT_LLM = "gpt-4o-mini"
 
 

@@ -16,6 +16,8 @@ from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
 
 from tools.results import ToolError
 
+TOOL_BUDGET = 6  # tool calls per turn; then the model must answer (`RecommenderAgent._graph`)
+
 
 @dataclass
 class TurnAudit:
@@ -30,17 +32,23 @@ class TurnAudit:
     empty: int = 0  # a final answer with no text and nothing to show
     fallback: int = 0  # the language model failed and the offline model answered (0 or 1 a turn)
 
-    def count(self, out: Sequence[BaseMessage]) -> None:
-        """The tool calls of a turn's messages: how many, refused, repeated, never run."""
+    def count(self, out: Sequence[BaseMessage], budget: int) -> None:
+        """The tool calls of a turn's messages: how many, refused, repeated, past the `budget` (the turn's
+        tool-call limit, whose blocked calls get an error message instead of a run). Results are paired
+        with calls in order per call id (a server may reuse ids)."""
         calls = [c for m in out if isinstance(m, AIMessage) for c in m.tool_calls]
-        results = {m.tool_call_id: m for m in out if isinstance(m, ToolMessage)}
+        results: dict[str, list[ToolMessage]] = {}
+        for m in out:
+            if isinstance(m, ToolMessage):
+                results.setdefault(m.tool_call_id, []).append(m)
         seen: set[str] = set()
-        for call in calls:
+        for n, call in enumerate(calls):
             key = f"{call['name']}:{sorted(call['args'].items())!r}"
             self.repeated += key in seen
             seen.add(key)
-            got = results.get(call.get("id") or "")
-            if got is None:
+            pending = results.get(call.get("id") or "", [])
+            got = pending.pop(0) if pending else None
+            if got is None or n >= budget:
                 self.unanswered += 1
             elif got.status == "error" or isinstance(got.artifact, ToolError):
                 self.invalid += 1

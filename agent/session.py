@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 
-from agent.audit import TurnAudit
+from agent.audit import TOOL_BUDGET, TurnAudit
 from agent.claims import check_claims
 from agent.context import Resources, SessionData, TurnContext
 from agent.failures import MODEL_ERRORS, RETRIES, failure_reason, retryable
@@ -216,7 +216,7 @@ class Session:
         text = _text(final.content) if final is not None else ""
         allowed = set(shown) | set(data.state.current) | set(data.history) | _mentioned(out)
         text, dropped = check_claims(text, self.resources.vocabulary, allowed)
-        ctx.audit.count(out)
+        ctx.audit.count(out, TOOL_BUDGET)
         ctx.audit.claims_removed += len(dropped)
         ctx.audit.empty += not text.strip() and not shown
         if dropped:

@@ -295,7 +295,9 @@ def test_a_model_that_loops_on_tools_is_stopped_by_the_budget(server, tmp_path: 
     reply = llm_agent(url, tmp_path).new_session().send("best comedies?")
     assert reply.backend == "scripted" and len(seen) == TOOL_BUDGET + 1
     assert [s.name for s in reply.steps].count("catalog_stats") >= TOOL_BUDGET
-    assert reply.audit.repeated == reply.audit.tool_calls - 1 and reply.audit.unanswered >= 1
+    audit = reply.audit  # the script reuses one call id, as some servers do
+    assert audit.repeated == audit.tool_calls - 1 and audit.unanswered == audit.tool_calls - TOOL_BUDGET >= 1
+    assert audit.invalid == 0
     assert reply.items and all("Comedy" in it.genres for it in reply.items)
 
 
