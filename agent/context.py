@@ -62,6 +62,11 @@ class SessionData:
     asked: list[str] = field(default_factory=list)  # the genres the last reply asked to choose between
     version: int = 0  # the store's version this was read at or last saved as (0: never stored)
 
+    def last_request(self) -> Request | None:
+        """The last recommend request (what a refinement is merged into); None before the first list."""
+        known = {k: v for k, v in self.last_ask.items() if k in Request.model_fields}
+        return Request(**known) if known else None
+
     def fork(self) -> SessionData:
         """A copy a turn may change freely (the transcript and history are only ever replaced or appended)."""
         return SessionData(
@@ -199,9 +204,7 @@ class TurnContext:
             Shown(slot=s, title=display_title(self.catalog, i), item_id=self.catalog[i].id)
             for s, i in enumerate(self.data.state.current, 1)
         ]
-        known = {k: v for k, v in self.data.last_ask.items() if k in Request.model_fields}
-        last = Request(**known) if known else None
         return PromptContext(
             list_size=self.data.list_size, profile=self.profile_text(), hard=hard, on_screen=shown,
-            last_request=last, asked=list(self.data.asked),
+            last_request=self.data.last_request(), asked=list(self.data.asked),
         )  # fmt: skip

@@ -196,9 +196,8 @@ class Session:
         a language model's requests may not drop this turn (`TurnContext.kept`)."""
         on_screen = len(self.data.state.current)
         read = reading(self.resources.reader, text, self.resources.vocabulary, on_screen)
-        known = {k: v for k, v in self.data.last_ask.items() if k in Request.model_fields}
         said = read.request.model_copy(update={"lasting": False})
-        return merge(Request(**known), said, read.also)
+        return merge(self.data.last_request() or Request(), said, read.also)
 
     def _memory(self) -> list[BaseMessage]:
         recent = [t for t in self.data.transcript if t["turn"] > self.data.state.turn - MEMORY_TURNS]
