@@ -49,9 +49,16 @@ def test_a_card_has_title_year_facts_a_capitalised_reason_and_the_users_verdict(
     assert card.heading == "#2 Heat (1995)"
     assert card.facts == "Action, Crime · 170 min · R"
     assert card.reason == "It is Action, which you like; the recommender ranked it #2 for you."
-    assert "you liked this" in card.markdown() and "**#2 Heat (1995)**" in card.markdown()
+    assert "you liked this" in card.html() and "<strong>#2 Heat (1995)</strong>" in card.html()
+    assert 'id="like-2" data-card="2" data-liked="1"' in card.html()
     (plain,) = cards_of([HEAT], {})
-    assert "liked" not in plain.markdown()
+    assert "you liked this" not in plain.html() and "you disliked" not in plain.html()
+
+
+def test_a_card_shows_markup_in_a_title_as_text() -> None:
+    rec = Recommendation("1", "<b>Bold</b> & <script>x()</script>", 2001, (), 1.0, "It fits.", 1)
+    (card,) = cards_of([rec], {})
+    assert "<script>" not in card.html() and "&lt;b&gt;Bold&lt;/b&gt; &amp; &lt;script&gt;" in card.html()
 
 
 def test_a_title_with_a_colon_keeps_its_whole_reason() -> None:

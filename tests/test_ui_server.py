@@ -48,9 +48,9 @@ def test_a_turn_shows_tool_steps_reply_and_cards_then_feedback_and_edits_reach_t
     steps = [m for m in chat if m.get("metadata") and m["metadata"].get("title")]
     assert steps and steps[0]["metadata"]["title"].startswith("🔧 recommend(")
     assert "Comedy from the 1960s: here are some picks" in texts(chat, "assistant")[-1]
-    assert "Comedy" in out["card 1"] and out["card 1"].startswith("**#1 ")
+    assert "Comedy" in out["cards"] and out["cards"].startswith('<div class="card" id="card-1">')
     liked = c.call("/feedback", 1, True, sid)
-    assert "you liked this" in liked["card 1"]
+    assert "you liked this" in liked["cards"].split('id="card-2"')[0]
     assert "gone" in texts(c.call("/feedback", 0, False, sid)["Conversation"], "assistant")[-1]
     assert "*feedback, turn 1*" in liked["statements"]
     edited = c.call("/save_profile", "I love Westerns. Never Horror.", sid)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 
 from agent.failures import RecommenderError
@@ -108,11 +109,24 @@ class Card:
     reason: str  # one line: why it was recommended
     verdict: str | None = None  # "like" / "dislike" once the user gave feedback
 
-    def markdown(self) -> str:
-        mark = {"like": "  \n👍 *you liked this*", "dislike": "  \n👎 *you disliked this*"}.get(
+    def html(self) -> str:
+        """The card with its 👍/👎 buttons (`data-card` is its number, as the API's `/feedback` takes it)."""
+        mark = {"like": "<br>👍 <em>you liked this</em>", "dislike": "<br>👎 <em>you disliked this</em>"}.get(
             self.verdict or "", ""
         )
-        return f"**{self.heading}**  \n{self.facts}  \n<small>{self.reason}</small>{mark}"
+        n, text = self.slot, escape
+        return (
+            f'<div class="card" id="card-{n}"><div class="card-text" id="card-text-{n}">'
+            f"<strong>{text(self.heading)}</strong><br>{text(self.facts)}<br><small>{text(self.reason)}</small>"
+            f'{mark}</div><div class="card-buttons">'
+            f'<button id="like-{n}" data-card="{n}" data-liked="1">👍 Like</button>'
+            f'<button id="dislike-{n}" data-card="{n}" data-liked="0">👎 Dislike</button></div></div>'
+        )
+
+
+def cards_html(cards: Sequence[Card]) -> str:
+    """The list on screen as one HTML block (one output per event, not one per card)."""
+    return "".join(card.html() for card in cards)
 
 
 def _facts(genres: Sequence[str], runtime: int | None, mpaa: str | None) -> str:

@@ -10,18 +10,18 @@ the HTTP API (`gradio_client`) every endpoint returns the outputs of `Screen.out
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 import gradio as gr
 from gradio.components import Component
 
 from agent import RecommenderAgent
-from ui.adapter import user_message, working_message
+from ui.adapter import cards_html, user_message, working_message
 from ui.handlers import NEW_USER, Handlers, Progress, View
 from ui.live import LiveSessions
 
@@ -34,11 +34,18 @@ SET_URL = """(sid) => {
   }
   return [];
 }"""
-# A card row without a card (its text has no bold heading) is hidden here, not by a `visible` update:
-# Gradio rebuilds a component's whole config for every such update, and for every gr.skip() too.
+# A click on a card's 👍/👎 (buttons in the cards' HTML, `Card.html`) is the cards' one `feedback` event.
+CARD_CLICKS = """element.addEventListener('click', (e) => {
+  const b = e.target.closest('button[data-card]');
+  if (b) trigger('feedback', {card: Number(b.dataset.card), liked: b.dataset.liked === '1'});
+});"""
 CSS = """
-.card { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 6px 10px; }
-.card:not(:has(strong)) { display: none !important; }
+.card { display: flex; gap: 8px; align-items: flex-start; justify-content: space-between;
+  border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 6px 10px; margin-bottom: 8px; }
+.card-buttons { display: flex; gap: 6px; flex-shrink: 0; }
+.card-buttons button { border: 1px solid var(--button-secondary-border-color); border-radius: 6px;
+  background: var(--button-secondary-background-fill); padding: 2px 10px; min-width: 100px; cursor: pointer; }
+.card-buttons button:hover { background: var(--button-secondary-background-fill-hover); }
 footer { display: none !important; }
 """
 SYSTEM_FONTS = ["ui-sans-serif", "system-ui", "sans-serif"]  # no web fonts: the UI works offline
@@ -54,29 +61,26 @@ class Screen:
     profile: gr.Textbox
     statements: gr.Markdown
     constraints: gr.Markdown
-    cards: list[gr.Markdown]
+    cards: gr.HTML
 
     def outputs(self) -> list[Component]:
-        return [self.session_id, self.header, self.chat, self.profile, self.statements, self.constraints, *self.cards]  # fmt: skip
+        return [self.session_id, self.header, self.chat, self.profile, self.statements, self.constraints, self.cards]  # fmt: skip
 
     def show(self, shown: View | Progress) -> dict[Component, Any]:
         """Values by component; a Progress changes the chat alone (the others are left as they are)."""
         if isinstance(shown, Progress):
             return {self.chat: shown.chat}
-        texts = [card.markdown() for card in shown.cards[: len(self.cards)]]
         return {
             self.session_id: shown.session_id, self.header: shown.header, self.chat: shown.chat,
             self.profile: shown.panel.text, self.statements: shown.panel.statements,
-            self.constraints: shown.panel.constraints,
-            **dict(zip(self.cards, texts + [""] * (len(self.cards) - len(texts)), strict=True)),
+            self.constraints: shown.panel.constraints, self.cards: cards_html(shown.cards[:MAX_CARDS]),
         }  # fmt: skip
 
 
 @dataclass(frozen=True)
 class Feedback:
-    """The API's one feedback endpoint (`/feedback`: card number, liked, session), hidden on the page, where
-    each card has its own buttons: one endpoint, not twenty, keeps the API description small (every
-    client fetches it)."""
+    """The API's feedback endpoint (`/feedback`: card number, liked, session), hidden on the page, where
+    the cards' buttons send the same through the cards' `feedback` event."""
 
     card: gr.Number
     liked: gr.Checkbox
@@ -88,8 +92,6 @@ class Controls:
     message: gr.Textbox
     sent: gr.Textbox  # hidden: the message being answered (the box is emptied at once)
     send: gr.Button
-    likes: list[gr.Button]
-    dislikes: list[gr.Button]
     feedback: Feedback
     save: gr.Button
     picker: gr.Dropdown
@@ -107,16 +109,6 @@ def _show_sent(chat: gr.Chatbot) -> str:
     return f"""(text, chat) => text.trim()
   ? [[...(chat || []), {{...{json.dumps(user)}, content: [{{type: "text", text}}]}}, {json.dumps(working)}], "", text]
   : [chat, text, text]"""
-
-
-def _card(i: int) -> tuple[gr.Markdown, gr.Button, gr.Button]:
-    with gr.Row(elem_classes="card", elem_id=f"card-{i}", equal_height=False):
-        text = gr.Markdown(elem_id=f"card-text-{i}", label=f"card {i}")
-        like, dislike = (
-            gr.Button(label, size="sm", scale=0, min_width=100, elem_id=f"{name}-{i}")
-            for label, name in (("👍 Like", "like"), ("👎 Dislike", "dislike"))
-        )
-    return text, like, dislike
 
 
 def _layout(users: list[str]) -> tuple[Screen, Controls]:
@@ -138,7 +130,7 @@ def _layout(users: list[str]) -> tuple[Screen, Controls]:
             gr.Markdown(
                 "### Recommendations\n*The latest list appears here as cards; 👍/👎 update your profile.*"
             )
-            texts, likes, dislikes = zip(*(_card(i + 1) for i in range(MAX_CARDS)), strict=True)
+            cards = gr.HTML(elem_id="cards", label="cards", js_on_load=CARD_CLICKS, padding=False)
         with gr.Column(scale=2):
             gr.Markdown("### Your profile")
             profile = gr.Textbox(
@@ -161,10 +153,8 @@ def _layout(users: list[str]) -> tuple[Screen, Controls]:
         gr.Checkbox(visible="hidden", label="liked"),
         gr.Button(visible="hidden", elem_id="feedback-api"),
     )
-    screen = Screen(session_id, header, chat, profile, statements, constraints, list(texts))
-    return screen, Controls(
-        message, sent, send, list(likes), list(dislikes), feedback, save, picker, start, reset
-    )
+    screen = Screen(session_id, header, chat, profile, statements, constraints, cards)
+    return screen, Controls(message, sent, send, feedback, save, picker, start, reset)
 
 
 def _wire(app: gr.Blocks, screen: Screen, controls: Controls, handlers: Handlers) -> None:
@@ -179,11 +169,11 @@ def _wire(app: gr.Blocks, screen: Screen, controls: Controls, handlers: Handlers
         for shown in handlers.send(text, session_id):
             yield screen.show(shown)
 
-    def feedback(slot: int, liked: bool, session_id: str) -> dict[Component, Any]:
-        return screen.show(handlers.feedback(slot, liked, session_id))
+    def feedback(card: float | None, liked: bool, session_id: str) -> dict[Component, Any]:
+        return screen.show(handlers.feedback(int(card or 0) - 1, liked, session_id))
 
-    def feedback_api(card: float | None, liked: bool, session_id: str) -> dict[Component, Any]:
-        return feedback(int(card or 0) - 1, liked, session_id)
+    def clicked(session_id: str, event: gr.EventData) -> dict[Component, Any]:
+        return feedback(event._data["card"], event._data["liked"], session_id)
 
     def save(text: str, session_id: str) -> dict[Component, Any]:
         return screen.show(handlers.save_profile(text, session_id))
@@ -206,11 +196,9 @@ def _wire(app: gr.Blocks, screen: Screen, controls: Controls, handlers: Handlers
     by_enter.then(
         send, [c.sent, sid], outputs, api_visibility="private", concurrency_limit=8, show_progress="hidden"
     )
-    for i in range(MAX_CARDS):
-        for buttons, liked in ((c.likes, True), (c.dislikes, False)):
-            buttons[i].click(partial(feedback, i, liked), sid, outputs, api_visibility="private")
+    screen.cards.feedback(clicked, sid, outputs, api_visibility="private")
     f = c.feedback
-    f.trigger.click(feedback_api, [f.card, f.liked, sid], outputs, api_name="feedback")
+    f.trigger.click(feedback, [f.card, f.liked, sid], outputs, api_name="feedback")
     c.save.click(save, [screen.profile, sid], outputs, api_name="save_profile")
     c.start.click(start, [c.picker, sid], outputs, api_name="start")
     c.reset.click(reset, sid, outputs, api_name="reset")
@@ -234,6 +222,11 @@ def launch(app: gr.Blocks, host: str, port: int | None, block: bool = True) -> s
     # the first people to send a message would wait for, holding the GIL; paid before the server answers.
     import matplotlib  # noqa: F401, PLC0415
 
+    # Everything loaded so far (models, catalog, libraries: ~720k objects) lives as long as the server:
+    # frozen, a full collection no longer walks it (one took ~420 ms of the lock under the first 20
+    # concurrent sessions, every turn in flight waiting).
+    gc.collect()
+    gc.freeze()
     app.queue(default_concurrency_limit=4)
     _, url, _ = app.launch(
         server_name=host, server_port=port, prevent_thread_lock=not block, quiet=not block,
