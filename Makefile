@@ -9,7 +9,7 @@ LLM ?=
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export OMP_WAIT_POLICY := PASSIVE
 
-.PHONY: install run test lint clean chromium
+.PHONY: install run test lint clean chromium postgresql
 
 # torch first, from the pinned CPU build: anything unpinned would pull GBs of CUDA wheels.
 $(STAMP): pyproject.toml constraints.txt
@@ -34,12 +34,18 @@ chromium:
 	  PKGS="chromium fonts-noto-color-emoji"; \
 	  $$SUDO apt-get install -y -q $$PKGS || { $$SUDO apt-get update -q && $$SUDO apt-get install -y -q $$PKGS; }; }
 
+# The PostgreSQL session-store tests start Debian's server themselves (a temporary directory, a loopback port).
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get install -y -q postgresql || { $$SUDO apt-get update -q && $$SUDO apt-get install -y -q postgresql; }; }
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
-test: install lint chromium
+test: install lint chromium postgresql
 	$(PY) -m pytest -q
 
 clean:

@@ -40,7 +40,7 @@ from agent.failures import (
 from agent.offline import OfflineChatModel
 from agent.profile_llm import starting_profile
 from agent.session import Session
-from agent.store import SessionStore
+from agent.store import Store, open_store
 from tools.agent_tools import TOOLS
 
 DEFAULT_LLM = "gpt-4o-mini"
@@ -62,7 +62,7 @@ def llm_from_env(env: Mapping[str, str]) -> tuple[str, BaseChatModel] | None:
 
 class RecommenderAgent:
     def __init__(
-        self, resources: Resources, store: SessionStore, llm: tuple[str, BaseChatModel] | None = None,
+        self, resources: Resources, store: Store, llm: tuple[str, BaseChatModel] | None = None,
         constrained: bool = False,
     ):  # fmt: skip
         """`constrained`: the LLM is a small local model; each turn's first step is a schema-constrained
@@ -123,7 +123,7 @@ class RecommenderAgent:
             env.update(local_endpoint(home, env))
         elif env.get("RECAGENT_LLM"):
             raise ValueError(f"RECAGENT_LLM={env['RECAGENT_LLM']!r}: the only value is 'local'")
-        return cls(resources, SessionStore(home / "sessions.sqlite"), llm_from_env(env), constrained=local)
+        return cls(resources, open_store(home, env), llm_from_env(env), constrained=local)
 
     def new_session(self, user_id: str | None = None, list_size: int = 5) -> Session:
         """A fresh session; with a dataset user id it starts from that user's history and profile.

@@ -35,7 +35,7 @@ from agent.offline import reading
 from agent.profile import Change, Constraints, Statement, UserProfile
 from agent.profile_edit import parse_profile
 from agent.prompt import system_messages
-from agent.store import SessionStore, StaleSession
+from agent.store import StaleSession, Store
 from tools.catalog_tools import display_title, evidence
 from tools.recommend import Candidate
 from tools.request import Request, merge
@@ -100,7 +100,7 @@ Runner = Callable[[str, list[BaseMessage], TurnContext], list[BaseMessage]]  # b
 
 class Session:
     def __init__(
-        self, data: SessionData, resources: Resources, store: SessionStore, run: Runner, backends: list[str],
+        self, data: SessionData, resources: Resources, store: Store, run: Runner, backends: list[str],
         notice: str | None = None,
     ):  # fmt: skip
         self.data, self.resources, self.store = data, resources, store

@@ -1,19 +1,26 @@
-"""Sessions on disk: one SQLite row per session under RECAGENT_HOME, written once per finished turn.
+"""Sessions stored once per finished turn: one SQLite row per session under RECAGENT_HOME (the embedded
+default), or one PostgreSQL row when `RECAGENT_DB_URL=postgresql://...` (`agent.store_postgres`), so UI
+workers on several machines share them.
+
+    store = open_store(home)        # RECAGENT_DB_URL decides; SQLite at home/sessions.sqlite without it
 
 A turn changes a copy of the session and the copy is written in one transaction at the end, so a crash
 in the middle of a turn loses that turn and nothing before it. WAL mode lets several processes (UI
-workers, a terminal chat) share the file. Every row has a version, one more per save; a save from a
-copy read at an older version than the stored one raises `StaleSession` and writes nothing, so two
+workers, a terminal chat) share the SQLite file. Every row has a version, one more per save; a save from
+a copy read at an older version than the stored one raises `StaleSession` and writes nothing, so two
 processes on one session never overwrite each other's turns (`Session` reloads and runs the turn again).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 import time
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Protocol
 
 from agent.context import SessionData
 
@@ -22,7 +29,37 @@ class StaleSession(RuntimeError):
     """Another process stored a newer version of this session since it was read; nothing was saved."""
 
 
+class Store(Protocol):
+    """What sessions are kept in: `SessionStore` (SQLite) or `PostgresStore`, the same semantics."""
+
+    def save(self, data: SessionData) -> None: ...
+    def load(self, session_id: str) -> SessionData | None: ...
+    def version(self, session_id: str) -> int | None: ...
+    def close(self) -> None: ...
+
+
+def stale(data: SessionData, stored: int | None) -> StaleSession:
+    return StaleSession(
+        f"session {data.id} was changed by another process since version {data.version} was read; "
+        f"nothing was saved (stored version: {stored})"
+    )
+
+
+def open_store(home: Path, env: Mapping[str, str] | None = None) -> Store:
+    """PostgreSQL when `RECAGENT_DB_URL` is a postgresql:// URL, else SQLite at home/sessions.sqlite."""
+    url = (env if env is not None else os.environ).get("RECAGENT_DB_URL", "").strip()
+    if url.startswith(("postgresql://", "postgres://")):
+        from agent.store_postgres import PostgresStore  # noqa: PLC0415 (psycopg only when asked for)
+
+        return PostgresStore(url)
+    if url:
+        raise ValueError("RECAGENT_DB_URL must be a postgresql:// URL (unset: SQLite under RECAGENT_HOME)")
+    return SessionStore(home / "sessions.sqlite")
+
+
 class SessionStore:
+    """The embedded store: one SQLite file."""
+
     def __init__(self, path: Path):
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
@@ -56,10 +93,7 @@ class SessionStore:
                     (data.dataset, time.time(), text, version, data.id, data.version),
                 ).rowcount
         if not written:
-            raise StaleSession(
-                f"session {data.id} was changed by another process since version {data.version} was read; "
-                f"nothing was saved (stored version: {self.version(data.id)})"
-            )
+            raise stale(data, self.version(data.id))
         data.version = version
 
     def load(self, session_id: str) -> SessionData | None:

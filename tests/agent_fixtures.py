@@ -14,7 +14,7 @@ from agent.agent import RecommenderAgent
 from agent.context import Resources
 from agent.nlu import Understander, load_understander
 from agent.resources import resources_for
-from agent.store import SessionStore
+from agent.store import SessionStore, open_store
 from recmodels.catalog import Catalog, Dataset, Interactions, Item
 from recmodels.datasets import describe
 from recmodels.genrec import GenRec, GenRecConfig
@@ -89,5 +89,9 @@ def tiny_resources() -> Resources:
     )
 
 
-def tiny_agent(store: Path) -> RecommenderAgent:
-    return RecommenderAgent(tiny_resources(), SessionStore(store))
+def tiny_agent(store: Path | str) -> RecommenderAgent:
+    """`store`: a SQLite file, or a postgresql:// URL."""
+    opened = (
+        SessionStore(store) if isinstance(store, Path) else open_store(Path(), {"RECAGENT_DB_URL": store})
+    )
+    return RecommenderAgent(tiny_resources(), opened)

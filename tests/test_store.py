@@ -1,4 +1,5 @@
-"""The session store shared by several processes: versions, stale saves, tables from before versions."""
+"""The session stores shared by several processes (SQLite and PostgreSQL): versions, stale saves, tables
+from before versions, the choice by RECAGENT_DB_URL."""
 
 from __future__ import annotations
 
@@ -16,13 +17,29 @@ from langchain_core.messages import BaseMessage
 
 from agent.context import SessionData, TurnContext
 from agent.profile import UserProfile
-from agent.store import SessionStore, StaleSession
+from agent.store import SessionStore, StaleSession, Store, open_store
+from agent.store_postgres import PostgresStore
 from ui.adapter import failure_text
+
+pytest_plugins = ["pg_fixtures"]
 
 TEXTS = ("I love comedies", "no horror please")
 
 
-def send_once(store: Path, session_id: str, text: str, ready: Barrier, out: Queue[str]) -> None:
+@pytest.fixture(params=["sqlite", "postgres"])
+def where(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
+    """Where sessions are kept: a SQLite file or a database on a real PostgreSQL server."""
+    if request.param == "sqlite":
+        return tmp_path / "s.sqlite"
+    return str(request.getfixturevalue("postgres_url"))
+
+
+def opened(where: Path | str) -> Store:
+    """A new connection to the store, as another process would open it."""
+    return SessionStore(where) if isinstance(where, Path) else open_store(Path(), {"RECAGENT_DB_URL": where})
+
+
+def send_once(store: Path | str, session_id: str, text: str, ready: Barrier, out: Queue[str]) -> None:
     """One UI worker: resume the session, wait until the other worker has it too, send one turn."""
     torch.set_num_threads(1)
     session = tiny_agent(store).resume(session_id)
@@ -30,8 +47,8 @@ def send_once(store: Path, session_id: str, text: str, ready: Barrier, out: Queu
     out.put(session.send(text).text)
 
 
-def test_two_processes_sending_to_one_session_keep_both_turns(tmp_path: Path) -> None:
-    store = tmp_path / "s.sqlite"
+def test_two_processes_sending_to_one_session_keep_both_turns(where: Path | str) -> None:
+    store = where
     session_id = tiny_agent(store).new_session().id
     spawn = multiprocessing.get_context("spawn")
     ready, out = spawn.Barrier(len(TEXTS)), spawn.Queue()
@@ -48,10 +65,9 @@ def test_two_processes_sending_to_one_session_keep_both_turns(tmp_path: Path) ->
     assert [t["turn"] for t in stored.transcript] == [1, 1, 2, 2] and stored.state.turn == 2
 
 
-def test_a_save_from_an_older_version_is_refused_and_overwrites_nothing(tmp_path: Path) -> None:
-    path = tmp_path / "s.sqlite"
-    SessionStore(path).save(SessionData("s1", "tiny", None, [], UserProfile()))
-    first, second = SessionStore(path), SessionStore(path)  # two processes' connections
+def test_a_save_from_an_older_version_is_refused_and_overwrites_nothing(where: Path | str) -> None:
+    opened(where).save(SessionData("s1", "tiny", None, [], UserProfile()))
+    first, second = opened(where), opened(where)  # two processes' connections
     mine, theirs = first.load("s1"), second.load("s1")
     assert mine is not None and theirs is not None and mine.version == theirs.version == 1
     mine.list_size = 3
@@ -83,9 +99,9 @@ def test_a_store_written_before_versions_loads_and_saves(tmp_path: Path) -> None
 
 
 def test_a_turn_that_loses_the_race_twice_is_refused_in_words_and_nothing_stored_is_lost(
-    tmp_path: Path,
+    where: Path | str,
 ) -> None:
-    agent = tiny_agent(tmp_path / "s.sqlite")
+    agent = tiny_agent(where)
     mine = agent.new_session()
     theirs = agent.resume(mine.id)  # another worker's copy of the same session
     run = mine._run
@@ -104,3 +120,23 @@ def test_a_turn_that_loses_the_race_twice_is_refused_in_words_and_nothing_stored
     stored = agent.resume(mine.id).data
     users = [t["text"] for t in stored.transcript if t["role"] == "user"]
     assert users == ["a western please", "a western please", "I love comedies"] and stored.state.turn == 3
+
+
+def test_the_db_url_chooses_the_store(tmp_path: Path, postgres_url: str) -> None:
+    assert isinstance(open_store(tmp_path, {}), SessionStore)
+    assert (tmp_path / "sessions.sqlite").exists()
+    assert isinstance(open_store(tmp_path, {"RECAGENT_DB_URL": postgres_url}), PostgresStore)
+    with pytest.raises(ValueError, match="postgresql://"):
+        open_store(tmp_path, {"RECAGENT_DB_URL": "mysql://x@127.0.0.1/db"})
+
+
+def test_a_session_started_on_one_store_connection_continues_on_another(postgres_url: str) -> None:
+    """Two workers (two agents, two connections) on one PostgreSQL: a session moves between them."""
+    first, second = tiny_agent(postgres_url), tiny_agent(postgres_url)
+    session = first.new_session()
+    session.send("I love comedies")
+    moved = second.resume(session.id)
+    moved.send("no horror please")
+    stored = first.resume(session.id).data
+    assert [t["text"] for t in stored.transcript if t["role"] == "user"] == list(TEXTS)
+    assert stored.version == moved.data.version >= 2
