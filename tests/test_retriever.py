@@ -1,4 +1,5 @@
-"""The vector retriever against a real Chroma PersistentClient and the real MiniLM, on 50 real movies."""
+"""The vector retriever against real Chroma (embedded, and a `chroma run` server through `RECAGENT_CHROMA_URL`)
+and the real MiniLM, on 50 real movies."""
 
 from __future__ import annotations
 
@@ -20,11 +21,14 @@ from tools.retriever import (
     Retriever,
     RetrieverConfig,
     UnknownGenreError,
+    chroma_client,
     collection_name,
     compile_where,
     item_metadata,
     persistent_client,
 )
+
+pytest_plugins = ["chroma_fixtures"]
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -130,8 +134,19 @@ def index_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def retriever(catalog: Catalog, index_home: Path) -> Retriever:
+def embedded(catalog: Catalog, index_home: Path) -> Retriever:
+    """The index built embedded under `index_home`."""
     return Retriever.open(catalog, index_home, name="movies", config=QUIET)
+
+
+@pytest.fixture(scope="module", params=["embedded", "server"])
+def retriever(request: pytest.FixtureRequest, catalog: Catalog, index_home: Path) -> Retriever:
+    """The embedded index, or the same built through a Chroma server (the search and filter tests run
+    against both)."""
+    if request.param == "embedded":
+        return request.getfixturevalue("embedded")
+    client = chroma_client(index_home, {"RECAGENT_CHROMA_URL": request.getfixturevalue("chroma_url")})
+    return Retriever.open(catalog, client=client, name="movies", config=QUIET)
 
 
 # --- the text encoder -------------------------------------------------------------------------------
@@ -288,8 +303,9 @@ def test_hits_are_described_from_the_catalog(retriever: Retriever) -> None:
 
 
 def test_reopening_reuses_the_index_without_embedding_items(
-    retriever: Retriever, catalog: Catalog, index_home: Path
+    embedded: Retriever, catalog: Catalog, index_home: Path
 ) -> None:
+    retriever = embedded
     assert retriever.report.action in {"built", "reused"} and retriever.report.count == len(catalog)
     counting = CountingEncoder()
     again = Retriever.open(catalog, index_home, name="movies", encoder=counting, config=QUIET)
@@ -353,7 +369,7 @@ FRESH_PROCESS = textwrap.dedent(
 
 
 @pytest.mark.slow
-def test_a_fresh_process_reopens_the_collection_offline(retriever: Retriever, index_home: Path) -> None:
+def test_a_fresh_process_reopens_the_collection_offline(embedded: Retriever, index_home: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-c", FRESH_PROCESS, str(index_home / "chroma")],
         cwd=REPO,
@@ -364,3 +380,21 @@ def test_a_fresh_process_reopens_the_collection_offline(retriever: Retriever, in
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "9"
+
+
+def test_through_a_chroma_server_the_index_is_built_reused_and_rebuilt(
+    catalog: Catalog, tmp_path: Path, chroma_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """RECAGENT_CHROMA_URL sends `Retriever.open(catalog, home)` to the server: nothing under home."""
+    monkeypatch.setenv("RECAGENT_CHROMA_URL", chroma_url)
+    small = Catalog(list(catalog.items[:12]))
+    counting = CountingEncoder()
+    built = Retriever.open(small, tmp_path, name="served", encoder=counting, config=QUIET)
+    assert built.report.action in {"built", "rebuilt"} and counting.texts == len(small)
+    assert not (tmp_path / "chroma").exists()
+    again = Retriever.open(small, tmp_path, name="served", encoder=counting, config=QUIET)
+    assert again.report.action == "reused" and counting.texts == len(small)
+    changed = Catalog(list(catalog.items[:13]))
+    assert Retriever.open(changed, tmp_path, name="served", config=QUIET).report.action == "rebuilt"
+    with pytest.raises(ValueError, match="http"):
+        chroma_client(tmp_path, {"RECAGENT_CHROMA_URL": "127.0.0.1:8000"})

@@ -1,6 +1,7 @@
 """The vector retriever: catalog items in a Chroma collection, searched by meaning under hard filters.
 
-One persistent collection per dataset under `<RECAGENT_HOME>/chroma/`, cosine space. Documents are
+One persistent collection per dataset under `<RECAGENT_HOME>/chroma/` (or on the Chroma server at
+`RECAGENT_CHROMA_URL`, e.g. `chroma run --path DIR --port 8000`: `chroma_client`), cosine space. Documents are
 `item.text`, embedded by `MiniLMEmbeddingFunction`, which is registered with Chroma: a collection
 reopened by any client (this process or a fresh one) embeds with the same offline model and never
 falls back to Chroma's default embedding function (which downloads a model and fails offline).
@@ -17,12 +18,14 @@ An item whose year/runtime/rating is unknown never passes a filter on that field
 
 from __future__ import annotations
 
+import os
 import re
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, cast
+from urllib.parse import urlsplit
 
 import chromadb
 from chromadb.api import ClientAPI
@@ -222,6 +225,21 @@ def persistent_client(home: Path) -> ClientAPI:
     return chromadb.PersistentClient(path=str(path), settings=Settings(anonymized_telemetry=False))
 
 
+def chroma_client(home: Path, env: Mapping[str, str] | None = None) -> ClientAPI:
+    """A Chroma server's client when `RECAGENT_CHROMA_URL` is set (`http://host:port`, the address of
+    `chroma run --path DIR --port P`), else the embedded one under `<home>/chroma/`."""
+    url = (env if env is not None else os.environ).get("RECAGENT_CHROMA_URL", "").strip()
+    if not url:
+        return persistent_client(home)
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"RECAGENT_CHROMA_URL must be http(s)://host:port, not {url!r}")
+    return chromadb.HttpClient(
+        host=parts.hostname, port=parts.port or (443 if parts.scheme == "https" else 8000),
+        ssl=parts.scheme == "https", settings=Settings(anonymized_telemetry=False),
+    )  # fmt: skip
+
+
 def _known(value: AttributeValue | None) -> AttributeValue | None:
     """None for a missing or NaN attribute."""
     return None if value is None or value != value else value
@@ -312,12 +330,13 @@ class Retriever:
     ) -> Retriever:
         """Open the index of `catalog` named `name`: reuse it when current, else (re)build it.
 
-        `client` defaults to a `PersistentClient` under `<home>/chroma/`; pass an `HttpClient` for a
-        Chroma server. `encoder` defaults to the shared MiniLM. `rebuild` forces a fresh index."""
+        `client` defaults to `chroma_client(home)`: the server at `RECAGENT_CHROMA_URL` when set, else a
+        `PersistentClient` under `<home>/chroma/`. `encoder` defaults to the shared MiniLM. `rebuild`
+        forces a fresh index."""
         if client is None:
             if home is None:
                 raise ValueError("Retriever.open needs either home or client")
-            client = persistent_client(home)
+            client = chroma_client(home)
         ef = MiniLMEmbeddingFunction(encoder)
         coll_name = collection_name(name)
         fingerprint = catalog.fingerprint()
