@@ -1,11 +1,11 @@
 """`recagent ui` (the Gradio UI) and `recagent ui-load` (many concurrent sessions through its HTTP API).
 
 recagent ui --dataset ml-latest-small --host 127.0.0.1 --port 7860
-recagent ui-load --dataset ml-latest-small --sessions 20 --turns 5
+recagent ui-load --dataset ml-latest-small --sessions 20 --turns 5 [--workers 2]
 
 Both prepare what is missing first (data, GenRec checkpoint, index; with progress bars). `ui-load` starts
-`recagent ui` in its own process on a free local port with the offline model and drives it from this
-one with `gradio_client`, as browsers would.
+`recagent ui` in its own process (or `--workers` of them, sharing the sessions) on free local ports with
+the offline model and drives it from this one with `gradio_client`, as browsers would.
 """
 
 from __future__ import annotations
@@ -37,6 +37,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     load.add_argument("--dataset", default="ml-latest-small", help="dataset name (default ml-latest-small)")
     load.add_argument("--sessions", type=int, default=20, help="concurrent sessions (default 20)")
     load.add_argument("--turns", type=int, default=5, help="turns per session (default 5)")
+    load.add_argument(
+        "--workers", type=int, default=1,
+        help="UI processes sharing the sessions (default 1); each turn goes to the next one. They share "
+        "RECAGENT_DB_URL's PostgreSQL and RECAGENT_CHROMA_URL's server when set, else the SQLite file and index",
+    )  # fmt: skip
     load.set_defaults(handler=load_command)
 
 
@@ -98,24 +103,31 @@ def load_command(args: argparse.Namespace) -> int:
     from ui.load_check import load_check  # noqa: PLC0415
 
     genres = understood_genres(load_dataset(args.dataset, recagent_home()).catalog)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    url = f"http://127.0.0.1:{port}/"
-    server = serve(args.dataset, port)
+    urls, servers = [], []
     try:
-        wait_until_up(url, server)
-        print(f"UI at {url} on {args.dataset} (offline model, its own process); {len(genres)} genres named")
-        start, cpu_before = time.perf_counter(), cpu_seconds(server.pid)
-        report = load_check(url, genres, args.sessions, args.turns)
-        cpu_after = cpu_seconds(server.pid)
+        for _ in range(max(1, args.workers)):
+            with socket.socket() as probe:
+                probe.bind(("127.0.0.1", 0))
+                port = probe.getsockname()[1]
+            urls.append(f"http://127.0.0.1:{port}/")
+            servers.append(serve(args.dataset, port))
+            wait_until_up(urls[-1], servers[-1])  # one at a time: the first may prepare data and train
+        where = "its own process" if len(urls) == 1 else f"{len(urls)} processes sharing the sessions"
+        print(
+            f"UI at {', '.join(urls)} on {args.dataset} (offline model, {where}); {len(genres)} genres named"
+        )
+        start, cpu_before = time.perf_counter(), [cpu_seconds(s.pid) for s in servers]
+        report = load_check(urls, genres, args.sessions, args.turns)
+        cpu_after = [cpu_seconds(s.pid) for s in servers]
         print("\n".join(report.lines()))
         print(f"wall {time.perf_counter() - start:.1f} s")
-        if cpu_before is not None and cpu_after is not None and len(report.latencies_ms):
-            used = cpu_after - cpu_before
+        spent = [a - b for a, b in zip(cpu_after, cpu_before, strict=True) if a is not None and b is not None]
+        if len(spent) == len(servers) and len(report.latencies_ms):
+            used = sum(spent)
             print(f"server CPU {used:.1f} s, {1000 * used / len(report.latencies_ms):.0f} ms per turn answered "
                   "(the sessions' page loads included)")  # fmt: skip
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=30)
     return 0 if report.errors == 0 and report.leaking_sessions == 0 else 1

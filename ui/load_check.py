@@ -102,16 +102,17 @@ class LoadReport:
         return lines
 
 
-def _one_session(url: str, index: int, genres: list[str], turns: int) -> SessionResult:
+def _one_session(urls: list[str], index: int, genres: list[str], turns: int) -> SessionResult:
     result = SessionResult()
     like, avoid = own_genres(index, genres)
     everyone = {g for i in range(len(genres)) for g in own_genres(i, genres)}
     try:
-        client = UiClient(url)
-        session_id = client.call("/start", "new user", "")["session"]
+        clients = [UiClient(url) for url in urls]
+        session_id = clients[index % len(urls)].call("/start", "new user", "")["session"]
         sent: list[str] = []
         outputs: dict[str, Any] = {}
-        for text in script(like, avoid, turns):
+        for turn, text in enumerate(script(like, avoid, turns)):
+            client = clients[(index + turn) % len(urls)]  # several workers: each turn on the next one
             start = time.perf_counter()
             outputs = client.call("/send", text, session_id)
             result.latencies_ms.append((time.perf_counter() - start) * 1000.0)
@@ -137,7 +138,10 @@ def _text(message: dict) -> str:
     return str(content)
 
 
-def load_check(url: str, genres: list[str], sessions: int = 20, turns: int = 5) -> LoadReport:
+def load_check(url: str | list[str], genres: list[str], sessions: int = 20, turns: int = 5) -> LoadReport:
+    """`url`: one UI, or several workers sharing sessions (session i starts on worker i mod n, and each
+    of its turns goes to the next worker)."""
+    urls = [url] if isinstance(url, str) else url
     with ThreadPoolExecutor(max_workers=sessions) as pool:
-        futures = [pool.submit(_one_session, url, i, genres, turns) for i in range(sessions)]
+        futures = [pool.submit(_one_session, urls, i, genres, turns) for i in range(sessions)]
         return LoadReport(sessions, turns, [f.result() for f in futures])
