@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 import torch
+import torch.distributed as dist
 from safetensors.torch import load_file, save_file
 from torch import nn
 
@@ -193,7 +194,13 @@ def load(directory: Path, build: Build[M]) -> tuple[M, Stored]:
     result = raw.pop("result")
     stored = Stored(
         {k: v for k, v in raw.items() if k not in ("format", "payload")},
-        TrainResult(**{**result, "valid_curve": tuple(result["valid_curve"])}),
+        TrainResult(
+            **{
+                **result,
+                "valid_curve": tuple(result["valid_curve"]),
+                "loss_curve": tuple(result.get("loss_curve", ())),
+            }
+        ),  # fmt: skip
         raw.get("payload", {}),
     )
     weights = load_file(str(directory / WEIGHTS))
@@ -225,7 +232,8 @@ def reuse_or_train(
     if again and log is not None:
         log(f"training {wanted.model} again: {again}")
     trained = train()
-    save(directory, wanted, trained)
+    if not (dist.is_available() and dist.is_initialized()) or dist.get_rank() == 0:  # one process saves
+        save(directory, wanted, trained)
     note = ", ".join(
         part for part in (f"trained, best epoch {trained.result.best_epoch}", trained.detail) if part
     )

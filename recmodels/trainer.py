@@ -16,6 +16,7 @@ holds only the model's. Checkpoints (save, load, reuse) are `recmodels.checkpoin
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from typing import Generic, Literal, TypeVar
 
 import numpy as np
 import torch
+import torch.distributed as dist
 from torch import nn
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 from tqdm.auto import tqdm
@@ -108,6 +110,17 @@ class TrainResult:
     best_valid_ndcg: float  # validation NDCG@10 at best_epoch
     train_seconds: float
     valid_curve: tuple[float, ...]  # validation NDCG@10 after each epoch
+    loss_curve: tuple[float, ...] = ()  # mean training loss of each epoch (over every process)
+
+
+def data_parallel() -> tuple[int, int]:
+    """(rank, world size) of this process: under `torchrun` (a gloo process group, started here on first
+    use), else (0, 1)."""
+    if not dist.is_available() or int(os.environ.get("WORLD_SIZE", "1")) <= 1:
+        return 0, 1
+    if not dist.is_initialized():
+        dist.init_process_group("gloo")
+    return dist.get_rank(), dist.get_world_size()
 
 
 class Trainer(Generic[M]):
@@ -145,19 +158,29 @@ class Trainer(Generic[M]):
         self.reshuffle()
         self.progress = progress
         self.average: AveragedModel | None = None
+        self.rank, self.world = 0, 1  # this process among the data-parallel ones (`fit`)
 
     def fit(self) -> TrainResult:
         """Train; validate (and keep) the exponential moving average of the weights when
-        `config.ema_decay` > 0, else the weights themselves."""
+        `config.ema_decay` > 0, else the weights themselves.
+
+        Under `torchrun --nproc_per_node=P` (`data_parallel`) every process draws the same batches (same
+        seed) and computes the loss of its share of each (`_share`); the gradients are averaged over the
+        processes before each step (an all-reduce, what DistributedDataParallel does), so every process
+        holds the same weights, validates them the same and stops at the same epoch."""
         cfg = self.config
+        self.rank, self.world = data_parallel()
+        self._sync_weights()
         optimizer = torch.optim.AdamW(self.model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
         start = time.perf_counter()
         if cfg.ema_decay > 0:
             self.average = AveragedModel(self.model, multi_avg_fn=get_ema_multi_avg_fn(cfg.ema_decay))
-        best_state, best_epoch, best, curve = self._state(), 0, -1.0, []
-        bar = tqdm(range(1, cfg.epochs + 1), desc=self.name, disable=not self.progress, leave=False)
+        best_state, best_epoch, best, curve, losses = self._state(), 0, -1.0, [], []
+        quiet = not self.progress or self.rank > 0
+        bar = tqdm(range(1, cfg.epochs + 1), desc=self.name, disable=quiet, leave=False)
         for epoch in bar:
             loss = self._epoch(optimizer)
+            losses.append(loss)
             ndcg = split_metrics(self._scorer(self._validated()), self.split, "valid")["ndcg@10"]
             curve.append(ndcg)
             if ndcg > best:
@@ -167,7 +190,7 @@ class Trainer(Generic[M]):
                 break
         self.model.load_state_dict(best_state)
         self.model.eval()
-        return TrainResult(best_epoch, best, time.perf_counter() - start, tuple(curve))
+        return TrainResult(best_epoch, best, time.perf_counter() - start, tuple(curve), tuple(losses))
 
     def _epoch(self, optimizer: torch.optim.Optimizer) -> float:
         """One pass over every window in a fresh random order, then new tie orders; returns the mean
@@ -175,15 +198,43 @@ class Trainer(Generic[M]):
         self.model.train()
         losses = []
         for batch in self._batches():
-            loss = self._batch_loss(batch)
+            if len(batch) < self.world:  # a last batch too small to share: skipped by every process
+                continue
+            loss = self._batch_loss(self._share(batch))
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
+            self._average_gradients()
             optimizer.step()
             if self.average is not None:
                 self.average.update_parameters(self.model)
             losses.append(loss.item())
         self.reshuffle()
-        return float(np.mean(losses))
+        return self._mean_over_processes(float(np.mean(losses)))
+
+    def _share(self, batch: np.ndarray) -> np.ndarray:
+        """This process's part of a batch (all of it in one process)."""
+        return batch[self.rank :: self.world] if self.world > 1 else batch
+
+    def _average_gradients(self) -> None:
+        if self.world == 1:
+            return
+        for param in self.model.parameters():
+            if param.grad is not None:
+                dist.all_reduce(param.grad)
+                param.grad /= self.world
+
+    def _sync_weights(self) -> None:
+        """Every process starts from rank 0's initial weights."""
+        if self.world > 1:
+            for tensor in self.model.state_dict().values():
+                dist.broadcast(tensor, src=0)
+
+    def _mean_over_processes(self, value: float) -> float:
+        if self.world == 1:
+            return value
+        total = torch.tensor([value], dtype=torch.float64)
+        dist.all_reduce(total)
+        return float(total.item()) / self.world
 
     def reshuffle(self) -> None:
         """Draw the tie-group orders the next epoch's windows are shown in (`window`). Prefixes are cut

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import torch
+
 from recmodels.checkpoints import checkpoint_dir
 from recmodels.datasets import load_dataset
 from recmodels.evaluate import REGISTRY as BASELINES
@@ -24,6 +26,7 @@ from recmodels.home import recagent_home
 from recmodels.metrics import split_metrics
 from recmodels.readers import DataError
 from recmodels.split import DEFAULT_PROTOCOL, PROTOCOLS, LeaveOneOut
+from recmodels.trainer import data_parallel
 from ui import commands_nlu
 
 # Every model the CLI knows: the baselines and the generative recommender (with its settings).
@@ -79,6 +82,11 @@ def train_command(args: argparse.Namespace) -> int:
     split = LeaveOneOut.from_interactions(dataset.interactions, args.protocol)
     variant = REGISTRY[args.model][0]  # the history-only setting; the others reuse its checkpoint
     fitted = variant.fit(FitContext(dataset, split, args.seed, recagent_home(), retrain=True))
+    rank, world = data_parallel()  # under torchrun: the same model in every process, rank 0 reports
+    if world > 1:
+        torch.distributed.destroy_process_group()
+    if rank > 0:
+        return 0
     metrics = split_metrics(fitted.recommender.score, split, "valid")
     print(
         f"{variant.model}/{variant.setting} seed {args.seed}, protocol {args.protocol}: {fitted.note} "
