@@ -23,6 +23,7 @@ from recmodels.readers import DataError
 from ui import (
     commands_chat,
     commands_data,
+    commands_import,
     commands_llm,
     commands_models,
     commands_nlu,
@@ -45,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
         commands_semantic_ids,
         commands_steering,
         commands_chat,
+        commands_import,
         commands_llm,
         commands_ui,
         commands_simulate,

@@ -1,0 +1,170 @@
+"""Importing a history from elsewhere: Letterboxd / IMDb / plain exports read into rows, titles matched
+against MovieLens-style catalog titles, nothing wrong matched silently, and the report."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from agent.history_import import ExportError, import_report, read_export
+from agent.title_match import TitleMatcher, front_article, key, names
+from evals.exports import STYLES, match_accuracy, synthesise
+from recmodels.catalog import Catalog, Dataset, Item
+from ui.cli import main
+
+TITLES = [
+    ("1", "The Usual Suspects", 1995), ("2", "Sabrina", 1954), ("3", "Sabrina", 1995),
+    ("4", "Twelve Monkeys (a.k.a. 12 Monkeys)", 1995),
+    ("5", "The City of Lost Children (Cité des enfants perdus, La)", 1995), ("6", "Misérables, Les", 1995),
+    ("7", "Léon: The Professional (a.k.a. The Professional) (Léon)", 1994), ("8", "Heat", 1995),
+    ("9", "Below", 2002), ("10", "Blow", 2001), ("11", "1776", 1972), ("12", "Amélie (Fabuleux destin d'Amélie Poulain, Le)", 2001),
+]  # fmt: skip
+CATALOG = Catalog([Item(i, t, y, ("Drama",)) for i, t, y in TITLES])
+
+
+def matched(title: str, year: int | None, *others: str) -> str | None:
+    found = TitleMatcher(CATALOG).match(title, year, *others)
+    return CATALOG[found.item].id if found.item is not None else None
+
+
+def test_names_and_keys_read_movielens_titles() -> None:
+    assert front_article("Usual Suspects, The") == "The Usual Suspects"
+    assert front_article("Haine, La") == "La Haine" and front_article("Misérables, Les") == "Les Misérables"
+    assert names("Twelve Monkeys (a.k.a. 12 Monkeys)") == ["Twelve Monkeys", "12 Monkeys"]
+    assert names("Heat (1995)") == ["Heat"] and names("1776") == ["1776"]
+    assert key("The Usual Suspects") == key("usual suspects, the") == "usual suspects"
+    assert key("Les Misérables") == key("Miserables") == "miserables"
+    assert key("Léon: The Professional") == "leon the professional"
+
+
+@pytest.mark.parametrize(
+    ("title", "year", "others", "expected"),
+    [
+        ("The Usual Suspects", 1995, (), "1"),
+        ("Usual Suspects, The", None, (), "1"),
+        ("12 Monkeys", 1995, (), "4"),
+        ("La Cité des enfants perdus", 1995, (), "5"),
+        ("Les Miserables", 1995, (), "6"),
+        ("Leon", 1994, (), "7"),
+        ("Sabrina", 1995, (), "3"),
+        ("Sabrina", 1996, (), "3"),  # release years disagree by one between sources
+        ("The Usual Suspetcs", 1995, (), "1"),  # a typo
+        ("Amelie", 2001, (), "12"),
+        ("Some Title", 2001, ("Le Fabuleux Destin d'Amélie Poulain",), "12"),  # IMDb's original title
+        ("1776", 1972, (), "11"),
+    ],
+)
+def test_a_title_written_another_way_matches_its_item(
+    title: str, year: int | None, others: tuple[str, ...], expected: str
+) -> None:
+    assert matched(title, year, *others) == expected
+
+
+def test_what_could_be_two_films_or_none_is_never_matched_silently() -> None:
+    matcher = TitleMatcher(CATALOG)
+    both = matcher.match("Sabrina", None)  # a remake and no year
+    assert both.status == "ambiguous" and {CATALOG[i].id for i in both.candidates} == {"2", "3"}
+    other_year = matcher.match("Heat", 1986)  # the title, but another film's year
+    assert other_year.status == "ambiguous" and [CATALOG[i].id for i in other_year.candidates] == ["8"]
+    assert matcher.match("A Film Nobody Made", 2003).status == "unmatched"
+    assert matcher.match("Heet", None).status != "matched"  # a short title, a typo, no year to confirm
+
+
+def write_zip(path: Path, files: dict[str, str]) -> Path:
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return path
+
+
+LETTERBOXD = {
+    "ratings.csv": "Date,Name,Year,Letterboxd URI,Rating\n2024-01-02,The Usual Suspects,1995,https://boxd.it/a,4.5\n"
+    "2024-01-03,Sabrina,,https://boxd.it/b,2\n",
+    "watched.csv": "Date,Name,Year,Letterboxd URI\n2023-05-06,Les Misérables,1995,https://boxd.it/c\n",
+    "likes/films.csv": "Date,Name,Year,Letterboxd URI\n2024-02-01,Amélie,2001,https://boxd.it/d\n",
+    "deleted/diary.csv": "Date,Name,Year,Letterboxd URI,Rating\n2020-01-01,Heat,1995,https://boxd.it/e,5\n",
+}
+
+
+def test_a_letterboxd_zip_is_read_file_by_file_and_reported(tmp_path: Path) -> None:
+    rows = read_export(write_zip(tmp_path / "letterboxd.zip", LETTERBOXD))
+    assert [(r.source, r.line, r.title, r.year, r.rating) for r in rows] == [
+        ("ratings.csv", 2, "The Usual Suspects", 1995, 4.5),
+        ("ratings.csv", 3, "Sabrina", None, 2.0),
+        ("watched.csv", 2, "Les Misérables", 1995, None),
+        ("likes/films.csv", 2, "Amélie", 2001, None),
+    ]  # fmt: skip (deleted/diary.csv is not the person's history)
+    assert rows[-1].liked and not rows[0].liked
+    report = import_report(rows, CATALOG)
+    assert [r.match.status for r in report.rows] == ["matched", "ambiguous", "matched", "matched"]
+    assert (
+        report.lines(CATALOG)[0]
+        == "4 rows: 3 matched (3 films), 1 ambiguous (confirm one of the candidates), 0 unmatched"
+    )
+    record = report.rows[1].to_json(CATALOG)
+    assert record == {"file": "ratings.csv", "line": 3, "title": "Sabrina", "year": None, "status": "ambiguous",
+                      "item_id": None, "candidates": ["2", "3"], "score": 100.0}  # fmt: skip
+
+
+def test_imdb_ratings_are_halved_and_series_are_not_films(tmp_path: Path) -> None:
+    path = tmp_path / "ratings.csv"
+    path.write_text(
+        "Const,Your Rating,Date Rated,Title,Original Title,URL,Title Type,IMDb Rating,Runtime (mins),Year,Genres\n"
+        "tt0114814,9,2024-03-01,The Usual Suspects,The Usual Suspects,u,Movie,8.5,106,1995,Crime\n"
+        "tt0903747,10,2024-03-02,Breaking Bad,Breaking Bad,u,TV Series,9.5,49,2008,Drama\n"
+        "tt0211915,8,2024-03-03,Amélie,Le fabuleux destin d'Amélie Poulain,u,Movie,8.3,122,2001,Comedy\n",
+        encoding="utf-8",
+    )
+    rows = read_export(path)
+    assert [(r.rating, r.film, r.original) for r in rows][:2] == [
+        (4.5, True, "The Usual Suspects"),
+        (5.0, False, "Breaking Bad"),
+    ]
+    report = import_report(rows, CATALOG)
+    assert [r.match.status for r in report.rows] == ["matched", "unmatched", "matched"]
+    assert "(not a film)" in report.lines(CATALOG)[-1]
+
+
+def test_a_plain_list_with_or_without_a_header(tmp_path: Path) -> None:
+    path = tmp_path / "list.csv"
+    path.write_text(
+        "title,year,rating\nHeat,1995,4\n12 Monkeys,,\nNot A Real Film,1999,3\n", encoding="utf-8"
+    )
+    report = import_report(read_export(path), CATALOG)
+    assert [(r.row.line, r.match.status) for r in report.rows] == [
+        (2, "matched"),
+        (3, "matched"),
+        (4, "unmatched"),
+    ]
+    bare = tmp_path / "bare.csv"
+    bare.write_text("Heat,1995\n", encoding="utf-8")
+    assert read_export(bare)[0].line == 1
+
+
+def test_a_zip_that_is_not_a_letterboxd_export_is_refused_in_words(tmp_path: Path) -> None:
+    with pytest.raises(ExportError, match="ratings.csv"):
+        read_export(write_zip(tmp_path / "other.zip", {"notes.txt": "hi"}))
+
+
+def test_synthesised_exports_match_with_almost_no_wrong_matches(ml100k: Dataset) -> None:
+    catalog = ml100k.catalog
+    matcher = TitleMatcher(catalog)
+    for style in STYLES:
+        accuracy = match_accuracy(matcher, catalog, style, synthesise(catalog, style, 500, seed=1))
+        assert accuracy.wrong <= 0.005 * accuracy.rows, accuracy.line()
+        assert accuracy.correct >= 0.9 * accuracy.rows, accuracy.line()
+
+
+def test_the_import_command_prints_the_report_and_writes_json(
+    tmp_path: Path, home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    export = write_zip(tmp_path / "letterboxd.zip", {"ratings.csv": LETTERBOXD["ratings.csv"]})
+    out = tmp_path / "report.json"
+    assert main(["import", str(export), "--dataset", "ml-100k", "--json", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "2 rows: 1 matched (1 films), 1 ambiguous" in printed and "Sabrina (1954)" in printed
+    records = json.loads(out.read_text())
+    assert [r["status"] for r in records] == ["matched", "ambiguous"] and records[0]["item_id"] == "12"
