@@ -22,12 +22,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from agent.context import SessionData
+from agent.profile import Statement
 from agent.title_match import Match, TitleMatcher
 from recmodels.catalog import Catalog
 
 Format = Literal["letterboxd", "imdb", "csv"]
 FORMATS: tuple[Format, ...] = ("letterboxd", "imdb", "csv")
 LETTERBOXD_FILES = ("ratings.csv", "watched.csv", "diary.csv", "likes/films.csv")
+LOVED, DISLIKED = (
+    4.0,
+    2.0,
+)  # stars: a rating at or above LOVED (or Letterboxd's ♥) is a like, at or below DISLIKED a dislike
+TITLES = 5  # title statements a import adds at most per polarity (the latest rated), as from_history does
 FILM_TYPES = {"movie", "tvmovie", "video", "short", "tvshort", "tvspecial"}  # IMDb's Title Type of a film
 
 
@@ -182,11 +189,15 @@ class ImportReport:
             options = "; ".join(
                 f"{catalog[i].title} ({catalog[i].year}) [id {catalog[i].id}]" for i in r.match.candidates
             )
-            out.append(f"  ambiguous  {r.row.source}:{r.row.line} {r.row.title} ({r.row.year}): {options}")
+            out.append(f"  ambiguous  {r.row.source}:{r.row.line} {_named(r.row)}: {options}")
         for r in unmatched[:shown]:
             why = "" if r.row.film else " (not a film)"
-            out.append(f"  unmatched  {r.row.source}:{r.row.line} {r.row.title} ({r.row.year}){why}")
+            out.append(f"  unmatched  {r.row.source}:{r.row.line} {_named(r.row)}{why}")
         return out
+
+
+def _named(row: ImportRow) -> str:
+    return f"{row.title} ({row.year})" if row.year else f"{row.title} (no year)"
 
 
 def import_report(
@@ -198,3 +209,47 @@ def import_report(
         RowMatch(row, matcher.match(row.title, row.year, *([row.original] if row.original else [])) if row.film else unmatched)
         for row in rows
     ))  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Imported:
+    """What an import changed in a session."""
+
+    added: list[int]  # catalog indices appended to the history, in date order
+    known: int  # matched films already in the history (a re-import adds nothing)
+    liked: list[int]  # titles that became liked statements
+    disliked: list[int]  # titles that became disliked statements (enforced: never recommended)
+
+    def line(self, catalog: Catalog) -> str:
+        titles = lambda items: ", ".join(catalog[i].title for i in items) or "none"  # noqa: E731
+        return (
+            f"added {len(self.added)} films to the history ({self.known} already there); "
+            f"liked: {titles(self.liked)}; disliked: {titles(self.disliked)}"
+        )
+
+
+def apply_import(data: SessionData, report: ImportReport, label: str, catalog: Catalog) -> Imported:
+    """The matched rows into `data`: new films appended to the history in date order (undated ones
+    after, in file order), so GenRec reads them and no recommendation repeats them; the latest ratings
+    of at least LOVED stars (or ♥) and at most DISLIKED become title statements with provenance
+    "import (<label>, <date>)". A film seen again in the same or a newer export is not added twice."""
+    dated: dict[int, tuple[str, float | None, bool]] = {}  # index -> (date, rating, liked), latest row wins
+    for r in report.rows:
+        if r.match.item is None:
+            continue
+        old = dated.get(r.match.item, ("", None, False))
+        date = max(old[0], r.row.date or "")
+        rating = r.row.rating if r.row.rating is not None else old[1]
+        dated[r.match.item] = (date, rating, old[2] or r.row.liked)
+    order = sorted(dated, key=lambda i: (dated[i][0] == "", dated[i][0]))
+    seen = set(data.history)
+    added = [i for i in order if i not in seen]
+    data.history = [*data.history, *added]
+    stars = {i: rating for i, (_, rating, _) in dated.items() if rating is not None}
+    liked = [i for i in order if stars.get(i, 0.0) >= LOVED or dated[i][2]][-TITLES:]
+    disliked = [i for i in order if stars.get(i, DISLIKED + 1) <= DISLIKED][-TITLES:]
+    for items, polarity in ((liked, "like"), (disliked, "dislike")):
+        for index in items:
+            when = dated[index][0] or "undated"
+            data.profile.add(Statement("title", str(index), polarity, f"import ({label}, {when})"))  # type: ignore[arg-type]
+    return Imported(added, len(order) - len(added), liked, disliked)

@@ -31,6 +31,7 @@ from agent.audit import TOOL_BUDGET, TurnAudit
 from agent.claims import check_claims
 from agent.context import Resources, SessionData, TurnContext
 from agent.failures import MODEL_ERRORS, RETRIES, failure_reason, retryable
+from agent.history_import import Imported, ImportReport, apply_import
 from agent.offline import reading
 from agent.profile import Change, Constraints, Statement, UserProfile
 from agent.profile_edit import parse_profile
@@ -309,6 +310,16 @@ class Session:
                 index, "like" if liked else "dislike"
             )
         )
+
+    def import_history(self, report: ImportReport, label: str) -> Imported:
+        """An export's matched films into this session (`agent.history_import.apply_import`), stored."""
+        done: list[Imported] = []
+
+        def change(data: SessionData) -> None:
+            done[:] = [apply_import(data, report, label, self.resources.catalog)]
+
+        self._update(change)
+        return done[0]
 
     def edit_profile(self, text: str) -> ProfileView:
         """Replace the profile with what `text` says (genres, decades, titles; the rest as a note)."""

@@ -168,3 +168,41 @@ def test_the_import_command_prints_the_report_and_writes_json(
     assert "2 rows: 1 matched (1 films), 1 ambiguous" in printed and "Sabrina (1954)" in printed
     records = json.loads(out.read_text())
     assert [r["status"] for r in records] == ["matched", "ambiguous"] and records[0]["item_id"] == "12"
+
+
+def test_an_import_becomes_history_likes_and_exclusions_and_a_reimport_changes_nothing(
+    tmp_path: Path,
+) -> None:
+    from agent_fixtures import tiny_agent  # noqa: PLC0415
+
+    agent = tiny_agent(tmp_path / "s.sqlite")
+    catalog = agent.resources.catalog
+    session = agent.new_session()
+    export = tmp_path / "ratings.csv"
+    export.write_text(
+        "Date,Name,Year,Letterboxd URI,Rating\n2024-02-01,Picture Number 3,1953,u,5\n"
+        "2024-01-01,Picture Number 7,1957,u,1.5\n2024-03-01,Picture Number 12,1962,u,3\n",
+        encoding="utf-8",
+    )
+    report = import_report(read_export(export), catalog)
+    done = session.import_history(report, "Letterboxd")
+    ids = lambda items: [catalog[i].id for i in items]  # noqa: E731
+    assert ids(done.added) == ["7", "3", "12"] and done.known == 0  # date order
+    assert ids(done.liked) == ["3"] and ids(done.disliked) == ["7"]
+    stored = agent.resume(session.id)
+    assert ids(stored.data.history) == ["7", "3", "12"]
+    sources = {s.value: s.source for s in stored.data.profile.statements if s.aspect == "title"}
+    assert sources[str(catalog.index_of("3"))] == "import (Letterboxd, 2024-02-01)"
+    assert stored.profile.constraints.deny_items >= {catalog.index_of("7")}  # a disliked import: never again
+    again = stored.import_history(report, "Letterboxd")
+    assert (
+        again.added == []
+        and again.known == 3
+        and ids(agent.resume(session.id).data.history) == ["7", "3", "12"]
+    )
+    newer = tmp_path / "newer.csv"
+    newer.write_text(export.read_text() + "2024-04-01,Picture Number 20,1970,u,4\n", encoding="utf-8")
+    more = stored.import_history(import_report(read_export(newer), catalog), "Letterboxd")
+    assert ids(more.added) == ["20"] and more.known == 3
+    reply = stored.send("recommend me something")
+    assert reply.items and not {r.item_id for r in reply.items} & {"3", "7", "12", "20"}

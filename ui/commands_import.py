@@ -2,6 +2,8 @@
 catalog; `recagent match-bench`: the matcher's accuracy on exports synthesised from the catalog.
 
 recagent import letterboxd-export.zip --dataset ml-latest-small --json report.json
+recagent import letterboxd-export.zip --new            # ... and start a session with that history
+recagent import ratings.csv --session ID               # ... or add it to a session (only what is new)
 recagent match-bench --dataset ml-latest-small --rows 3000 --seed 0
 """
 
@@ -12,7 +14,7 @@ import json
 import time
 from pathlib import Path
 
-from agent.history_import import FORMATS, ExportError, import_report, read_export
+from agent.history_import import FORMATS, ExportError, detect, import_report, read_export
 from agent.title_match import TitleMatcher
 from evals.exports import STYLES, match_accuracy, synthesise
 from recmodels.datasets import load_dataset
@@ -30,6 +32,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--dataset", default="ml-latest-small", help="whose catalog (default ml-latest-small)"
     )
     parser.add_argument("--json", type=Path, help="also write one record per row here")
+    into = parser.add_mutually_exclusive_group()
+    into.add_argument("--session", help="add the matched films to this session (its id)")
+    into.add_argument("--new", action="store_true", help="start a new session with the matched films")
     parser.set_defaults(handler=import_command)
 
     bench = subparsers.add_parser(
@@ -54,7 +59,28 @@ def import_command(args: argparse.Namespace) -> int:
             json.dumps([r.to_json(catalog) for r in report.rows], ensure_ascii=False, indent=1)
         )
         print(f"wrote {args.json}")
+    if args.session or args.new:
+        from agent import RecommenderAgent  # noqa: PLC0415 (models load only when a session is changed)
+
+        agent = RecommenderAgent.load(dataset=args.dataset)
+        try:
+            session = agent.resume(args.session) if args.session else agent.new_session()
+        except KeyError as err:
+            raise DataError("--session", None, str(err)) from err
+        label = LABELS[args.format or detect(args.file, _head(args.file))]
+        print(f"session {session.id}: {session.import_history(report, label).line(catalog)}")
     return 0
+
+
+LABELS = {"letterboxd": "Letterboxd", "imdb": "IMDb", "csv": "list"}
+
+
+def _head(path: Path) -> str:
+    """The first line of a CSV export (its header), for `detect`."""
+    if path.suffix.lower() == ".zip":
+        return ""
+    with path.open(encoding="utf-8-sig", errors="replace") as f:
+        return f.readline()
 
 
 def bench_command(args: argparse.Namespace) -> int:
