@@ -29,6 +29,7 @@ from recmodels.catalog import Catalog
 
 Format = Literal["letterboxd", "imdb", "csv"]
 FORMATS: tuple[Format, ...] = ("letterboxd", "imdb", "csv")
+LABELS: dict[Format, str] = {"letterboxd": "Letterboxd", "imdb": "IMDb", "csv": "list"}  # in provenance
 LETTERBOXD_FILES = ("ratings.csv", "watched.csv", "diary.csv", "likes/films.csv")
 LOVED, DISLIKED = (
     4.0,
@@ -98,6 +99,14 @@ def detect(path: Path, text: str | None = None) -> Format:
     if "Const" in header and "Your Rating" in header:
         return "imdb"
     return "csv"
+
+
+def export_label(path: Path) -> str:
+    """How provenance names the export's source: "Letterboxd", "IMDb" or "list"."""
+    if path.suffix.lower() == ".zip":
+        return LABELS["letterboxd"]
+    with path.open(encoding="utf-8-sig", errors="replace") as f:
+        return LABELS[detect(path, f.readline())]
 
 
 def read_letterboxd(source: str, text: str) -> list[ImportRow]:

@@ -68,6 +68,16 @@ def test_chat_like_edit_reload_and_a_second_tab_in_a_real_browser(ui_server: tup
         expect(page.locator("#profile-text textarea")).to_have_value(re.compile("Western"))
         expect(page.locator("#card-text-1")).to_contain_text(title.split(" ", 1)[1])
 
+        export = SHOTS / "watched.csv"  # what a person brings from elsewhere, uploaded in the profile panel
+        export.write_text("Date,Name,Year,Letterboxd URI,Rating\n2024-01-01,Picture Number 5,1955,u,5\n"
+                          "2024-01-02,A Film Nobody Made,1990,u,4\n")  # fmt: skip
+        page.locator("#import-history input[type=file]").set_input_files(str(export))
+        expect(page.locator("#chat")).to_contain_text(
+            "Imported watched.csv: 2 rows: 1 matched", timeout=WAIT_MS
+        )
+        expect(page.locator("#statements")).to_contain_text("import (Letterboxd, 2024-01-01)")
+        page.screenshot(path=str(SHOTS / "4-import-report.png"), full_page=True)
+
         other = browser.new_page(viewport={"width": 1400, "height": 1000})
         other.goto(url)
         assert session_of(other) != first

@@ -102,3 +102,22 @@ def test_a_view_fills_every_output_and_progress_only_the_chat(tmp_path: Path) ->
     assert shown[screen.cards] == "".join(card.html() for card in view.cards[:MAX_CARDS])
     assert shown[screen.cards].count('<div class="card"') == len(view.cards) > 0
     assert screen.show(Progress(view.chat)) == {screen.chat: view.chat}
+
+
+def test_an_uploaded_export_is_reported_in_the_chat_and_joins_the_history(tmp_path: Path) -> None:
+    h = handlers(tmp_path)
+    sid = h.load("").session_id
+    export = tmp_path / "ratings.csv"
+    export.write_text(
+        "Date,Name,Year,Letterboxd URI,Rating\n2024-01-01,Picture Number 3,1953,u,5\n"
+        "2024-01-02,Some Other Film,1999,u,4\n",
+        encoding="utf-8",
+    )
+    view = h.import_file(str(export), sid)
+    told = said(view, "assistant")[-1]
+    assert told.startswith("📥 Imported ratings.csv: 2 rows: 1 matched (1 films)") and "1 unmatched" in told
+    assert "added 1 films to the history" in told and "Some Other Film (1999)" in told
+    assert "import (Letterboxd, 2024-01-01)" in view.panel.statements
+    broken = tmp_path / "export.zip"
+    broken.write_bytes(b"not a zip")
+    assert "could not be read" in said(h.import_file(str(broken), sid), "assistant")[-1]

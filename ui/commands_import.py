@@ -14,7 +14,7 @@ import json
 import time
 from pathlib import Path
 
-from agent.history_import import FORMATS, ExportError, detect, import_report, read_export
+from agent.history_import import FORMATS, LABELS, ExportError, export_label, import_report, read_export
 from agent.title_match import TitleMatcher
 from evals.exports import STYLES, match_accuracy, synthesise
 from recmodels.datasets import load_dataset
@@ -67,20 +67,9 @@ def import_command(args: argparse.Namespace) -> int:
             session = agent.resume(args.session) if args.session else agent.new_session()
         except KeyError as err:
             raise DataError("--session", None, str(err)) from err
-        label = LABELS[args.format or detect(args.file, _head(args.file))]
+        label = LABELS[args.format] if args.format else export_label(args.file)
         print(f"session {session.id}: {session.import_history(report, label).line(catalog)}")
     return 0
-
-
-LABELS = {"letterboxd": "Letterboxd", "imdb": "IMDb", "csv": "list"}
-
-
-def _head(path: Path) -> str:
-    """The first line of a CSV export (its header), for `detect`."""
-    if path.suffix.lower() == ".zip":
-        return ""
-    with path.open(encoding="utf-8-sig", errors="replace") as f:
-        return f.readline()
 
 
 def bench_command(args: argparse.Namespace) -> int:

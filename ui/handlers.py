@@ -18,6 +18,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
+from pathlib import Path
 
 from ui.adapter import Card, Message, ProfilePanel, profile_panel, user_message, working_message
 from ui.live import Live, LiveSessions
@@ -102,6 +103,13 @@ class Handlers:
     def save_profile(self, text: str, session_id: str) -> View:
         live = self._current(session_id)
         self.sessions.edit_profile(live, text)
+        return self._view(live)
+
+    def import_file(self, path: str | None, session_id: str) -> View:
+        """An uploaded export into the tab's session; the report is told in the chat."""
+        live = self._current(session_id)
+        if path:
+            self.sessions.import_file(live, Path(path), Path(path).name)
         return self._view(live)
 
     def start(self, choice: str, session_id: str) -> View:

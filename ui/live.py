@@ -16,10 +16,13 @@ from __future__ import annotations
 
 import logging
 import threading
+import zipfile
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from agent import Recommendation, RecommenderAgent, Session
+from agent.history_import import ExportError, export_label, import_report, read_export
 from ui.adapter import (
     Card,
     Message,
@@ -134,6 +137,29 @@ class LiveSessions:
                 log.exception("feedback failed in session %s", live.id)
                 return failure_text(err)
             return None
+
+    def import_file(self, live: Live, path: Path, name: str) -> str:
+        """A Letterboxd / IMDb export or a list of titles into the session; returns what the chat says:
+        the match report (ambiguous rows with their candidates) and what the history gained."""
+        with live.lock:
+            catalog = live.session.resources.catalog
+            try:
+                rows = read_export(path)
+                report = import_report(rows, catalog)
+                label = export_label(path)
+                done = live.session.import_history(report, label)
+            except (ExportError, OSError, UnicodeDecodeError, zipfile.BadZipFile) as err:
+                message = f"⚠️ {name} could not be read: {err}"
+            except Exception as err:
+                log.exception("import failed in session %s", live.id)
+                message = f"⚠️ {failure_text(err)}"
+            else:
+                lines = report.lines(catalog, shown=5)
+                message = f"📥 Imported {name}: {lines[0]}; {done.line(catalog)}.\n" + "\n".join(
+                    f"- {line.strip()}" for line in lines[1:]
+                )
+            live.tell(message)
+            return message
 
     def edit_profile(self, live: Live, text: str) -> str:
         """Replace the profile with the edited text; returns what to say in the chat."""

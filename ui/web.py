@@ -97,6 +97,7 @@ class Controls:
     picker: gr.Dropdown
     start: gr.Button
     reset: gr.Button
+    history: gr.File
 
 
 def _show_sent(chat: gr.Chatbot) -> str:
@@ -148,13 +149,17 @@ def _layout(users: list[str]) -> tuple[Screen, Controls]:
             with gr.Row():
                 start = gr.Button("Start", elem_id="start")
                 reset = gr.Button("Reset conversation", variant="stop", elem_id="reset")
+            history = gr.File(
+                label="Import what you have watched: a Letterboxd export (.zip), an IMDb ratings.csv or a list "
+                "(title,year)", file_types=[".zip", ".csv"], elem_id="import-history", height=120,
+            )  # fmt: skip
     feedback = Feedback(
         gr.Number(visible="hidden", precision=0, label="card"),
         gr.Checkbox(visible="hidden", label="liked"),
         gr.Button(visible="hidden", elem_id="feedback-api"),
     )
     screen = Screen(session_id, header, chat, profile, statements, constraints, cards)
-    return screen, Controls(message, sent, send, feedback, save, picker, start, reset)
+    return screen, Controls(message, sent, send, feedback, save, picker, start, reset, history)
 
 
 def _wire(app: gr.Blocks, screen: Screen, controls: Controls, handlers: Handlers) -> None:
@@ -184,6 +189,9 @@ def _wire(app: gr.Blocks, screen: Screen, controls: Controls, handlers: Handlers
     def reset(session_id: str) -> dict[Component, Any]:
         return screen.show(handlers.reset(session_id))
 
+    def import_file(path: str | None, session_id: str) -> dict[Component, Any]:
+        return screen.show(handlers.import_file(path, session_id))
+
     app.load(load, None, outputs, api_visibility="private")
     sid.change(None, sid, None, js=SET_URL)
     show_sent = _show_sent(screen.chat)
@@ -202,6 +210,7 @@ def _wire(app: gr.Blocks, screen: Screen, controls: Controls, handlers: Handlers
     c.save.click(save, [screen.profile, sid], outputs, api_name="save_profile")
     c.start.click(start, [c.picker, sid], outputs, api_name="start")
     c.reset.click(reset, sid, outputs, api_name="reset")
+    c.history.upload(import_file, [c.history, sid], outputs, api_name="import_history")
     screen.chat.clear(reset, sid, outputs, api_visibility="private")  # the chat's bin icon: start over
 
 
@@ -230,7 +239,7 @@ def launch(app: gr.Blocks, host: str, port: int | None, block: bool = True) -> s
     app.queue(default_concurrency_limit=4)
     _, url, _ = app.launch(
         server_name=host, server_port=port, prevent_thread_lock=not block, quiet=not block,
-        show_error=False, css=CSS,
+        show_error=False, css=CSS, max_file_size="20mb",
         theme=gr.themes.Default(font=SYSTEM_FONTS, font_mono=["ui-monospace", "monospace"]),
     )  # fmt: skip
     return str(url)
