@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from agent.context import SessionData
-from agent.profile import Statement
+from agent.profile import Statement, UserProfile
 from agent.title_match import Match, TitleMatcher
 from recmodels.catalog import Catalog
 
@@ -261,4 +261,11 @@ def apply_import(data: SessionData, report: ImportReport, label: str, catalog: C
         for index in items:
             when = dated[index][0] or "undated"
             data.profile.add(Statement("title", str(index), polarity, f"import ({label}, {when})"))  # type: ignore[arg-type]
+    # favourite genres and decade of the imported films, as a dataset user's profile starts, unless the
+    # profile already says something about them
+    said = {s.key for s in data.profile.statements}
+    latest = max((d for d, _, _ in dated.values() if d), default="undated")
+    for s in UserProfile.from_history(order, catalog).statements:
+        if s.aspect in ("genre", "decade") and s.key not in said:
+            data.profile.add(Statement(s.aspect, s.value, s.polarity, f"import ({label}, {latest})"))
     return Imported(added, len(order) - len(added), liked, disliked)

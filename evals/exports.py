@@ -105,3 +105,15 @@ def match_accuracy(matcher: TitleMatcher, catalog: Catalog, style: str, rows: li
         else:
             wrong += 1
     return Accuracy(style, len(rows), correct, review, wrong, answered)
+
+
+def letterboxd_watched(items: list[int], catalog: Catalog) -> str:
+    """A Letterboxd `watched.csv` of `items` in this order (one day apart), titles as Letterboxd writes
+    them (the main title, article in front)."""
+    lines = ["Date,Name,Year,Letterboxd URI"]
+    for day, index in enumerate(items):
+        item = catalog[index]
+        title = (names(item.title) or [item.title])[0].replace('"', '""')
+        date = np.datetime64("2015-01-01") + np.timedelta64(day, "D")
+        lines.append(f'{date},"{title}",{item.year or ""},https://boxd.it/{item.id}')
+    return "\n".join(lines) + "\n"

@@ -23,8 +23,11 @@ from langchain_core.language_models import BaseChatModel
 
 from agent.agent import RecommenderAgent
 from agent.audit import TurnAudit
+from agent.history_import import import_report, read_letterboxd
 from agent.session import Question, Session
 from agent.store import SessionStore
+from agent.title_match import TitleMatcher
+from evals.exports import letterboxd_watched
 from evals.targets import Target
 from evals.world import World
 
@@ -61,14 +64,26 @@ class AgentConversation:
 class AgentSystem:
     name = "agent"
 
-    def __init__(self, world: World, store: Path, k: int, llm: tuple[str, BaseChatModel] | None = None):
-        """`llm`: the local model answers (`recagent simulate --agent-llm local`), else the offline one."""
+    def __init__(
+        self, world: World, store: Path, k: int, llm: tuple[str, BaseChatModel] | None = None,
+        imported: bool = False,
+    ):  # fmt: skip
+        """`llm`: the local model answers (`recagent simulate --agent-llm local`), else the offline one.
+        `imported`: each session starts as a new user who imports a Letterboxd export of the user's
+        history (`agent.history_import`), instead of as the dataset user."""
         self.agent = RecommenderAgent(
             world.resources, SessionStore(store), llm=llm, constrained=llm is not None
         )
-        self.k = k
+        self.k, self.imported = k, imported
+        self.matcher = TitleMatcher(world.resources.catalog) if imported else None
 
     def start(self, target: Target, cold_start: bool = False) -> Conversation:
+        if self.imported and not cold_start:
+            catalog = self.agent.resources.catalog
+            session = self.agent.new_session(None, list_size=self.k)
+            rows = read_letterboxd("watched.csv", letterboxd_watched(list(target.history), catalog))
+            session.import_history(import_report(rows, catalog, self.matcher), "Letterboxd")
+            return AgentConversation(session)
         user = None if cold_start else target.user_id
         return AgentConversation(self.agent.new_session(user, list_size=self.k))
 
@@ -158,12 +173,13 @@ def build_systems(
     seed: int,
     store: Path,
     llm: tuple[str, BaseChatModel] | None = None,
+    imported: bool = False,
 ) -> list[System]:
     unknown = [n for n in names if n not in SYSTEMS]
     if unknown:
         raise ValueError(f"unknown systems {', '.join(unknown)}; choose from {', '.join(SYSTEMS)}")
     made: dict[str, Callable[[], System]] = {
-        "agent": lambda: AgentSystem(world, store, k, llm),
+        "agent": lambda: AgentSystem(world, store, k, llm, imported),
         "genrec-only": lambda: genrec_only(world, k),
         "retriever-only": lambda: RetrieverSystem(world, k),
         "popularity": lambda: FixedSystem("popularity", world, popular(world, k)),

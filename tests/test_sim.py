@@ -157,3 +157,20 @@ def test_the_report_holds_a_table_a_plot_and_transcripts(tmp_path: Path) -> None
     known_dir, cold_dir = (default_report_dir(tmp_path, "ml-100k", a) for a in (args, cold))
     assert known_dir == tmp_path / "reports" / "simulate-ml-100k-T10-template-seed0"
     assert cold_dir == tmp_path / "reports" / "simulate-ml-100k-T10-template-seed0-cold-start"
+
+
+def test_an_imported_session_starts_from_the_users_history_read_back_from_a_letterboxd_export(
+    ml100k: Dataset, tmp_path: Path
+) -> None:
+    """`simulate --import-history`: the agent's session is a new user who imported a Letterboxd export
+    written from the user's pre-target history; the matcher gives that history back."""
+    world = hashed_world(ml100k)
+    (agent,) = build_systems(["agent"], world, 10, 0, tmp_path / "s.sqlite", imported=True)
+    for user in sample_users(world.targets, 5, seed=0):
+        target = world.targets[user]
+        conversation = agent.start(target)
+        history = conversation.session.data.history  # type: ignore[attr-defined]
+        assert set(history) <= set(target.history) and len(history) >= 0.9 * len(set(target.history))
+        assert any(
+            s.source.startswith("import (Letterboxd") for s in conversation.session.data.profile.statements
+        )  # type: ignore[attr-defined]

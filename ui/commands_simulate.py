@@ -43,15 +43,30 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     sim.add_argument(
         "--systems", default=",".join(SYSTEMS), help=f"comma-separated, from: {', '.join(SYSTEMS)}"
     )
-    sim.add_argument(
+    start = sim.add_mutually_exclusive_group()
+    start.add_argument(
         "--cold-start", action="store_true", help="start every session without the user's history"
     )
+    start.add_argument(
+        "--import-history", action="store_true",
+        help="the agent's sessions start as new users who import a Letterboxd export of their history",
+    )  # fmt: skip
     sim.add_argument("--json", type=Path, default=None,
                      help="also write the JSON result here (several renderers: a JSON list, one result each)")  # fmt: skip
     sim.add_argument("--report", type=Path, default=None,
                      help="report directory (default <RECAGENT_HOME>/reports/simulate-<dataset>-T<T>-<renderer>-seed<S>[-cold-start]; "
                           "several renderers: <report>/<renderer>)")  # fmt: skip
     sim.set_defaults(handler=simulate_command)
+
+
+SESSIONS = {
+    (False, False): "known users with their history",
+    (True, False): "cold start",
+    (
+        False,
+        True,
+    ): "new users who imported a Letterboxd export of their history (the agent; other systems read it)",
+}
 
 
 def renderer_list(text: str) -> str:
@@ -67,7 +82,7 @@ def default_report_dir(
     home: Path, dataset: str, args: argparse.Namespace, renderer: str | None = None
 ) -> Path:
     """Where a run reports without --report: one directory per dataset, T, renderer, seed and cold start."""
-    cold = "-cold-start" if args.cold_start else ""
+    cold = "-cold-start" if args.cold_start else "-imported" if args.import_history else ""
     name = renderer or args.renderer
     return home / "reports" / f"simulate-{dataset}-T{args.max_turns}-{name}-seed{args.seed}{cold}"
 
@@ -129,8 +144,9 @@ def simulate_command(args: argparse.Namespace) -> int:
             renderer = LLMRenderer(catalog, llm[1])
         with tempfile.TemporaryDirectory() as tmp:  # fresh sessions per renderer
             systems = build_systems(
-                systems_named, world, args.k, args.seed, Path(tmp) / "sessions.sqlite", agent_llm
-            )
+                systems_named, world, args.k, args.seed, Path(tmp) / "sessions.sqlite", agent_llm,
+                args.import_history,
+            )  # fmt: skip
             runs = simulate(systems, world, users, config, renderer)
         table = summarise(runs, args.max_turns, args.seed)
         result = result_json(table, world.dataset.name, args.max_turns, args.k, name, len(users), args.seed)
@@ -153,7 +169,7 @@ def simulate_command(args: argparse.Namespace) -> int:
             "Oracle: accept / critique / answer / quit on item ids; attributes are coarse and a combination is "
             "revealed only while >= 20 catalog items share it. Half the openings reveal one attribute.",
             f"Renderer: {name}; every message passed the leak detector (title, aliases, normalised forms).",
-            f"Sessions: {'cold start' if args.cold_start else 'known users with their history'}; "
+            f"Sessions: {SESSIONS[(args.cold_start, args.import_history)]}; "
             f"k = {args.k}; wall time {seconds:.0f} s.",
         ]
         if isinstance(renderer, LLMRenderer):
