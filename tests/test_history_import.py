@@ -206,3 +206,34 @@ def test_an_import_becomes_history_likes_and_exclusions_and_a_reimport_changes_n
     assert ids(more.added) == ["20"] and more.known == 3
     reply = stored.send("recommend me something")
     assert reply.items and not {r.item_id for r in reply.items} & {"3", "7", "12", "20"}
+
+
+def test_the_exported_letterboxd_csv_reads_back_to_the_same_films(ml100k: Dataset, tmp_path: Path) -> None:
+    from agent.context import SessionData  # noqa: PLC0415
+    from agent.history_export import export_text, recommended  # noqa: PLC0415
+    from agent.profile import UserProfile  # noqa: PLC0415
+
+    catalog = ml100k.catalog
+    shown = [catalog[i].id for i in range(0, len(catalog), 7)]  # 241 films, MovieLens titles of every kind
+    data = SessionData("s", "ml-100k", None, [], UserProfile())
+    data.transcript = [
+        {"turn": 1 + n // 10, "role": "assistant", "text": "", "items": shown[n : n + 10]}
+        for n in range(0, len(shown), 10)
+    ]
+    data.state.liked = [catalog.index_of(shown[0])]
+    rows = recommended(data, catalog)
+    assert [r.item_id for r in rows] == shown and rows[0].verdict == "liked" and rows[11].turn == 2
+    path = tmp_path / "picks.csv"
+    path.write_text(export_text(rows, "letterboxd"), encoding="utf-8")
+    report = import_report(read_export(path), catalog)
+    back = [catalog[r.match.item].id if r.match.item is not None else None for r in report.rows]
+    same = sum(b == s for b, s in zip(back, shown, strict=True))
+    twins = sum(  # a title and year two catalog items share: asked, never guessed
+        b is None
+        and [(it.title, it.year) for it in catalog].count((catalog.by_id(s).title, catalog.by_id(s).year)) > 1
+        for b, s in zip(back, shown, strict=True)
+    )
+    assert same + twins == len(shown), [(r.row.title, r.match) for r in report.rows if r.match.item is None][
+        :5
+    ]
+    assert json.loads(export_text(rows, "json"))[0]["item_id"] == shown[0]

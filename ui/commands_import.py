@@ -1,9 +1,11 @@
 """`recagent import`: read a Letterboxd / IMDb export or a plain list and report how it matches the
-catalog; `recagent match-bench`: the matcher's accuracy on exports synthesised from the catalog.
+catalog; `recagent export`: a session's recommendations out; `recagent match-bench`: the matcher's
+accuracy on exports synthesised from the catalog.
 
 recagent import letterboxd-export.zip --dataset ml-latest-small --json report.json
 recagent import letterboxd-export.zip --new            # ... and start a session with that history
 recagent import ratings.csv --session ID               # ... or add it to a session (only what is new)
+recagent export --session ID --format letterboxd --out picks.csv   # the recommendations, for Letterboxd
 recagent match-bench --dataset ml-latest-small --rows 3000 --seed 0
 """
 
@@ -14,7 +16,9 @@ import json
 import time
 from pathlib import Path
 
+from agent.history_export import EXPORT_FORMATS, export_text, recommended
 from agent.history_import import FORMATS, LABELS, ExportError, export_label, import_report, read_export
+from agent.store import open_store
 from agent.title_match import TitleMatcher
 from evals.exports import STYLES, match_accuracy, synthesise
 from recmodels.datasets import load_dataset
@@ -36,6 +40,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     into.add_argument("--session", help="add the matched films to this session (its id)")
     into.add_argument("--new", action="store_true", help="start a new session with the matched films")
     parser.set_defaults(handler=import_command)
+
+    export = subparsers.add_parser(
+        "export", help="a session's recommendations as Letterboxd CSV, CSV or JSON"
+    )
+    export.add_argument("--session", required=True, help="the session's id")
+    export.add_argument("--format", choices=EXPORT_FORMATS, default="letterboxd", help="default letterboxd")
+    export.add_argument("--out", type=Path, help="write here (default: print)")
+    export.set_defaults(handler=export_command)
 
     bench = subparsers.add_parser(
         "match-bench", help="title matching on exports synthesised from the catalog"
@@ -69,6 +81,20 @@ def import_command(args: argparse.Namespace) -> int:
             raise DataError("--session", None, str(err)) from err
         label = LABELS[args.format] if args.format else export_label(args.file)
         print(f"session {session.id}: {session.import_history(report, label).line(catalog)}")
+    return 0
+
+
+def export_command(args: argparse.Namespace) -> int:
+    home = recagent_home()
+    data = open_store(home).load(args.session)
+    if data is None:
+        raise DataError("--session", None, f"no session {args.session!r} under {home}")
+    text = export_text(recommended(data, load_dataset(data.dataset, home).catalog), args.format)
+    if args.out is None:
+        print(text, end="")
+    else:
+        args.out.write_text(text, encoding="utf-8")
+        print(f"wrote {args.out}")
     return 0
 
 
