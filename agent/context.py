@@ -151,6 +151,13 @@ class TurnContext:
     def excluded(self) -> set[int]:
         return self.data.state.excluded()
 
+    def outside(self) -> set[int]:
+        """Everything not on the user's "only from my list" list (nothing when there is none)."""
+        only = self.data.profile.only
+        if only is None:
+            return set()
+        return set(range(len(self.catalog))) - only.items
+
     def kept(self, asked: Request) -> Request:
         """A model's request with the filters the user said and it left out put back (counted)."""
         if self.expected is None:
@@ -200,6 +207,8 @@ class TurnContext:
         genres_off, decades_off, deny = self.hard()
         hard = [f"never {g}" for g in sorted(genres_off)] + [f"never the {d}s" for d in sorted(decades_off)]
         hard += [f"never {display_title(self.catalog, i)}" for i in sorted(deny)]
+        if (only := self.data.profile.only) is not None:
+            hard.append(f"only films from the user's list ({len(only.items)} films)")
         shown = [
             Shown(slot=s, title=display_title(self.catalog, i), item_id=self.catalog[i].id)
             for s, i in enumerate(self.data.state.current, 1)

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from agent.context import SessionData
-from agent.profile import Statement, UserProfile
+from agent.profile import OnlyFrom, Statement, UserProfile
 from agent.title_match import Match, TitleMatcher
 from recmodels.catalog import Catalog
 
@@ -269,3 +269,11 @@ def apply_import(data: SessionData, report: ImportReport, label: str, catalog: C
         if s.aspect in ("genre", "decade") and s.key not in said:
             data.profile.add(Statement(s.aspect, s.value, s.polarity, f"import ({label}, {latest})"))
     return Imported(added, len(order) - len(added), liked, disliked)
+
+
+def only_from(report: ImportReport, label: str, today: str) -> OnlyFrom:
+    """The matched films of a list as the "only from my list" constraint; an error when none matched."""
+    items = frozenset(report.matched_items())
+    if not items:
+        raise ExportError("no film of the list matched the catalog, so there is nothing to recommend from")
+    return OnlyFrom(items, f"import ({label}, {today})")

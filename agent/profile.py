@@ -65,16 +65,30 @@ class Change:
 
 
 @dataclass(frozen=True)
+class OnlyFrom:
+    """A list the user gave (a watchlist, what their service streams): recommend only from it."""
+
+    items: frozenset[int]
+    source: str  # "import (list, 2026-12-06)": the file it came from
+
+    def to_json(self) -> dict[str, Any]:
+        return {"items": sorted(self.items), "source": self.source}
+
+
+@dataclass(frozen=True)
 class Constraints:
     """The hard part of a profile: what may never be recommended."""
 
     exclude_genres: frozenset[str] = frozenset()
     exclude_decades: frozenset[int] = frozenset()
     deny_items: frozenset[int] = frozenset()
+    only: OnlyFrom | None = None  # "only from my list": nothing outside it is recommended
 
     def allows(self, index: int, catalog: Catalog) -> bool:
         item = catalog[index]
         if index in self.deny_items or self.exclude_genres.intersection(item.genres):
+            return False
+        if self.only is not None and index not in self.only.items:
             return False
         return item.year is None or decade_of(item.year) not in self.exclude_decades
 
@@ -83,6 +97,7 @@ class Constraints:
 class UserProfile:
     statements: list[Statement] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
+    only: OnlyFrom | None = None  # recommend only from this list (`Constraints.only`)
 
     @classmethod
     def from_history(
@@ -154,12 +169,14 @@ class UserProfile:
             exclude_genres=frozenset(s.value for s in hard if s.aspect == "genre"),
             exclude_decades=frozenset(int(s.value) for s in hard if s.aspect == "decade"),
             deny_items=frozenset(int(s.value) for s in hard if s.aspect == "title"),
+            only=self.only,
         )
 
     def to_json(self) -> dict[str, Any]:
         return {
             "statements": [asdict(s) for s in self.statements],
             "changes": [{"old": asdict(c.old), "new": asdict(c.new)} for c in self.changes],
+            "only": self.only.to_json() if self.only is not None else None,
         }
 
     @classmethod
@@ -167,4 +184,5 @@ class UserProfile:
         return cls(
             [Statement(**s) for s in raw["statements"]],
             [Change(Statement(**c["old"]), Statement(**c["new"])) for c in raw["changes"]],
+            OnlyFrom(frozenset(only["items"]), only["source"]) if (only := raw.get("only")) else None,
         )

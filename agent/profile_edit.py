@@ -21,7 +21,7 @@ MARK = "\u00a7{}\u00a7"  # a placeholder for a known label: no dots or commas, s
 
 def parse_profile(text: str, resources: Resources, before: UserProfile) -> UserProfile:
     catalog = resources.catalog
-    profile = UserProfile(changes=list(before.changes))
+    profile = UserProfile(changes=list(before.changes), only=before.only)  # the list is not text
     known = sorted(before.statements, key=lambda s: -len(s.label(catalog)))  # "Heat 2" before "Heat"
     earlier = {s.key: s for s in before.statements}
     marked = text

@@ -33,7 +33,7 @@ from agent.context import Resources, SessionData, TurnContext
 from agent.failures import MODEL_ERRORS, RETRIES, failure_reason, retryable
 from agent.history_import import Imported, ImportReport, apply_import
 from agent.offline import reading
-from agent.profile import Change, Constraints, Statement, UserProfile
+from agent.profile import Change, Constraints, OnlyFrom, Statement, UserProfile
 from agent.profile_edit import parse_profile
 from agent.prompt import system_messages
 from agent.store import StaleSession, Store
@@ -247,7 +247,7 @@ class Session:
         if not ctx.proposals:
             return []
         genres_off, decades_off, deny = ctx.hard()
-        banned = ctx.excluded() | deny | set(ctx.data.history)
+        banned = ctx.excluded() | deny | set(ctx.data.history) | ctx.outside()
         catalog, keep = self.resources.catalog, []
         _, proposed, asked = ctx.proposals[-1]
         for c in proposed:
@@ -320,6 +320,14 @@ class Session:
 
         self._update(change)
         return done[0]
+
+    def recommend_only_from(self, only: OnlyFrom | None) -> None:
+        """Recommend only from this list from now on (None: from the whole catalog again), stored."""
+
+        def change(data: SessionData) -> None:
+            data.profile.only = only
+
+        self._update(change)
 
     def edit_profile(self, text: str) -> ProfileView:
         """Replace the profile with what `text` says (genres, decades, titles; the rest as a note)."""

@@ -237,3 +237,32 @@ def test_the_exported_letterboxd_csv_reads_back_to_the_same_films(ml100k: Datase
         :5
     ]
     assert json.loads(export_text(rows, "json"))[0]["item_id"] == shown[0]
+
+
+def test_only_from_my_list_holds_for_every_list_until_lifted(tmp_path: Path) -> None:
+    from agent_fixtures import tiny_agent  # noqa: PLC0415
+
+    from agent.history_import import only_from  # noqa: PLC0415
+    from ui.adapter import profile_panel  # noqa: PLC0415
+
+    agent = tiny_agent(tmp_path / "s.sqlite")
+    catalog = agent.resources.catalog
+    watchlist = tmp_path / "watchlist.csv"
+    titles = [3, 8, 13, 18, 23, 28, 33, 38, 1, 6, 11, 16]  # Westerns and comedies among them
+    watchlist.write_text("title,year\n" + "".join(f"Picture Number {i},{1950 + i}\n" for i in titles))
+    listed = {str(i) for i in titles}
+    session = agent.new_session()
+    only = only_from(import_report(read_export(watchlist), catalog), "list", "2026-12-06")
+    session.recommend_only_from(only)
+    resumed = agent.resume(session.id)  # stored with the profile
+    panel = profile_panel(resumed.profile, catalog)
+    assert "**Only from your list:** 12 films (*import (list, 2026-12-06)*)" in panel.constraints
+    for text in ("recommend me something", "a western please", "something else", "more like #1"):
+        reply = resumed.send(text)
+        assert {r.item_id for r in reply.items} <= listed, (text, [r.item_id for r in reply.items])
+    assert reply.items or resumed.data.state.shown
+    resumed.recommend_only_from(None)
+    wider = resumed.send("a comedy please")
+    assert wider.items and not {r.item_id for r in wider.items} <= listed
+    with pytest.raises(ExportError, match="no film"):
+        only_from(import_report([], catalog), "list", "2026-12-06")  # nothing matched: nothing to recommend

@@ -113,11 +113,27 @@ def test_an_uploaded_export_is_reported_in_the_chat_and_joins_the_history(tmp_pa
         "2024-01-02,Some Other Film,1999,u,4\n",
         encoding="utf-8",
     )
-    view = h.import_file(str(export), sid)
+    view = h.import_file(str(export), False, sid)
     told = said(view, "assistant")[-1]
     assert told.startswith("📥 Imported ratings.csv: 2 rows: 1 matched (1 films)") and "1 unmatched" in told
     assert "added 1 films to the history" in told and "Some Other Film (1999)" in told
     assert "import (Letterboxd, 2024-01-01)" in view.panel.statements
     broken = tmp_path / "export.zip"
     broken.write_bytes(b"not a zip")
-    assert "could not be read" in said(h.import_file(str(broken), sid), "assistant")[-1]
+    assert "could not be read" in said(h.import_file(str(broken), False, sid), "assistant")[-1]
+
+
+def test_an_uploaded_watchlist_becomes_the_only_list_recommended_from(tmp_path: Path) -> None:
+    h = handlers(tmp_path)
+    sid = h.load("").session_id
+    watchlist = tmp_path / "watchlist.csv"
+    watchlist.write_text(
+        "Picture Number 3,1953\nPicture Number 8,1958\nPicture Number 13,1963\n", encoding="utf-8"
+    )
+    view = h.import_file(str(watchlist), True, sid)
+    assert "only from the 3 films matched" in said(view, "assistant")[-1]
+    assert "**Only from your list:** 3 films" in view.panel.constraints
+    (after,) = h.send("recommend me something", sid)
+    assert isinstance(after, View) and after.cards and {c.heading.split(" ", 1)[1] for c in after.cards} <= {
+        "Picture Number 3 (1953)", "Picture Number 8 (1958)", "Picture Number 13 (1963)",
+    }  # fmt: skip

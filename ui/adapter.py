@@ -198,10 +198,13 @@ def profile_panel(view: ProfileView, catalog: Catalog) -> ProfilePanel:
     never = sorted(rules.exclude_genres)
     never += [f"films from the {d}s" for d in sorted(rules.exclude_decades)]
     never += [_title(catalog, i) for i in sorted(rules.deny_items)]
+    hard = [f"**Never recommended:** {'; '.join(never)}"] if never else []
+    if rules.only is not None:
+        hard.append(f"**Only from your list:** {len(rules.only.items)} films (*{rules.only.source}*)")
     return ProfilePanel(
         view.text,
         "\n".join(statements) or "*Nothing yet: tell me what you like, or pick a dataset user.*",
-        ("**Never recommended:** " + "; ".join(never)) if never else "*No hard constraints.*",
+        "  \n".join(hard) or "*No hard constraints.*",
     )
 
 

@@ -12,12 +12,21 @@ recagent match-bench --dataset ml-latest-small --rows 3000 --seed 0
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import time
 from pathlib import Path
 
 from agent.history_export import EXPORT_FORMATS, export_text, recommended
-from agent.history_import import FORMATS, LABELS, ExportError, export_label, import_report, read_export
+from agent.history_import import (
+    FORMATS,
+    LABELS,
+    ExportError,
+    export_label,
+    import_report,
+    only_from,
+    read_export,
+)
 from agent.store import open_store
 from agent.title_match import TitleMatcher
 from evals.exports import STYLES, match_accuracy, synthesise
@@ -39,6 +48,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     into = parser.add_mutually_exclusive_group()
     into.add_argument("--session", help="add the matched films to this session (its id)")
     into.add_argument("--new", action="store_true", help="start a new session with the matched films")
+    parser.add_argument(
+        "--only", action="store_true",
+        help="with --session/--new: recommend only from the matched films (a watchlist) instead of adding them to the history",
+    )  # fmt: skip
     parser.set_defaults(handler=import_command)
 
     export = subparsers.add_parser(
@@ -80,7 +93,15 @@ def import_command(args: argparse.Namespace) -> int:
         except KeyError as err:
             raise DataError("--session", None, str(err)) from err
         label = LABELS[args.format] if args.format else export_label(args.file)
-        print(f"session {session.id}: {session.import_history(report, label).line(catalog)}")
+        if args.only:
+            try:
+                only = only_from(report, label, datetime.date.today().isoformat())
+            except ExportError as err:
+                raise DataError(str(args.file), None, str(err)) from err
+            session.recommend_only_from(only)
+            print(f"session {session.id}: recommends only from the {len(only.items)} films matched")
+        else:
+            print(f"session {session.id}: {session.import_history(report, label).line(catalog)}")
     return 0
 
 

@@ -105,11 +105,12 @@ class Handlers:
         self.sessions.edit_profile(live, text)
         return self._view(live)
 
-    def import_file(self, path: str | None, session_id: str) -> View:
-        """An uploaded export into the tab's session; the report is told in the chat."""
+    def import_file(self, path: str | None, only: bool, session_id: str) -> View:
+        """An uploaded export into the tab's session (`only`: the list to recommend from); the report is
+        told in the chat."""
         live = self._current(session_id)
         if path:
-            self.sessions.import_file(live, Path(path), Path(path).name)
+            self.sessions.import_file(live, Path(path), Path(path).name, only)
         return self._view(live)
 
     def start(self, choice: str, session_id: str) -> View:

@@ -14,6 +14,7 @@ turn again on what is stored, and the chat is rebuilt from the stored conversati
 
 from __future__ import annotations
 
+import datetime
 import logging
 import threading
 import zipfile
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from agent import Recommendation, RecommenderAgent, Session
-from agent.history_import import ExportError, export_label, import_report, read_export
+from agent.history_import import ExportError, export_label, import_report, only_from, read_export
 from ui.adapter import (
     Card,
     Message,
@@ -138,16 +139,22 @@ class LiveSessions:
                 return failure_text(err)
             return None
 
-    def import_file(self, live: Live, path: Path, name: str) -> str:
-        """A Letterboxd / IMDb export or a list of titles into the session; returns what the chat says:
-        the match report (ambiguous rows with their candidates) and what the history gained."""
+    def import_file(self, live: Live, path: Path, name: str, only: bool = False) -> str:
+        """A Letterboxd / IMDb export or a list of titles into the session (`only`: as the list to
+        recommend from, not as history); returns what the chat says: the match report (ambiguous rows
+        with their candidates) and what changed."""
         with live.lock:
             catalog = live.session.resources.catalog
             try:
                 rows = read_export(path)
                 report = import_report(rows, catalog)
                 label = export_label(path)
-                done = live.session.import_history(report, label)
+                if only:
+                    allowed = only_from(report, label, datetime.date.today().isoformat())
+                    live.session.recommend_only_from(allowed)
+                    result = f"from now on I recommend only from the {len(allowed.items)} films matched"
+                else:
+                    result = live.session.import_history(report, label).line(catalog)
             except (ExportError, OSError, UnicodeDecodeError, zipfile.BadZipFile) as err:
                 message = f"⚠️ {name} could not be read: {err}"
             except Exception as err:
@@ -155,7 +162,7 @@ class LiveSessions:
                 message = f"⚠️ {failure_text(err)}"
             else:
                 lines = report.lines(catalog, shown=5)
-                message = f"📥 Imported {name}: {lines[0]}; {done.line(catalog)}.\n" + "\n".join(
+                message = f"📥 Imported {name}: {lines[0]}; {result}.\n" + "\n".join(
                     f"- {line.strip()}" for line in lines[1:]
                 )
             live.tell(message)

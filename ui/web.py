@@ -98,6 +98,7 @@ class Controls:
     start: gr.Button
     reset: gr.Button
     history: gr.File
+    only: gr.Checkbox
 
 
 def _show_sent(chat: gr.Chatbot) -> str:
@@ -149,6 +150,10 @@ def _layout(users: list[str]) -> tuple[Screen, Controls]:
             with gr.Row():
                 start = gr.Button("Start", elem_id="start")
                 reset = gr.Button("Reset conversation", variant="stop", elem_id="reset")
+            only = gr.Checkbox(
+                label="Recommend only from the file I upload (a watchlist, what my service streams)",
+                elem_id="only-from-list",
+            )
             history = gr.File(
                 label="Import what you have watched: a Letterboxd export (.zip), an IMDb ratings.csv or a list "
                 "(title,year)", file_types=[".zip", ".csv"], elem_id="import-history", height=120,
@@ -159,7 +164,7 @@ def _layout(users: list[str]) -> tuple[Screen, Controls]:
         gr.Button(visible="hidden", elem_id="feedback-api"),
     )
     screen = Screen(session_id, header, chat, profile, statements, constraints, cards)
-    return screen, Controls(message, sent, send, feedback, save, picker, start, reset, history)
+    return screen, Controls(message, sent, send, feedback, save, picker, start, reset, history, only)
 
 
 def _wire(app: gr.Blocks, screen: Screen, controls: Controls, handlers: Handlers) -> None:
@@ -189,8 +194,8 @@ def _wire(app: gr.Blocks, screen: Screen, controls: Controls, handlers: Handlers
     def reset(session_id: str) -> dict[Component, Any]:
         return screen.show(handlers.reset(session_id))
 
-    def import_file(path: str | None, session_id: str) -> dict[Component, Any]:
-        return screen.show(handlers.import_file(path, session_id))
+    def import_file(path: str | None, only: bool, session_id: str) -> dict[Component, Any]:
+        return screen.show(handlers.import_file(path, only, session_id))
 
     app.load(load, None, outputs, api_visibility="private")
     sid.change(None, sid, None, js=SET_URL)
@@ -210,7 +215,7 @@ def _wire(app: gr.Blocks, screen: Screen, controls: Controls, handlers: Handlers
     c.save.click(save, [screen.profile, sid], outputs, api_name="save_profile")
     c.start.click(start, [c.picker, sid], outputs, api_name="start")
     c.reset.click(reset, sid, outputs, api_name="reset")
-    c.history.upload(import_file, [c.history, sid], outputs, api_name="import_history")
+    c.history.upload(import_file, [c.history, c.only, sid], outputs, api_name="import_history")
     screen.chat.clear(reset, sid, outputs, api_visibility="private")  # the chat's bin icon: start over
 
 
