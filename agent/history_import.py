@@ -277,3 +277,19 @@ def only_from(report: ImportReport, label: str, today: str) -> OnlyFrom:
     if not items:
         raise ExportError("no film of the list matched the catalog, so there is nothing to recommend from")
     return OnlyFrom(items, f"import ({label}, {today})")
+
+
+def choose(report: ImportReport, choices: dict[tuple[str, int], str], catalog: Catalog) -> ImportReport:
+    """The person's answers for ambiguous (or unmatched) rows: (file, line) -> the catalog id they
+    meant. A choice for a row that is not there, or of an id not in the catalog, is an ExportError."""
+    rows = {(r.row.source, r.row.line): r for r in report.rows}
+    for (source, line), item_id in choices.items():
+        if (source, line) not in rows:
+            raise ExportError(f"{source}:{line}: no such row in the export")
+        if item_id not in catalog:
+            raise ExportError(f"{source}:{line}: no item {item_id!r} in the catalog")
+    return ImportReport(tuple(
+        RowMatch(r.row, Match("matched", catalog.index_of(chosen), (), 100.0))
+        if (chosen := choices.get((r.row.source, r.row.line))) is not None else r
+        for r in report.rows
+    ))  # fmt: skip

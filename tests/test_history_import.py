@@ -266,3 +266,18 @@ def test_only_from_my_list_holds_for_every_list_until_lifted(tmp_path: Path) -> 
     assert wider.items and not {r.item_id for r in wider.items} <= listed
     with pytest.raises(ExportError, match="no film"):
         only_from(import_report([], catalog), "list", "2026-12-06")  # nothing matched: nothing to recommend
+
+
+def test_a_person_chooses_what_an_ambiguous_row_means(tmp_path: Path, home: Path) -> None:
+    from agent.history_import import choose  # noqa: PLC0415
+
+    rows = read_export(write_zip(tmp_path / "letterboxd.zip", {"ratings.csv": LETTERBOXD["ratings.csv"]}))
+    report = choose(import_report(rows, CATALOG), {("ratings.csv", 3): "2"}, CATALOG)  # Sabrina (1954)
+    assert [(r.match.status, r.match.item) for r in report.rows] == [("matched", 0), ("matched", 1)]
+    with pytest.raises(ExportError, match="no such row"):
+        choose(report, {("ratings.csv", 9): "2"}, CATALOG)
+    with pytest.raises(ExportError, match="no item"):
+        choose(report, {("ratings.csv", 3): "999"}, CATALOG)
+    export = write_zip(tmp_path / "again.zip", {"ratings.csv": LETTERBOXD["ratings.csv"]})
+    assert main(["import", str(export), "--dataset", "ml-100k", "--choose", "ratings.csv:3=nonsense"]) == 2
+    assert main(["import", str(export), "--dataset", "ml-100k", "--choose", "bad"]) == 2

@@ -22,6 +22,7 @@ from agent.history_import import (
     FORMATS,
     LABELS,
     ExportError,
+    choose,
     export_label,
     import_report,
     only_from,
@@ -45,6 +46,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--dataset", default="ml-latest-small", help="whose catalog (default ml-latest-small)"
     )
     parser.add_argument("--json", type=Path, help="also write one record per row here")
+    parser.add_argument(
+        "--choose", action="append", default=[], metavar="FILE:LINE=ID",
+        help="the film an ambiguous row means, e.g. ratings.csv:3=915 (the ids the report lists); repeatable",
+    )  # fmt: skip
     into = parser.add_mutually_exclusive_group()
     into.add_argument("--session", help="add the matched films to this session (its id)")
     into.add_argument("--new", action="store_true", help="start a new session with the matched films")
@@ -78,6 +83,11 @@ def import_command(args: argparse.Namespace) -> int:
     except (OSError, ExportError, UnicodeDecodeError) as err:
         raise DataError(str(args.file), None, str(err)) from err
     report = import_report(rows, catalog)
+    if args.choose:
+        try:
+            report = choose(report, dict(map(_choice, args.choose)), catalog)
+        except ExportError as err:
+            raise DataError(str(args.file), None, str(err)) from err
     print("\n".join(report.lines(catalog)))
     if args.json:
         args.json.write_text(
@@ -103,6 +113,15 @@ def import_command(args: argparse.Namespace) -> int:
         else:
             print(f"session {session.id}: {session.import_history(report, label).line(catalog)}")
     return 0
+
+
+def _choice(text: str) -> tuple[tuple[str, int], str]:
+    """ "ratings.csv:3=915" -> (("ratings.csv", 3), "915")."""
+    where, _, item_id = text.partition("=")
+    source, _, line = where.rpartition(":")
+    if not (source and line.isdigit() and item_id):
+        raise DataError("--choose", None, f"{text!r}: write FILE:LINE=ID, e.g. ratings.csv:3=915")
+    return (source, int(line)), item_id.strip()
 
 
 def export_command(args: argparse.Namespace) -> int:
