@@ -88,3 +88,27 @@ def test_keep_restores_what_a_model_dropped_and_never_overrules_what_it_set() ->
     out, restored = keep(Request(exclude_genres=["comedy"]), Request(genres=["Comedy", "Drama"]))
     assert out.genres == ["Drama"] and restored == ["genres"]
     assert keep(said, said) == (said, [])
+
+
+def test_a_comparative_never_loosens_a_bound_the_request_holds(tmp_path: Path) -> None:
+    """ "longer than #1" after "over two hours": still over two hours (a cold-start simulation showed
+    110-minute films after the bound was replaced by #1's 105 minutes + 1)."""
+    from agent_fixtures import tiny_agent  # noqa: PLC0415
+
+    from agent.context import TurnContext  # noqa: PLC0415
+    from tools.agent_tools import resolved  # noqa: PLC0415
+
+    agent = tiny_agent(tmp_path / "s.sqlite")
+    session = agent.new_session()
+    catalog = agent.resources.catalog
+    short, long = (catalog.index_of(i) for i in ("0", "9"))  # 80 and 143 minutes
+    assert catalog[short].attributes["runtime"] == 80 and catalog[long].attributes["runtime"] == 143
+    session.data.state.show([short, long])
+    view = TurnContext(agent.resources, session.data, 1)
+    held = resolved(view, Request(runtime_min=120, longer_than="#1"))
+    assert isinstance(held, Request) and held.runtime_min == 120 and held.longer_than is None
+    tighter = resolved(view, Request(runtime_min=120, longer_than="#2"))
+    assert isinstance(tighter, Request) and tighter.runtime_min == 144
+    capped = resolved(view, Request(runtime_max=100, shorter_than="#2"))
+    assert isinstance(capped, Request) and capped.runtime_max == 100
+    assert resolved(view, Request(older_than="#2")).year_max == catalog[long].year - 1  # type: ignore[union-attr]

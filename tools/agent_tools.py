@@ -59,6 +59,7 @@ class SessionView(Protocol):
     def liked(self) -> tuple[list[str], list[int]]: ...  # liked genres, liked decades
     def hard(self) -> tuple[set[str], set[int], set[int]]: ...  # excluded genres, decades, items
     def excluded(self) -> set[int]: ...  # shown, disliked, rejected
+    def outside(self) -> set[int]: ...  # not on the user's "only from my list" list
     def kept(self, asked: Request) -> Request: ...  # with the filters the user said that a model dropped
     def propose(self, items: Sequence[Candidate], tool: str, request: Request | None) -> None: ...
     # a list to show this turn; `request`: its filters, comparatives resolved (for the cards' reasons)
@@ -129,7 +130,9 @@ def _relative(view: SessionView, ref: str, attribute: str) -> float | None:
 
 
 def resolved(view: SessionView, ask: Request) -> Request | ToolError:
-    """Comparatives ("older than #2") turned into bounds; genres spelled as the catalog spells them."""
+    """Comparatives ("older than #2") turned into bounds; genres spelled as the catalog spells them. A
+    comparative only tightens a bound the request already holds ("at least 120 minutes" and "longer
+    than #1", 105 minutes, stays at least 120)."""
     update: dict[str, Any] = {}
     for ref, name, key, step in (
         (ask.older_than, "year_max", "year", -1),
@@ -141,7 +144,8 @@ def resolved(view: SessionView, ask: Request) -> Request | ToolError:
             value = _relative(view, ref, key)
             if value is None:
                 return ToolError(f"cannot tell the {key} of {ref}")
-            update[name] = int(value) + step
+            bound, held = int(value) + step, getattr(ask, name)
+            update[name] = bound if held is None else (max(held, bound) if step > 0 else min(held, bound))
     for name in ("older_than", "newer_than", "shorter_than", "longer_than"):
         update[name] = None
     update["k"] = max(1, min(ask.k, MAX_K))
@@ -178,8 +182,9 @@ def recommend(runtime: ToolRuntime[Any], **fields: Any) -> Returned:
     recorded = _remember(view, ask) if ask.lasting else []
     genres_off, decades_off, deny = view.hard()
     found: Found = view.engine.recommend(
-        view.history(), view.profile_text(), ask, liked, view.excluded() | deny, genres_off, decades_off
-    )
+        view.history(), view.profile_text(), ask, liked, view.excluded() | deny | view.outside(), genres_off,
+        decades_off,
+    )  # fmt: skip
     cards = [card(view, c, s) for s, c in enumerate(found.items, 1)]
     if cards:
         view.propose(found.items, "recommend", ask)
@@ -211,8 +216,9 @@ def search_catalog(runtime: ToolRuntime[Any], **fields: Any) -> Returned:
         return result(ask)
     genres_off, decades_off, deny = view.hard()
     skip = view.excluded() | deny | set(view.history())
-    allowed = view.engine.mask(ask, genres_off, decades_off, skip)
-    if view.retriever is not None:
+    outside = view.outside()
+    allowed = view.engine.mask(ask, genres_off, decades_off, skip | outside)
+    if view.retriever is not None and not outside:  # a list: ranked in memory, not thousands of ids to Chroma
         try:
             hits = view.retriever.search(
                 ask.query or "popular acclaimed movies", ask, ask.k * 3,
@@ -222,7 +228,7 @@ def search_catalog(runtime: ToolRuntime[Any], **fields: Any) -> Returned:
             return result(ToolError(str(err), list(err.known)))
         indices = [view.catalog.index_of(h.item_id) for h in hits]
     else:  # no index: the same ranking from the in-memory item vectors
-        indices = [c.index for c in view.engine.recommend([], "", ask, (), skip, genres_off).items]
+        indices = [c.index for c in view.engine.recommend([], "", ask, (), skip | outside, genres_off).items]
     indices = [i for i in indices if allowed[i]][: ask.k]
     items = [Candidate(i, 0.0, ("search",), r + 1) for r, i in enumerate(indices)]
     if items:
