@@ -31,6 +31,7 @@ from ui import (
     commands_semantic_ids,
     commands_simulate,
     commands_steering,
+    commands_together,
     commands_ui,
 )
 
@@ -50,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
         commands_llm,
         commands_ui,
         commands_simulate,
+        commands_together,
     ):
         module.register(sub)
     return parser
