@@ -73,16 +73,12 @@ def _pick(
     for name, data in people.items():
         rank = ranks[name].get(index)
         placed[name] = rank
-        parts = [
-            f"#{rank} on {name}'s list"
-            if rank
-            else f"not in {name}'s top {DEPTH}, but nothing {name} rules out"
-        ]
+        whose = "your" if name == "you" else f"{name}'s"
+        parts = [f"#{rank} on {whose} list" if rank else f"not in {whose} top {DEPTH}, but nothing ruled out"]
         if data.history:
             history = np.asarray(data.history[-200:], dtype=np.int64)
-            nearest = int(history[np.argmax(vectors[history] @ vectors[index])])
-            near = catalog[nearest]
-            parts.append(f"close to {near.title} ({near.year}) from {name}'s history" if near.year else
-                         f"close to {near.title} from {name}'s history")  # fmt: skip
+            near = catalog[int(history[np.argmax(vectors[history] @ vectors[index])])]
+            named = f"{near.title} ({near.year})" if near.year else near.title
+            parts.append(f"close to {named} from {whose} history")
         why[name] = "; ".join(parts)
     return TogetherPick(index, item.title, item.year, placed, why)

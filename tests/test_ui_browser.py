@@ -86,6 +86,25 @@ def test_chat_like_edit_reload_and_a_second_tab_in_a_real_browser(ui_server: tup
         expect(other.locator("#profile-text textarea")).to_have_value("")
         chat(other, "a western")
         expect(other.locator("#card-text-1")).to_contain_text("Western", timeout=WAIT_MS)
+
+        other.locator("#together-with textarea, #together-with input").first.fill(first)  # the first tab's id
+        other.locator("#together").click()
+        expect(other.locator("#chat")).to_contain_text("For you, guest 1 together", timeout=WAIT_MS)
+        expect(other.locator("#chat")).to_contain_text("guest 1: ")
+        other.screenshot(path=str(SHOTS / "5-watch-together.png"), full_page=True)
+
+        watchlist = SHOTS / "watchlist.csv"  # "only from my list"
+        watchlist.write_text(
+            "title,year\nPicture Number 4,1954\nPicture Number 9,1959\nPicture Number 14,1964\n"
+        )
+        other.locator("#only-from-list input").check()
+        other.locator("#import-history input[type=file]").set_input_files(str(watchlist))
+        expect(other.locator("#constraints")).to_contain_text("Only from your list: 3 films", timeout=WAIT_MS)
+        chat(other, "some sci-fi please")
+        expect(other.locator("#card-text-1")).to_contain_text(
+            re.compile(r"Picture Number (4|9|14) "), timeout=WAIT_MS
+        )
+        other.screenshot(path=str(SHOTS / "6-only-from-my-list.png"), full_page=True)
         page.reload()
         expect(page.locator("#chat")).to_contain_text("a comedy from the 1960s", timeout=WAIT_MS)
         expect(page.locator("#chat")).not_to_contain_text("a western")

@@ -113,6 +113,12 @@ class Handlers:
             self.sessions.import_file(live, Path(path), Path(path).name, only)
         return self._view(live)
 
+    def together(self, others: str, session_id: str) -> View:
+        """One list for this tab's person and the other sessions named (ids or links), in the chat."""
+        live = self._current(session_id)
+        self.sessions.together(live, others)
+        return self._view(live)
+
     def start(self, choice: str, session_id: str) -> View:
         """A new conversation as `choice`: NEW_USER (or nothing) or a dataset user's id."""
         user = None if not choice or choice == NEW_USER else str(choice)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import re
 import threading
 import zipfile
 from collections import OrderedDict
@@ -24,6 +25,7 @@ from pathlib import Path
 
 from agent import Recommendation, RecommenderAgent, Session
 from agent.history_import import ExportError, export_label, import_report, only_from, read_export
+from agent.together import watch_together
 from ui.adapter import (
     Card,
     Message,
@@ -167,6 +169,37 @@ class LiveSessions:
                 )
             live.tell(message)
             return message
+
+    def together(self, live: Live, others: str) -> str:
+        """One list for this tab's person and the sessions named in `others` (ids or links, separated by
+        commas or spaces); returns what the chat says: the picks with a line per person."""
+        ids = [
+            re.sub(r".*[?&]session=", "", part).strip()
+            for part in re.split(r"[,\s]+", others)
+            if part.strip()
+        ]
+        people = {"you": live.session.data}
+        missing = []
+        for n, sid in enumerate(dict.fromkeys(i for i in ids if i and i != live.id), start=1):
+            data = self.agent.store.load(sid)
+            if data is None:
+                missing.append(sid)
+            else:
+                people[f"guest {n}" if data.user_id is None else f"user {data.user_id}"] = data
+        if missing or len(people) < 2:
+            message = (f"⚠️ No session {', '.join(missing)}." if missing else "⚠️ Give the session id (or the link) "
+                       "of at least one other person to watch with.")  # fmt: skip
+        else:
+            picks = watch_together(people, live.session.resources, k=5)
+            lines = [
+                f"🍿 For {', '.join(people)} together (equal weight per person; everyone's exclusions hold):"
+            ]
+            for n, pick in enumerate(picks, 1):
+                lines.append(f"**#{n} {pick.title}" + (f" ({pick.year})**" if pick.year else "**"))
+                lines += [f"- {name}: {why}" for name, why in pick.why.items()]
+            message = "\n".join(lines)
+        live.tell(message)
+        return message
 
     def edit_profile(self, live: Live, text: str) -> str:
         """Replace the profile with the edited text; returns what to say in the chat."""

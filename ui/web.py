@@ -99,6 +99,8 @@ class Controls:
     reset: gr.Button
     history: gr.File
     only: gr.Checkbox
+    others: gr.Textbox
+    together: gr.Button
 
 
 def _show_sent(chat: gr.Chatbot) -> str:
@@ -150,6 +152,14 @@ def _layout(users: list[str]) -> tuple[Screen, Controls]:
             with gr.Row():
                 start = gr.Button("Start", elem_id="start")
                 reset = gr.Button("Reset conversation", variant="stop", elem_id="reset")
+            with gr.Row():
+                others = gr.Textbox(
+                    label="Watch together with (another tab's session id or link)",
+                    elem_id="together-with",
+                    scale=3,
+                    max_lines=1,
+                )
+                together = gr.Button("Watch together", elem_id="together", scale=1)
             only = gr.Checkbox(
                 label="Recommend only from the file I upload (a watchlist, what my service streams)",
                 elem_id="only-from-list",
@@ -164,7 +174,9 @@ def _layout(users: list[str]) -> tuple[Screen, Controls]:
         gr.Button(visible="hidden", elem_id="feedback-api"),
     )
     screen = Screen(session_id, header, chat, profile, statements, constraints, cards)
-    return screen, Controls(message, sent, send, feedback, save, picker, start, reset, history, only)
+    return screen, Controls(
+        message, sent, send, feedback, save, picker, start, reset, history, only, others, together
+    )
 
 
 def _wire(app: gr.Blocks, screen: Screen, controls: Controls, handlers: Handlers) -> None:
@@ -194,6 +206,9 @@ def _wire(app: gr.Blocks, screen: Screen, controls: Controls, handlers: Handlers
     def reset(session_id: str) -> dict[Component, Any]:
         return screen.show(handlers.reset(session_id))
 
+    def together(others: str, session_id: str) -> dict[Component, Any]:
+        return screen.show(handlers.together(others, session_id))
+
     def import_file(path: str | None, only: bool, session_id: str) -> dict[Component, Any]:
         return screen.show(handlers.import_file(path, only, session_id))
 
@@ -216,6 +231,7 @@ def _wire(app: gr.Blocks, screen: Screen, controls: Controls, handlers: Handlers
     c.start.click(start, [c.picker, sid], outputs, api_name="start")
     c.reset.click(reset, sid, outputs, api_name="reset")
     c.history.upload(import_file, [c.history, c.only, sid], outputs, api_name="import_history")
+    c.together.click(together, [c.others, sid], outputs, api_name="together")
     screen.chat.clear(reset, sid, outputs, api_visibility="private")  # the chat's bin icon: start over
 
 
