@@ -338,11 +338,15 @@ def test_the_simulate_command_takes_several_renderers(tmp_path: Path) -> None:
     for bad in ("", "template,nope", "template,template"):
         with pytest.raises(argparse.ArgumentTypeError):
             renderer_list(bad)
-    args = argparse.Namespace(cold_start=False, max_turns=5, renderer="template,paraphrase", seed=0)
+    args = argparse.Namespace(
+        cold_start=False, import_history=False, max_turns=5, renderer="template,paraphrase", seed=0
+    )
     assert (
         default_report_dir(tmp_path, "ml-100k", args, "paraphrase").name
         == "simulate-ml-100k-T5-paraphrase-seed0"
     )
+    args.import_history = True
+    assert default_report_dir(tmp_path, "ml-100k", args, "template").name.endswith("-seed0-imported")
     lines = gap_lines(
         {"template": {"agent": 0.91, "random": 0.1}, "paraphrase": {"agent": 0.88, "random": 0.1}}
     )
