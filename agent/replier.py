@@ -91,7 +91,7 @@ def _items(artifact: ItemList) -> str:
             if artifact.relax
             else ""
         )
-        return noted + f"Nothing in the catalog matches {understood or 'all of that'}." + hint
+        return noted + f"Nothing {artifact.scope} matches {understood or 'all of that'}." + hint
     if artifact.tool == "catalog_stats":
         by = "IMDb rating" if artifact.by == "rating" else "popularity"
         lead = f"Top picks by {by}" + (f" ({understood})" if understood else "")

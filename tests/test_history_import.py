@@ -261,6 +261,8 @@ def test_only_from_my_list_holds_for_every_list_until_lifted(tmp_path: Path) -> 
         reply = resumed.send(text)
         assert {r.item_id for r in reply.items} <= listed, (text, [r.item_id for r in reply.items])
     assert reply.items or resumed.data.state.shown
+    nothing = resumed.send("a horror film from the 2000s")  # nothing on the list is one
+    assert not nothing.items and "Nothing on your list matches" in nothing.text
     resumed.recommend_only_from(None)
     wider = resumed.send("a comedy please")
     assert wider.items and not {r.item_id for r in wider.items} <= listed

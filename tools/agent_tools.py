@@ -189,8 +189,11 @@ def recommend(runtime: ToolRuntime[Any], **fields: Any) -> Returned:
     if cards:
         view.propose(found.items, "recommend", ask)
     question = _split(view, found.items) if ask_genre else []
+    scope = "on your list" if view.outside() else "in the catalog"
     return result(
-        ItemList("recommend", cards, asked, relax=found.relax, recorded=recorded, question=question)
+        ItemList(
+            "recommend", cards, asked, relax=found.relax, recorded=recorded, question=question, scope=scope
+        )
     )
 
 
@@ -233,7 +236,10 @@ def search_catalog(runtime: ToolRuntime[Any], **fields: Any) -> Returned:
     items = [Candidate(i, 0.0, ("search",), r + 1) for r, i in enumerate(indices)]
     if items:
         view.propose(items, "search_catalog", ask)
-    return result(ItemList("search_catalog", [card(view, c, s) for s, c in enumerate(items, 1)], asked))
+    cards = [card(view, c, s) for s, c in enumerate(items, 1)]
+    return result(
+        ItemList("search_catalog", cards, asked, scope="on your list" if outside else "in the catalog")
+    )
 
 
 @tool(response_format="content_and_artifact")

@@ -50,13 +50,14 @@ class ItemList:
     relax: str | None = None  # empty: the filter whose removal opens the most items
     recorded: list[str] = field(default_factory=list)  # profile changes made on the way (lasting)
     question: list[str] = field(default_factory=list)  # two genres to ask about ("X or Y?"), asked with it
+    scope: str = "in the catalog"  # where it looked: "on your list" under "only from my list"
 
     def content(self) -> str:
         out: dict[str, Any] = {"items": [c.facts() for c in self.items]}
         if self.by:
             out["by"] = self.by
         if not self.items:
-            out["message"] = "nothing in the catalog passes every constraint"
+            out["message"] = f"nothing {self.scope} passes every constraint"
             if self.relax:
                 out["relax"] = self.relax
         if self.recorded:
