@@ -50,6 +50,7 @@ class TurnRecord:
     non_catalog: int
     reply: str = ""  # what the system said with the list (the agent's reply text)
     audit: dict[str, int] | None = None  # the agent's `TurnAudit` of this turn
+    tools: list[dict[str, Any]] | None = None  # the agent's tool calls with their arguments
 
 
 @dataclass
@@ -100,7 +101,7 @@ def converse(system: System, world: World, user: int, config: SimConfig, rendere
             list(shown.question.options) if shown.question else None, round(latency, 2),
             sum(facts.violates(i, revealed_before) for i in indices),
             sum(i in rejected for i in shown.items), len(shown.items) - len(indices), shown.text,
-            asdict(shown.audit) if shown.audit is not None else None,
+            asdict(shown.audit) if shown.audit is not None else None, shown.tools,
         ))  # fmt: skip
         act = oracle.respond(turn, shown.items, shown.question)
         rejected |= {shown.items[s - 1] for s in act.reject}

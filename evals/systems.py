@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 from langchain_core.language_models import BaseChatModel
@@ -40,6 +40,7 @@ class Shown:
     question: Question | None = None
     text: str = ""
     audit: TurnAudit | None = None  # the agent's: what the code caught of its model's turn
+    tools: list[dict[str, Any]] | None = None  # the agent's tool calls: {"name", "args"}, in order
 
 
 class Conversation(Protocol):
@@ -58,7 +59,8 @@ class AgentConversation:
 
     def send(self, text: str) -> Shown:
         reply = self.session.send(text)
-        return Shown([it.item_id for it in reply.items], reply.question, reply.text, reply.audit)
+        calls = [{"name": step.name, "args": step.args} for step in reply.steps]
+        return Shown([it.item_id for it in reply.items], reply.question, reply.text, reply.audit, calls)
 
 
 class AgentSystem:

@@ -77,6 +77,9 @@ def test_canary_the_target_title_never_reaches_the_agent(
         run = converse(agent, world, user, config, TemplateRenderer(world.dataset.catalog), facts)
         detector = LeakDetector.of(world.dataset.catalog[world.targets[user].item])
         assert spy.calls and run.turns
+        assert any(
+            call["name"] == "recommend" for t in run.turns for call in t.tools or []
+        )  # kept for analysis
         assert leaked_inputs(spy, detector) == []
         assert not any(detector.leaks(t.user) for t in run.turns)
     # negative control: the same spy catches a renderer that names the target
