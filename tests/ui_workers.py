@@ -43,16 +43,17 @@ def free_port() -> int:
 def start_workers(
     count: int, db_url: str, chroma_url: str, timeout_s: float = 300
 ) -> list[tuple[str, SpawnProcess]]:
-    """`count` workers, each up and answering: (url, process)."""
+    """`count` workers, started one at a time (as `recagent ui-load --workers` does: two first starts at
+    once would race to build the index on the Chroma server), each up and answering: (url, process)."""
     spawn = get_context("spawn")
     workers = []
+    deadline = time.monotonic() + timeout_s
     for _ in range(count):
         port = free_port()
         process = spawn.Process(target=serve_worker, args=(port, db_url, chroma_url), daemon=True)
         process.start()
-        workers.append((f"http://127.0.0.1:{port}/", process))
-    deadline = time.monotonic() + timeout_s
-    for url, process in workers:
+        url = f"http://127.0.0.1:{port}/"
+        workers.append((url, process))
         while True:
             assert process.is_alive(), f"the UI worker for {url} exited with {process.exitcode}"
             try:
