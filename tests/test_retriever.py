@@ -398,3 +398,23 @@ def test_through_a_chroma_server_the_index_is_built_reused_and_rebuilt(
     assert Retriever.open(changed, tmp_path, name="served", config=QUIET).report.action == "rebuilt"
     with pytest.raises(ValueError, match="http"):
         chroma_client(tmp_path, {"RECAGENT_CHROMA_URL": "127.0.0.1:8000"})
+
+
+def test_two_workers_opening_one_server_index_at_once_share_one_build(
+    catalog: Catalog, chroma_url: str
+) -> None:
+    """Two UI workers starting together against one Chroma server: one builds, the other waits for that
+    build (it beats while under way) instead of deleting it or failing on the duplicate create."""
+    from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
+
+    def open_it(_: int) -> Retriever:
+        client = chroma_client(Path(), {"RECAGENT_CHROMA_URL": chroma_url})
+        return Retriever.open(
+            catalog, client=client, name="raced", config=RetrieverConfig(batch_size=4, progress=False)
+        )
+
+    with ThreadPoolExecutor(2) as pool:
+        opened = list(pool.map(open_it, range(2)))
+    assert sorted(r.report.action for r in opened) in (["built", "reused"], ["reused", "reused"])
+    assert all(r.report.count == len(catalog) for r in opened)
+    assert all(r.search("star wars", k=1)[0].item_id == "9" for r in opened)

@@ -43,8 +43,8 @@ def free_port() -> int:
 def start_workers(
     count: int, db_url: str, chroma_url: str, timeout_s: float = 300
 ) -> list[tuple[str, SpawnProcess]]:
-    """`count` workers, started one at a time (as `recagent ui-load --workers` does: two first starts at
-    once would race to build the index on the Chroma server), each up and answering: (url, process)."""
+    """`count` workers, started one at a time (as `recagent ui-load --workers` does; the retriever's tests
+    cover two at once), each up and answering: (url, process)."""
     spawn = get_context("spawn")
     workers = []
     deadline = time.monotonic() + timeout_s

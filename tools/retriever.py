@@ -40,7 +40,7 @@ from chromadb.api.types import (
     Where,
 )
 from chromadb.config import Settings
-from chromadb.errors import NotFoundError
+from chromadb.errors import ChromaError, NotFoundError
 from chromadb.utils.embedding_functions import register_embedding_function
 from tqdm import tqdm
 
@@ -270,15 +270,41 @@ def _is_current(collection: Collection, fingerprint: str, encoder: TextEncoder, 
     return all(meta.get(k) == v for k, v in expected.items()) and collection.count() == count
 
 
+BEAT_S = 60.0  # a build whose last heartbeat is this recent is another process's, under way: waited for
+
+
+def _building(beat: float) -> dict[str, Any]:
+    return {"fingerprint": "building", "beat": beat}
+
+
+def _under_way(collection: Collection) -> bool:
+    """Another process is building this collection (its heartbeat is recent); a build that stopped
+    beating (a crash) is not, and is rebuilt."""
+    meta = collection.metadata or {}
+    beat = meta.get("beat")
+    return (
+        meta.get("fingerprint") == "building"
+        and isinstance(beat, int | float)
+        and time.time() - beat < BEAT_S
+    )
+
+
+def _wait_for(client: ClientAPI, name: str, ef: MiniLMEmbeddingFunction) -> Collection | None:
+    """The collection once another process's build under way has finished (or stopped beating)."""
+    while (collection := _existing(client, name, ef)) is not None and _under_way(collection):
+        time.sleep(0.5)
+    return collection
+
+
 def _build(
     client: ClientAPI, name: str, catalog: Catalog, ef: MiniLMEmbeddingFunction, config: RetrieverConfig
 ) -> Collection:
-    """Create the collection and embed every item in batches. The fingerprint is written last, so an
-    interrupted build is never mistaken for a current one."""
+    """Create the collection and embed every item in batches, beating as it goes (`_under_way`). The
+    fingerprint is written last, so an interrupted build is never mistaken for a current one."""
     collection = client.create_collection(
         name,
         configuration={"hnsw": {"space": "cosine"}},
-        metadata={"fingerprint": "building"},
+        metadata=_building(time.time()),
         embedding_function=_for_chroma(ef),
     )
     genres = catalog.genres()
@@ -292,6 +318,7 @@ def _build(
                 metadatas=[item_metadata(it, genres) for it in items],
             )
             bar.update(len(items))
+            collection.modify(metadata=_building(time.time()))
     collection.modify(metadata=_index_metadata(catalog.fingerprint(), ef.encoder, len(catalog)))
     return collection
 
@@ -342,6 +369,8 @@ class Retriever:
         fingerprint = catalog.fingerprint()
         start = time.perf_counter()
         collection = _existing(client, coll_name, ef)
+        if collection is not None and not rebuild and _under_way(collection):  # another worker is building it
+            collection = _wait_for(client, coll_name, ef)
         action: Literal["built", "rebuilt", "reused"] = "built"
         if (
             collection is not None
@@ -353,7 +382,13 @@ class Retriever:
             if collection is not None:
                 client.delete_collection(coll_name)
                 action = "rebuilt"
-            collection = _build(client, coll_name, catalog, ef, config)
+            try:
+                collection = _build(client, coll_name, catalog, ef, config)
+            except ChromaError:  # another worker created it a moment before this one: use its build
+                collection = _wait_for(client, coll_name, ef)
+                if collection is None or not _is_current(collection, fingerprint, ef.encoder, len(catalog)):
+                    raise
+                action = "reused"
         report = IndexReport(action, coll_name, collection.count(), time.perf_counter() - start, fingerprint)
         return cls(collection, catalog, ef, report)
 
