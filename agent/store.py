@@ -19,8 +19,9 @@ import sqlite3
 import threading
 import time
 from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from agent.context import SessionData
 
@@ -38,13 +39,6 @@ class Store(Protocol):
     def close(self) -> None: ...
 
 
-def stale(data: SessionData, stored: int | None) -> StaleSession:
-    return StaleSession(
-        f"session {data.id} was changed by another process since version {data.version} was read; "
-        f"nothing was saved (stored version: {stored})"
-    )
-
-
 def open_store(home: Path, env: Mapping[str, str] | None = None) -> Store:
     """PostgreSQL when `RECAGENT_DB_URL` is a postgresql:// URL, else SQLite at home/sessions.sqlite."""
     url = (env if env is not None else os.environ).get("RECAGENT_DB_URL", "").strip()
@@ -57,13 +51,74 @@ def open_store(home: Path, env: Mapping[str, str] | None = None) -> Store:
     return SessionStore(home / "sessions.sqlite")
 
 
-class SessionStore:
+class RowStore:
+    """One row per session with a version, over a DB-API connection guarded by a lock; a subclass gives
+    the connection, `_transaction` and its dialect's statements (`INSERT` does nothing for an id that is
+    stored already; `UPDATE` writes only while the stored version is the one the copy was read at)."""
+
+    INSERT: str  # (id, dataset, updated, data, version)
+    UPDATE: str  # (dataset, updated, data, version, id, read version)
+    SELECT: str  # (id) -> data, version
+    VERSION: str  # (id) -> version
+    _db: Any
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+
+    def _transaction(self) -> AbstractContextManager[Any]:
+        raise NotImplementedError
+
+    def save(self, data: SessionData) -> None:
+        """Store `data` as the next version (and set `data.version` to it); `StaleSession` when the
+        stored version is no longer the one `data` was read at (version 0: a session never stored)."""
+        version, text = data.version + 1, json.dumps(data.to_json())
+        with self._lock, self._transaction():
+            if data.version == 0:
+                written = self._db.execute(self.INSERT, (data.id, data.dataset, time.time(), text, version))
+            else:
+                written = self._db.execute(
+                    self.UPDATE, (data.dataset, time.time(), text, version, data.id, data.version)
+                )
+        if not written.rowcount:
+            raise StaleSession(
+                f"session {data.id} was changed by another process since version {data.version} was read; "
+                f"nothing was saved (stored version: {self.version(data.id)})"
+            )
+        data.version = version
+
+    def load(self, session_id: str) -> SessionData | None:
+        with self._lock, self._transaction():
+            row = self._db.execute(self.SELECT, (session_id,)).fetchone()
+        if row is None:
+            return None
+        data = SessionData.from_json(json.loads(row[0]))
+        data.version = row[1]
+        return data
+
+    def version(self, session_id: str) -> int | None:
+        """The stored version of a session (None when there is none)."""
+        with self._lock, self._transaction():
+            row = self._db.execute(self.VERSION, (session_id,)).fetchone()
+        return int(row[0]) if row else None
+
+    def close(self) -> None:
+        self._db.close()
+
+
+class SessionStore(RowStore):
     """The embedded store: one SQLite file."""
 
+    INSERT = "INSERT OR IGNORE INTO sessions (id, dataset, updated, data, version) VALUES (?, ?, ?, ?, ?)"
+    UPDATE = (
+        "UPDATE sessions SET dataset = ?, updated = ?, data = ?, version = ? WHERE id = ? AND version = ?"
+    )
+    SELECT = "SELECT data, version FROM sessions WHERE id = ?"
+    VERSION = "SELECT version FROM sessions WHERE id = ?"
+
     def __init__(self, path: Path):
+        super().__init__()
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self._lock = threading.Lock()
         self._db = sqlite3.connect(path, check_same_thread=False, timeout=30)
         with self._lock:
             self._db.execute("PRAGMA journal_mode=WAL")
@@ -77,41 +132,5 @@ class SessionStore:
                 self._db.execute("ALTER TABLE sessions ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
             self._db.commit()
 
-    def save(self, data: SessionData) -> None:
-        """Store `data` as the next version (and set `data.version` to it); `StaleSession` when the
-        stored version is no longer the one `data` was read at (version 0: a session never stored)."""
-        version, text = data.version + 1, json.dumps(data.to_json())
-        with self._lock, self._db:
-            if data.version == 0:
-                written = self._db.execute(
-                    "INSERT OR IGNORE INTO sessions (id, dataset, updated, data, version) VALUES (?, ?, ?, ?, ?)",
-                    (data.id, data.dataset, time.time(), text, version),
-                ).rowcount
-            else:
-                written = self._db.execute(
-                    "UPDATE sessions SET dataset = ?, updated = ?, data = ?, version = ? WHERE id = ? AND version = ?",
-                    (data.dataset, time.time(), text, version, data.id, data.version),
-                ).rowcount
-        if not written:
-            raise stale(data, self.version(data.id))
-        data.version = version
-
-    def load(self, session_id: str) -> SessionData | None:
-        with self._lock:
-            row = self._db.execute(
-                "SELECT data, version FROM sessions WHERE id = ?", (session_id,)
-            ).fetchone()
-        if row is None:
-            return None
-        data = SessionData.from_json(json.loads(row[0]))
-        data.version = row[1]
-        return data
-
-    def version(self, session_id: str) -> int | None:
-        """The stored version of a session (None when there is none)."""
-        with self._lock:
-            row = self._db.execute("SELECT version FROM sessions WHERE id = ?", (session_id,)).fetchone()
-        return int(row[0]) if row else None
-
-    def close(self) -> None:
-        self._db.close()
+    def _transaction(self) -> AbstractContextManager[Any]:
+        return self._db  # a sqlite3 connection commits (or rolls back) as a context manager
