@@ -313,13 +313,9 @@ class Session:
 
     def import_history(self, report: ImportReport, label: str) -> Imported:
         """An export's matched films into this session (`agent.history_import.apply_import`), stored."""
-        done: list[Imported] = []
-
-        def change(data: SessionData) -> None:
-            done[:] = [apply_import(data, report, label, self.resources.catalog)]
-
-        self._update(change)
-        return done[0]
+        done: list[Imported] = []  # a retried update (another worker saved) appends again: the last counts
+        self._update(lambda data: done.append(apply_import(data, report, label, self.resources.catalog)))
+        return done[-1]
 
     def recommend_only_from(self, only: OnlyFrom | None) -> None:
         """Recommend only from this list from now on (None: from the whole catalog again), stored."""
