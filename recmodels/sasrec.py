@@ -57,15 +57,17 @@ class CausalSelfAttention(nn.Module):
         self.qkv = nn.Linear(config.d_model, 3 * config.d_model)
         self.proj = nn.Linear(config.d_model, config.d_model)
 
-    def forward(self, x: torch.Tensor, allowed: torch.Tensor) -> torch.Tensor:
-        """x: (B, T, d); allowed: (B, 1, T, T) bool, True where a query may attend to a key."""
+    def forward(self, x: torch.Tensor, allowed: torch.Tensor, queries: int) -> torch.Tensor:
+        """x: (B, T, d); allowed: (B, 1, Q, T) bool, True where a query may attend to a key; the
+        queries are the last Q = `queries` positions -> (B, Q, d)."""
         B, T, d = x.shape
         q, k, v = self.qkv(x).split(d, dim=2)  # 3 x (B, T, d)
+        q = q[:, T - queries :]  # (B, Q, d)
         q, k, v = (
-            t.view(B, T, self.heads, d // self.heads).transpose(1, 2) for t in (q, k, v)
-        )  # (B, h, T, dh)
-        y = F.scaled_dot_product_attention(q, k, v, attn_mask=allowed)  # (B, h, T, dh)
-        return self.proj(y.transpose(1, 2).reshape(B, T, d))  # (B, T, d)
+            t.reshape(B, -1, self.heads, d // self.heads).transpose(1, 2) for t in (q, k, v)
+        )  # (B, h, ., dh)
+        y = F.scaled_dot_product_attention(q, k, v, attn_mask=allowed)  # (B, h, Q, dh)
+        return self.proj(y.transpose(1, 2).reshape(B, queries, d))  # (B, Q, d)
 
 
 class Block(nn.Module):
@@ -80,9 +82,14 @@ class Block(nn.Module):
         self.mlp = nn.Sequential(nn.Linear(d, 4 * d), nn.GELU(), nn.Linear(4 * d, d))
         self.drop = nn.Dropout(config.dropout)
 
-    def forward(self, x: torch.Tensor, allowed: torch.Tensor) -> torch.Tensor:
-        x = x + self.drop(self.attn(self.ln1(x), allowed))  # (B, T, d)
-        return x + self.drop(self.mlp(self.ln2(x)))  # (B, T, d)
+    def forward(self, x: torch.Tensor, allowed: torch.Tensor, queries: int | None = None) -> torch.Tensor:
+        """x: (B, T, d) -> the outputs (B, Q, d) of the last Q = `queries` positions (all by default); the
+        others need no work when nothing reads them (the last block under `last_only`)."""
+        queries = queries or x.shape[1]
+        x = x[:, x.shape[1] - queries :] + self.drop(
+            self.attn(self.ln1(x), allowed[:, :, -queries:], queries)
+        )
+        return x + self.drop(self.mlp(self.ln2(x)))  # (B, Q, d)
 
 
 class SASRec(nn.Module):
@@ -99,17 +106,19 @@ class SASRec(nn.Module):
         self.norm = nn.LayerNorm(config.d_model)
         self.apply(_init_weights)
 
-    def forward(self, tokens: torch.Tensor) -> torch.Tensor:
-        """tokens: (B, T) with T <= max_len, left-padded -> hidden states (B, T, d)."""
+    def forward(self, tokens: torch.Tensor, last_only: bool = False) -> torch.Tensor:
+        """tokens: (B, T) with T <= max_len, left-padded -> hidden states (B, T, d), or (B, 1, d) of the
+        last position only with `last_only` (the same values: the last block skips the other queries,
+        ~T times less work there, what prefix training and scoring read)."""
         B, T = tokens.shape
         positions = torch.arange(self.config.max_len - T, self.config.max_len, device=tokens.device)  # (T,)
         x = self.drop(self.item_emb(tokens) + self.pos_emb(positions))  # (B, T, d)
         causal = torch.ones(T, T, dtype=torch.bool, device=tokens.device).tril()  # (T, T)
         allowed = causal & (tokens != PAD)[:, None, :]  # (B, T, T): no query sees a pad key ...
         allowed = (allowed | torch.eye(T, dtype=torch.bool, device=tokens.device))[:, None]  # ... but itself
-        for block in self.blocks:
-            x = block(x, allowed)  # (B, T, d)
-        return self.norm(x)  # (B, T, d)
+        for i, block in enumerate(self.blocks):
+            x = block(x, allowed, 1 if last_only and i == len(self.blocks) - 1 else T)  # (B, T or 1, d)
+        return self.norm(x)
 
     def item_logits(self, hidden: torch.Tensor) -> torch.Tensor:
         """hidden: (..., d) -> logits over every catalog item (..., N), tied to the item embeddings."""
@@ -117,6 +126,9 @@ class SASRec(nn.Module):
 
     def loss(self, tokens: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
         """Mean full-softmax cross-entropy over positions whose label (B, T) is an item index."""
+        if bool((labels[:, :-1] == IGNORE).all()):  # targets at the last position only (prefixes)
+            logits = self.item_logits(self.forward(tokens, last_only=True)[:, -1])  # (B, N)
+            return F.cross_entropy(logits, labels[:, -1], ignore_index=IGNORE)
         hidden = self.forward(tokens)  # (B, T, d)
         keep = labels != IGNORE  # (B, T)
         return F.cross_entropy(self.item_logits(hidden[keep]), labels[keep])  # logits (P, N)
@@ -128,7 +140,7 @@ class SASRec(nn.Module):
         Reads the model and changes nothing: call `eval()` first (loading and training leave it so)."""
         length = max(1, min(self.config.max_len, max(len(h) for h in histories)))
         tokens = torch.from_numpy(left_pad([np.asarray(h) + 1 for h in histories], PAD, length))  # (B, T)
-        return self.item_logits(self.forward(tokens)[:, -1]).numpy()  # (B, N)
+        return self.item_logits(self.forward(tokens, last_only=True)[:, -1]).numpy()  # (B, N)
 
 
 def _init_weights(module: nn.Module) -> None:

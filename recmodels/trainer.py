@@ -35,7 +35,7 @@ from recmodels.split import LeaveOneOut
 
 # Bump when a change to a model or to its training changes what training produces (SASRec and GenRec
 # alike): a checkpoint that records another version is trained again instead of being reused.
-TRAINING_VERSION = 1
+TRAINING_VERSION = 2  # 2: SASRec's prefix samples run the last block on the last position only
 TIE_STREAM = 1  # the tie orders' random stream, next to the batch order's (seed)
 
 Scorer = Callable[[list[np.ndarray]], np.ndarray]  # histories -> (B, N) scores

@@ -166,6 +166,23 @@ def test_outputs_are_causal_and_ignore_left_padding() -> None:
     np.testing.assert_allclose(short[0], padded[0], rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.parametrize("layers", [1, 2])
+def test_the_last_position_alone_gives_the_same_hidden_state_and_prefix_loss(layers: int) -> None:
+    """Prefix training and scoring run the last block on the last position only: same values as the
+    full forward's last position, and the same loss when only the last position has a target."""
+    torch.manual_seed(0)
+    model = SASRec(dataclasses.replace(TINY, layers=layers), num_items=30).eval()
+    tokens = torch.randint(1, 31, (6, 9))
+    tokens[:2, :4] = 0  # left padding
+    full, last = model.forward(tokens), model.forward(tokens, last_only=True)
+    assert last.shape == (6, 1, TINY.d_model)
+    torch.testing.assert_close(last[:, 0], full[:, -1], rtol=1e-5, atol=1e-5)
+    labels = torch.full((6, 9), -1)
+    labels[:, -1] = torch.randint(0, 30, (6,))
+    expected = torch.nn.functional.cross_entropy(model.item_logits(full[:, -1]), labels[:, -1])
+    torch.testing.assert_close(model.loss(tokens, labels), expected, rtol=1e-5, atol=1e-5)
+
+
 def test_overfits_a_tiny_batch() -> None:
     torch.manual_seed(0)
     windows = [np.array([1, 5, 2, 7, 3, 9]), np.array([4, 8, 6, 0]), np.array([11, 10, 12])]
