@@ -67,6 +67,7 @@ class Fitted:
     recommender: Recommender
     train_seconds: float
     note: str  # how it was obtained: trained, reused checkpoint, ...
+    timed: bool = True  # False: scores computed elsewhere (a peer toolkit), no latency to report
 
 
 @dataclass(frozen=True)
@@ -190,7 +191,7 @@ def run_variant(variant: Variant, ctx: FitContext, latency_users: int) -> tuple[
     users = ctx.split.users("test")
     sample = np.random.default_rng(ctx.seed).choice(users, min(latency_users, len(users)), replace=False)
     latency_ms(fitted.recommender, ctx.split, sample[:1])  # warm-up, not timed
-    times = latency_ms(fitted.recommender, ctx.split, sample)
+    times = latency_ms(fitted.recommender, ctx.split, sample) if fitted.timed else np.array([np.nan])
     result = RunResult(
         variant.model,
         variant.setting,

@@ -3,6 +3,7 @@
 recagent train --dataset ml-100k --model sasrec --seed 0
 recagent evaluate --dataset ml-100k --models popularity,sasrec --seeds 3 --json report.json
 recagent evaluate --dataset ml-100k --models popularity,sasrec --protocol id-order
+recagent evaluate --dataset ml-100k --models sasrec --peer recbole-sasrec --seeds 1
 """
 
 from __future__ import annotations
@@ -19,11 +20,12 @@ import torch
 from recmodels.checkpoints import checkpoint_dir
 from recmodels.datasets import load_dataset
 from recmodels.evaluate import REGISTRY as BASELINES
-from recmodels.evaluate import FitContext, evaluate_models, load_sasrec
+from recmodels.evaluate import FitContext, Variant, evaluate_models, load_sasrec
 from recmodels.genrec_eval import GENREC_VARIANTS
 from recmodels.genrec_training import load_genrec
 from recmodels.home import recagent_home
 from recmodels.metrics import split_metrics
+from recmodels.peer_recbole import fit_recbole_sasrec
 from recmodels.readers import DataError
 from recmodels.split import DEFAULT_PROTOCOL, PROTOCOLS, LeaveOneOut
 from recmodels.trainer import data_parallel
@@ -31,6 +33,9 @@ from ui import commands_nlu
 
 # Every model the CLI knows: the baselines and the generative recommender (with its settings).
 REGISTRY = {**BASELINES, **GENREC_VARIANTS}
+# Other toolkits' models, trained in their own environments on our split and scored by our metrics
+# (`evaluate --peer`; never served, never `train`ed here).
+PEERS = {"recbole-sasrec": (Variant("recbole-sasrec", "history", fit_recbole_sasrec),)}
 # How each trained model's checkpoint is read back (`train` times it).
 LOADERS: dict[str, Callable[[Path], Any]] = {"sasrec": load_sasrec, "genrec": load_genrec}
 
@@ -49,6 +54,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     evaluate.add_argument("--dataset", required=True, help="prepared or bundled dataset name, e.g. ml-100k")
     evaluate.add_argument(
         "--models", default="popularity,sasrec", help=f"comma-separated, from: {', '.join(sorted(REGISTRY))}"
+    )
+    evaluate.add_argument(
+        "--peer",
+        action="append",
+        choices=sorted(PEERS),
+        default=[],
+        help="also another toolkit's model, trained in its own environment (built on first use) on this "
+        "split and scored here: recbole-sasrec is RecBole 1.2.1's SASRec with its defaults",
     )
     evaluate.add_argument("--seeds", type=int, default=3, help="number of seeds (0..N-1) per model")
     add_protocol(evaluate)
@@ -104,7 +117,7 @@ def train_command(args: argparse.Namespace) -> int:
 def evaluate_command(args: argparse.Namespace) -> int:
     """Print one table (mean ± std over seeds) and optionally write the per-run JSON."""
     dataset = load_dataset(args.dataset, recagent_home())
-    models = [m.strip() for m in args.models.split(",") if m.strip()]
+    models = [m.strip() for m in args.models.split(",") if m.strip()] + args.peer
     report = evaluate_models(
         dataset,
         models,
@@ -113,7 +126,7 @@ def evaluate_command(args: argparse.Namespace) -> int:
         protocol=args.protocol,
         retrain=args.retrain,
         latency_users=args.latency_users,
-        registry=REGISTRY,
+        registry={**REGISTRY, **PEERS},
     )
     print(report.table())
     if args.json is not None:
