@@ -138,8 +138,11 @@ class GenRec(nn.Module):
             vectors = vectors + self.feature_proj(self.features[index])
         return vectors * (tokens != PAD)[..., None]
 
-    def forward(self, tokens: torch.Tensor, text: torch.Tensor | None) -> torch.Tensor:
-        """tokens (B, T) left-padded item tokens, text (B, text_dim) or None -> hidden (B, T, d).
+    def forward(
+        self, tokens: torch.Tensor, text: torch.Tensor | None, last_only: bool = False
+    ) -> torch.Tensor:
+        """tokens (B, T) left-padded item tokens, text (B, text_dim) or None -> hidden (B, T, d), or
+        (B, 1, d) of the last position only with `last_only` (the last block skips the other queries).
 
         Rows of `text` that are all zero mean "no preference text".
         """
@@ -156,15 +159,21 @@ class GenRec(nn.Module):
         visible = torch.cat([torch.ones(B, 1, dtype=torch.bool), tokens != PAD], dim=1)  # (B, 1 + T)
         causal = torch.ones(T + 1, T + 1, dtype=torch.bool).tril()  # (1 + T, 1 + T)
         allowed = (causal & visible[:, None, :]) | torch.eye(T + 1, dtype=torch.bool)  # (B, 1 + T, 1 + T)
-        for block in self.blocks:
-            x = block(x, allowed[:, None])
-        return self.norm(x)[:, 1:]  # (B, T, d): position j has seen the prefix and items <= j
+        for i, block in enumerate(self.blocks):
+            x = block(x, allowed[:, None], 1 if last_only and i == len(self.blocks) - 1 else None)
+        return (
+            self.norm(x)[:, -1:] if last_only else self.norm(x)[:, 1:]
+        )  # (B, T, d): j saw the prefix, items <= j
 
     def loss(self, tokens: torch.Tensor, labels: torch.Tensor, text: torch.Tensor | None) -> torch.Tensor:
         """Dense full-softmax CE + code_loss_weight * generative NLL at positions with a label (B, T)."""
-        hidden = self.forward(tokens, text)  # (B, T, d)
-        keep = labels >= 0  # (B, T)
-        h, target = hidden[keep], labels[keep]  # (P, d), (P,)
+        if bool((labels[:, :-1] < 0).all()):  # targets at the last position only (prefix samples)
+            keep = labels[:, -1] >= 0  # (B,)
+            h, target = self.forward(tokens, text, last_only=True)[:, -1][keep], labels[:, -1][keep]
+        else:
+            hidden = self.forward(tokens, text)  # (B, T, d)
+            keep = labels >= 0  # (B, T)
+            h, target = hidden[keep], labels[keep]  # (P, d), (P,)
         dense = F.cross_entropy(h @ self.item_vectors().T, target)  # logits (P, N)
         return dense + self.config.code_loss_weight * self.decoder.loss(h, self.codes[target])
 
@@ -172,4 +181,4 @@ class GenRec(nn.Module):
         """(B, d) hidden state after each history (its last max_len items)."""
         length = max(1, min(self.config.max_len, max(len(h) for h in histories)))
         tokens = torch.from_numpy(left_pad([np.asarray(h) + 1 for h in histories], PAD, length))  # (B, T)
-        return self.forward(tokens, text)[:, -1]
+        return self.forward(tokens, text, last_only=True)[:, -1]

@@ -74,7 +74,10 @@ def window_texts(
     for window, window_groups in zip(windows, groups, strict=True):
         early = window[: profile_end(window_groups)]
         profiles += [preference_text(early, catalog, rng) for _ in range(V)]
-        made = [request_text(window[1:], catalog, rng) for _ in range(V)]
+        made = [
+            request_text(window[1:], catalog, rng) if len(window) > 1 else ("", np.zeros(0, bool))
+            for _ in range(V)
+        ]
         requests += [text for text, _ in made]
         fits.append(np.stack([match for _, match in made]))
     embedded = encoder.encode(profiles + requests).astype(np.float32).reshape(2, W, V, -1)
@@ -97,10 +100,12 @@ class GenRecTrainer(Trainer[GenRec]):
         progress: bool = True,
         decode: DecodeConfig = VALIDATION_DECODE,
     ):
-        if config.samples != "windows":
-            raise ValueError(f"GenRec trains on windows, not {config.samples}")
         super().__init__(config, model, split, seed, model.config.max_len, progress)
-        self.texts = texts_of(self.windows, self.window_groups)
+        if config.samples == "prefixes":  # texts per whole training sequence, shared by its prefixes
+            self.texts = texts_of(split.train, split.train_groups)
+            self.profile_ends = [profile_end(groups) if len(groups) else 0 for groups in split.train_groups]
+        else:
+            self.texts = texts_of(self.windows, self.window_groups)
         self.text_dropout, self.request_share = model.config.text_dropout, model.config.request_share
         self.decode = decode
 
@@ -108,6 +113,8 @@ class GenRecTrainer(Trainer[GenRec]):
         return GenRecServer.build(model, self.decode).score
 
     def _batch_loss(self, batch: np.ndarray) -> torch.Tensor:
+        if self.config.samples == "prefixes":
+            return self._prefix_loss(batch)
         inputs, labels = window_batch([self.window(i) for i in batch])  # (B, T) each
         variant = self.rng.integers(TEXT_VARIANTS, size=len(batch))  # (B,)
         text = self.texts.profiles[batch, variant]  # (B, D)
@@ -120,6 +127,30 @@ class GenRecTrainer(Trainer[GenRec]):
             fits = self.texts.request_fits[batch[row]][variant[row]][shown]  # (len - 1,), right-aligned
             labels[row, : labels.shape[1] - len(fits)] = IGNORE
             labels[row, labels.shape[1] - len(fits) :][~torch.from_numpy(fits)] = IGNORE
+        return self.model.loss(inputs, labels, torch.from_numpy(text))
+
+    def _prefix_loss(self, batch: np.ndarray) -> torch.Tensor:
+        """Prefix samples (the loss on their last item only) with their sequence's texts: a profile
+        only when it describes none of the sample's target's group or later (`profile_end`); a request
+        only when the target has what it names, else no text (the sample still teaches history alone)."""
+        inputs, labels = window_batch([self.window(i) for i in batch])  # (B, T) each
+        labels[:, :-1] = IGNORE
+        sequences = np.array([self.spans[i][0] for i in batch])  # (B,)
+        targets = np.array([self.spans[i][2] - 1 for i in batch])  # (B,) positions in this epoch's order
+        variant = self.rng.integers(TEXT_VARIANTS, size=len(batch))  # (B,)
+        text = self.texts.profiles[sequences, variant]  # (B, D)
+        draw = self.rng.random(len(batch))  # (B,)
+        request = draw >= 1.0 - self.request_share  # (B,)
+        text[request] = self.texts.requests[sequences[request], variant[request]]
+        none = draw < self.text_dropout
+        for row, (s, t) in enumerate(zip(sequences, targets, strict=True)):
+            if request[row]:
+                original = int(self.orders[s][t])  # the target's position in the split's order
+                fits = self.texts.request_fits[s][variant[row]]  # over the sequence's items 1..
+                none[row] |= original == 0 or not fits[original - 1]
+            else:
+                none[row] |= t < self.profile_ends[s]
+        text[none] = 0.0
         return self.model.loss(inputs, labels, torch.from_numpy(text))
 
 

@@ -56,7 +56,7 @@ class TrainConfig:
     ema_decay: float = 0.0  # > 0: validate and keep an exponential moving average of the weights
     # "windows": each sequence cut into windows, the loss at every position (`training_windows`);
     # "prefixes": one sample per transition, the loss at its last position only (`training_prefixes`,
-    # the standard toolkit's way; about max_len / 2 times the work per epoch). SASRec only.
+    # the standard toolkit's way; about max_len / 2 times the samples per epoch, each cheaper).
     samples: Samples = "windows"
 
 
@@ -239,9 +239,9 @@ class Trainer(Generic[M]):
     def reshuffle(self) -> None:
         """Draw the tie-group orders the next epoch's windows are shown in (`window`). Prefixes are cut
         from whole sequences in one order each, so every item of a tie group is still a target once."""
-        if self.config.samples == "prefixes":
-            orders = tie_orders(self.split.train_groups, self.tie_rng, keep_first=False)
-            self.shuffled = [seq[order] for seq, order in zip(self.split.train, orders, strict=True)]
+        if self.config.samples == "prefixes":  # `orders`: each whole sequence's, position -> split order
+            self.orders = tie_orders(self.split.train_groups, self.tie_rng, keep_first=False)
+            self.shuffled = [seq[order] for seq, order in zip(self.split.train, self.orders, strict=True)]
         else:
             self.orders = tie_orders(self.window_groups, self.tie_rng)
 

@@ -165,9 +165,30 @@ def test_only_a_genrec_checkpoint_made_the_same_way_is_reused(ids: SemanticIds, 
     ]
 
 
-@pytest.mark.parametrize("ema_decay", [0.0, 0.9])
+def test_the_last_position_alone_gives_the_same_hidden_state_and_prefix_loss(ids: SemanticIds) -> None:
+    """Prefix training and serving run the last block on the last position only: the same hidden
+    state as the full forward's last position, and the same loss when only it has a target."""
+    model = tiny_model(ids).eval()
+    tokens = torch.randint(1, N_ITEMS + 1, (5, 7))
+    tokens[:2, :3] = 0  # left padding
+    text = torch.randn(5, TEXT_DIM)
+    text[0] = 0.0  # "no preference text"
+    full, last = model.forward(tokens, text), model.forward(tokens, text, last_only=True)
+    assert last.shape == (5, 1, 32)
+    torch.testing.assert_close(last[:, 0], full[:, -1], rtol=1e-5, atol=1e-5)
+    labels = torch.full((5, 7), -1)
+    labels[:, -1] = torch.randint(0, N_ITEMS, (5,))
+    labels[3, -1] = -1  # a sample without a target counts nowhere
+    keep = labels[:, -1] >= 0
+    h = full[:, -1][keep]
+    expected = torch.nn.functional.cross_entropy(h @ model.item_vectors().T, labels[keep, -1])
+    expected = expected + model.config.code_loss_weight * model.decoder.loss(h, model.codes[labels[keep, -1]])
+    torch.testing.assert_close(model.loss(tokens, labels, text), expected, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize(("ema_decay", "samples"), [(0.0, "windows"), (0.9, "windows"), (0.0, "prefixes")])
 def test_training_with_preference_texts_runs_and_keeps_the_best_epoch(
-    ids: SemanticIds, ema_decay: float
+    ids: SemanticIds, ema_decay: float, samples: str
 ) -> None:
     from split_fixtures import split_of
 
@@ -183,7 +204,7 @@ def test_training_with_preference_texts_runs_and_keeps_the_best_epoch(
     )
     split = split_of([[(u + t) % N_ITEMS for t in range(12)] for u in range(30)])
     config = GenRecConfig(d_model=16, layers=1, heads=1, dropout=0.0, max_len=12)
-    train = TrainConfig(epochs=3, lr=1e-2, ema_decay=ema_decay)
+    train = TrainConfig(epochs=3, lr=1e-2, ema_decay=ema_decay, samples=samples)  # type: ignore[arg-type]
     model, result = train_genrec(
         config, train, catalog, split, ids, HashEncoder(TEXT_DIM), seed=0, progress=False, decode=DECODE
     )
