@@ -70,13 +70,22 @@ def test_chat_like_edit_reload_and_a_second_tab_in_a_real_browser(ui_server: tup
 
         export = SHOTS / "watched.csv"  # what a person brings from elsewhere, uploaded in the profile panel
         export.write_text("Date,Name,Year,Letterboxd URI,Rating\n2024-01-01,Picture Number 5,1955,u,5\n"
-                          "2024-01-02,A Film Nobody Made,1990,u,4\n")  # fmt: skip
+                          "2024-01-02,A Film Nobody Made,1990,u,4\n2024-01-03,Picture Numbr 3,,u,4\n")  # fmt: skip
         page.locator("#import-history input[type=file]").set_input_files(str(export))
         expect(page.locator("#chat")).to_contain_text(
-            "Imported watched.csv: 2 rows: 1 matched", timeout=WAIT_MS
+            "Imported watched.csv: 3 rows: 1 matched", timeout=WAIT_MS
         )
         expect(page.locator("#statements")).to_contain_text("import (Letterboxd, 2024-01-01)")
+        meant = page.locator("#ambiguous label", has_text="→ Picture Number 3 (1953)")
+        expect(meant).to_be_visible(timeout=WAIT_MS)  # the typo'd row's candidates, to tick
+        meant.click()
         page.screenshot(path=str(SHOTS / "4-import-report.png"), full_page=True)
+        page.locator("#confirm").click()
+        expect(page.locator("#chat")).to_contain_text("Confirmed 1 of watched.csv", timeout=WAIT_MS)
+        expect(page.locator("#ambiguous")).to_be_hidden()
+        page.locator("#export").click()  # the picks so far, as files to download
+        expect(page.locator("#exported")).to_contain_text("recagent-", timeout=WAIT_MS)
+        expect(page.locator("#exported a").first).to_have_attribute("href", re.compile(r"letterboxd\.csv$"))
 
         other = browser.new_page(viewport={"width": 1400, "height": 1000})
         other.goto(url)

@@ -137,3 +137,49 @@ def test_an_uploaded_watchlist_becomes_the_only_list_recommended_from(tmp_path: 
     assert isinstance(after, View) and after.cards and {c.heading.split(" ", 1)[1] for c in after.cards} <= {
         "Picture Number 3 (1953)", "Picture Number 8 (1958)", "Picture Number 13 (1963)",
     }  # fmt: skip
+
+
+def test_a_person_ticks_what_the_ambiguous_rows_of_an_upload_meant(tmp_path: Path) -> None:
+    h = handlers(tmp_path)
+    sid = h.load("").session_id
+    export = tmp_path / "ratings.csv"
+    export.write_text(
+        "Date,Name,Year,Letterboxd URI,Rating\n2024-01-01,Picture Number 5,1955,u,5\n"
+        "2024-01-02,Picture Numbr 3,,u,4\n2024-01-03,Picture Numbr 7,,u,2\n",
+        encoding="utf-8",
+    )
+    view = h.import_file(str(export), False, sid)
+    assert "2 ambiguous" in said(view, "assistant")[-1] and "Which did you mean?" in said(view, "assistant")[-1]
+    three = [o for o in view.pending if o.startswith("ratings.csv:3 ")]
+    assert "ratings.csv:3 “Picture Numbr 3” → Picture Number 3 (1953)" in three and len(three) > 1
+    history = lambda: h.sessions.get(sid).session.data.history  # noqa: E731
+    assert history() == [5]
+    # two films for one row: refused, nothing changes
+    refused = h.confirm(three[:2], sid)
+    assert "Tick one film per row (ratings.csv:3 has several)" in said(refused, "assistant")[-1]
+    assert history() == [5] and refused.pending == view.pending
+    done = h.confirm(["ratings.csv:3 “Picture Numbr 3” → Picture Number 3 (1953)", "not an option"], sid)
+    assert said(done, "assistant")[-1].startswith("✅ Confirmed 1 of ratings.csv: added 1 films to the history")
+    assert "1 rows still ambiguous" in said(done, "assistant")[-1]
+    assert history() == [5, 3] and all(o.startswith("ratings.csv:4 ") for o in done.pending)
+    seven = next(o for o in done.pending if o.endswith("→ Picture Number 7 (1957)"))
+    last = h.confirm([seven], sid)
+    assert history() == [5, 3, 7] and last.pending == ()
+    assert "avoids **Picture Number 7 (1957)**" in last.panel.statements  # its 2 stars: a dislike
+    assert "no import waiting" in said(h.confirm([seven], sid), "assistant")[-1]
+
+
+def test_the_picks_so_far_download_as_files_the_importer_reads_back(tmp_path: Path) -> None:
+    from agent.history_import import import_report, read_export
+
+    h = handlers(tmp_path)
+    sid = h.load("").session_id
+    (shown,) = h.send("something funny", sid)
+    assert isinstance(shown, View) and shown.cards
+    files = h.export(sid)
+    assert [f.suffix for f in files] == [".csv", ".csv", ".json"]
+    letterboxd = next(f for f in files if "letterboxd" in f.name)
+    report = import_report(read_export(letterboxd), h.sessions.agent.resources.catalog)
+    titles = [card.heading.split(" ", 1)[1] for card in shown.cards]
+    catalog = h.sessions.agent.resources.catalog
+    assert [f"{catalog[i].title} ({catalog[i].year})" for i in report.matched_items()] == titles

@@ -14,6 +14,7 @@ view (and a working line every `tick_s` while a slow turn runs; the browser show
 
 from __future__ import annotations
 
+import tempfile
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor, wait
@@ -36,6 +37,7 @@ class View:
     chat: list[Message]
     panel: ProfilePanel
     cards: list[Card]  # the list on screen
+    pending: tuple[str, ...] = ()  # the last import's candidates to tick (`PendingImport.options`)
 
 
 @dataclass(frozen=True)
@@ -54,9 +56,9 @@ class Handlers:
 
     def _view(self, live: Live) -> View:
         catalog = live.session.resources.catalog
-        return View(
-            live.id, self._header(live), live.chat, profile_panel(live.session.profile, catalog), live.cards
-        )
+        pending = tuple(live.pending.options(catalog)) if live.pending else ()
+        panel = profile_panel(live.session.profile, catalog)
+        return View(live.id, self._header(live), live.chat, panel, live.cards, pending)
 
     def _header(self, live: Live) -> str:
         agent = self.sessions.agent
@@ -112,6 +114,18 @@ class Handlers:
         if path:
             self.sessions.import_file(live, Path(path), Path(path).name, only)
         return self._view(live)
+
+    def confirm(self, ticked: list[str], session_id: str) -> View:
+        """The candidates ticked for the last import's ambiguous rows; the outcome is told in the chat."""
+        live = self._current(session_id)
+        self.sessions.confirm(live, ticked)
+        return self._view(live)
+
+    def export(self, session_id: str) -> list[Path]:
+        """Files of every film recommended so far (Letterboxd CSV, plain CSV, JSON), in a new directory."""
+        return self.sessions.export(
+            self._current(session_id), Path(tempfile.mkdtemp(prefix="recagent-export-"))
+        )
 
     def together(self, others: str, session_id: str) -> View:
         """One list for this tab's person and the other sessions named (ids or links), in the chat."""

@@ -14,6 +14,7 @@ turn again on what is stored, and the chat is rebuilt from the stored conversati
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import logging
 import re
@@ -24,8 +25,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from agent import Recommendation, RecommenderAgent, Session
-from agent.history_import import ExportError, export_label, import_report, only_from, read_export
+from agent.history_export import EXPORT_FORMATS, export_text, recommended
+from agent.history_import import (
+    ExportError,
+    ImportReport,
+    choose,
+    export_label,
+    import_report,
+    only_from,
+    read_export,
+)
 from agent.together import watch_together
+from recmodels.catalog import Catalog
 from ui.adapter import (
     Card,
     Message,
@@ -43,12 +54,33 @@ from ui.adapter import (
 log = logging.getLogger("recagent.ui")
 
 
+@dataclass(frozen=True)
+class PendingImport:
+    """An import with ambiguous rows, kept (in this worker's memory) until the person picks candidates."""
+
+    report: ImportReport
+    label: str  # provenance: "Letterboxd", "IMDb", ...
+    name: str  # the file's name, for the chat
+    only: bool  # the list to recommend from, not history
+
+    def options(self, catalog: Catalog) -> dict[str, tuple[tuple[str, int], str]]:
+        """What the page offers to tick, one per candidate of each ambiguous row -> ((file, line), id)."""
+        out = {}
+        for r in self.report.by("ambiguous"):
+            for i in r.match.candidates:
+                year = f" ({r.row.year})" if r.row.year else ""
+                label = f"{r.row.source}:{r.row.line} “{r.row.title}{year}” → {catalog[i].title} ({catalog[i].year})"
+                out[label] = ((r.row.source, r.row.line), catalog[i].id)
+        return out
+
+
 @dataclass
 class Live:
     session: Session
     chat: list[Message] = field(default_factory=list)
     items: list[Recommendation] = field(default_factory=list)  # the list on screen
     lock: threading.Lock = field(default_factory=threading.Lock)
+    pending: PendingImport | None = None  # the last import's ambiguous rows, until confirmed
 
     @property
     def id(self) -> str:
@@ -148,15 +180,10 @@ class LiveSessions:
         with live.lock:
             catalog = live.session.resources.catalog
             try:
-                rows = read_export(path)
-                report = import_report(rows, catalog)
-                label = export_label(path)
-                if only:
-                    allowed = only_from(report, label, datetime.date.today().isoformat())
-                    live.session.recommend_only_from(allowed)
-                    result = f"from now on I recommend only from the {len(allowed.items)} films matched"
-                else:
-                    result = live.session.import_history(report, label).line(catalog)
+                report = import_report(read_export(path), catalog)
+                pending = PendingImport(report, export_label(path), name, only)
+                result = self._apply(live, pending)
+                live.pending = pending if report.by("ambiguous") else None
             except (ExportError, OSError, UnicodeDecodeError, zipfile.BadZipFile) as err:
                 message = f"⚠️ {name} could not be read: {err}"
             except Exception as err:
@@ -164,11 +191,74 @@ class LiveSessions:
                 message = f"⚠️ {failure_text(err)}"
             else:
                 lines = report.lines(catalog, shown=5)
-                message = f"📥 Imported {name}: {lines[0]}; {result}.\n" + "\n".join(
+                ask = (
+                    "\nTick the films you meant under *Which did you mean?* and confirm."
+                    if live.pending
+                    else ""
+                )
+                message = f"📥 Imported {name}: {lines[0]}; {result}.{ask}\n" + "\n".join(
                     f"- {line.strip()}" for line in lines[1:]
                 )
             live.tell(message)
             return message
+
+    def _apply(self, live: Live, pending: PendingImport) -> str:
+        """The matched rows into the session: as history, or as the list to recommend from."""
+        if pending.only:
+            allowed = only_from(pending.report, pending.label, datetime.date.today().isoformat())
+            live.session.recommend_only_from(allowed)
+            return f"from now on I recommend only from the {len(allowed.items)} films matched"
+        return live.session.import_history(pending.report, pending.label).line(live.session.resources.catalog)
+
+    def confirm(self, live: Live, ticked: list[str]) -> str:
+        """The candidates ticked for the last import's ambiguous rows (one per row) into the session, as the
+        import would have put them; returns what the chat says."""
+        with live.lock:
+            pending = live.pending
+            if pending is None:
+                message = "⚠️ There is no import waiting for confirmation here (upload the file again)."
+            else:
+                options = pending.options(live.session.resources.catalog)
+                chosen = dict(options[t] for t in ticked if t in options)
+                rows = [where for where, _ in (options[t] for t in ticked if t in options)]
+                twice = sorted({f"{f}:{n}" for f, n in rows if rows.count((f, n)) > 1})
+                if twice:
+                    message = f"⚠️ Tick one film per row ({', '.join(twice)} has several); nothing changed."
+                elif not chosen:
+                    message = "⚠️ Nothing was ticked; the ambiguous rows stay out."
+                else:
+                    try:
+                        confirmed = dataclasses.replace(
+                            pending, report=choose(pending.report, chosen, live.session.resources.catalog)
+                        )
+                        result = self._apply(live, confirmed)
+                    except Exception as err:
+                        log.exception("confirming an import failed in session %s", live.id)
+                        message = f"⚠️ {failure_text(err)}"
+                    else:
+                        left = len(confirmed.report.by("ambiguous"))
+                        live.pending = confirmed if left else None
+                        message = f"✅ Confirmed {len(chosen)} of {pending.name}: {result}" + (
+                            f"; {left} rows still ambiguous." if left else "."
+                        )
+            live.tell(message)
+            return message
+
+    def export(self, live: Live, directory: Path) -> list[Path]:
+        """Every film recommended in the session so far, as files Letterboxd (and anything else) reads."""
+        with live.lock:
+            rows = recommended(live.session.data, live.session.resources.catalog)
+        directory.mkdir(parents=True, exist_ok=True)
+        paths = []
+        for fmt in EXPORT_FORMATS:
+            suffix = "json" if fmt == "json" else "csv"
+            path = (
+                directory
+                / f"recagent-{live.id[:8]}-{'letterboxd' if fmt == 'letterboxd' else 'picks'}.{suffix}"
+            )
+            path.write_text(export_text(rows, fmt), encoding="utf-8")
+            paths.append(path)
+        return paths
 
     def together(self, live: Live, others: str) -> str:
         """One list for this tab's person and the sessions named in `others` (ids or links, separated by

@@ -101,6 +101,10 @@ class Controls:
     only: gr.Checkbox
     others: gr.Textbox
     together: gr.Button
+    ambiguous: gr.CheckboxGroup  # the last import's candidates (shown only while some wait)
+    confirm: gr.Button
+    export: gr.Button
+    exported: gr.File
 
 
 def _show_sent(chat: gr.Chatbot) -> str:
@@ -168,6 +172,15 @@ def _layout(users: list[str]) -> tuple[Screen, Controls]:
                 label="Import what you have watched: a Letterboxd export (.zip), an IMDb ratings.csv or a list "
                 "(title,year)", file_types=[".zip", ".csv"], elem_id="import-history", height=120,
             )  # fmt: skip
+            ambiguous = gr.CheckboxGroup(
+                label="Which did you mean? (one film per row of the file)", visible=False, elem_id="ambiguous"
+            )
+            confirm = gr.Button("Confirm the ticked films", visible=False, elem_id="confirm")
+            export = gr.Button("Export my picks (Letterboxd CSV, CSV, JSON)", elem_id="export")
+            exported = gr.File(
+                label="Your picks so far: import the Letterboxd CSV as a list on letterboxd.com/import",
+                file_count="multiple", interactive=False, visible=False, elem_id="exported",
+            )  # fmt: skip
     feedback = Feedback(
         gr.Number(visible="hidden", precision=0, label="card"),
         gr.Checkbox(visible="hidden", label="liked"),
@@ -175,8 +188,9 @@ def _layout(users: list[str]) -> tuple[Screen, Controls]:
     )
     screen = Screen(session_id, header, chat, profile, statements, constraints, cards)
     return screen, Controls(
-        message, sent, send, feedback, save, picker, start, reset, history, only, others, together
-    )
+        message, sent, send, feedback, save, picker, start, reset, history, only, others, together,
+        ambiguous, confirm, export, exported,
+    )  # fmt: skip
 
 
 def _wire(app: gr.Blocks, screen: Screen, controls: Controls, handlers: Handlers) -> None:
@@ -209,8 +223,23 @@ def _wire(app: gr.Blocks, screen: Screen, controls: Controls, handlers: Handlers
     def together(others: str, session_id: str) -> dict[Component, Any]:
         return screen.show(handlers.together(others, session_id))
 
+    def asking(view: View) -> dict[Component, Any]:
+        """The view, and the candidates of the last import's ambiguous rows while some wait."""
+        shown = bool(view.pending)
+        return {
+            **screen.show(view),
+            c.ambiguous: gr.CheckboxGroup(choices=list(view.pending), value=[], visible=shown),
+            c.confirm: gr.Button(visible=shown),
+        }
+
     def import_file(path: str | None, only: bool, session_id: str) -> dict[Component, Any]:
-        return screen.show(handlers.import_file(path, only, session_id))
+        return asking(handlers.import_file(path, only, session_id))
+
+    def confirm(ticked: list[str], session_id: str) -> dict[Component, Any]:
+        return asking(handlers.confirm(ticked or [], session_id))
+
+    def export(session_id: str) -> dict[Component, Any]:
+        return {c.exported: gr.File(value=[str(p) for p in handlers.export(session_id)], visible=True)}
 
     app.load(load, None, outputs, api_visibility="private")
     sid.change(None, sid, None, js=SET_URL)
@@ -230,8 +259,13 @@ def _wire(app: gr.Blocks, screen: Screen, controls: Controls, handlers: Handlers
     c.save.click(save, [screen.profile, sid], outputs, api_name="save_profile")
     c.start.click(start, [c.picker, sid], outputs, api_name="start")
     c.reset.click(reset, sid, outputs, api_name="reset")
-    c.history.upload(import_file, [c.history, c.only, sid], outputs, api_name="import_history")
+    c.history.upload(
+        import_file, [c.history, c.only, sid], [*outputs, c.ambiguous, c.confirm], api_name="import_history"
+    )
     c.together.click(together, [c.others, sid], outputs, api_name="together")
+    asked = [*outputs, c.ambiguous, c.confirm]
+    c.confirm.click(confirm, [c.ambiguous, sid], asked, api_name="confirm_import")
+    c.export.click(export, sid, c.exported, api_name="export")
     screen.chat.clear(reset, sid, outputs, api_visibility="private")  # the chat's bin icon: start over
 
 
