@@ -154,7 +154,12 @@ def run_peer(
     (workdir / "histories.json").write_text(json.dumps(histories))
     job = {"seed": seed, "num_items": num_items, "recbole": settings, "threads": torch.get_num_threads()}
     (workdir / "job.json").write_text(json.dumps(job, indent=2))
-    env = {**os.environ, "PYTHONNOUSERSITE": "1", "OMP_NUM_THREADS": str(torch.get_num_threads())}
+    env = {
+        **os.environ,
+        "PYTHONNOUSERSITE": "1",
+        "PYTHONUNBUFFERED": "1",
+        "OMP_NUM_THREADS": str(torch.get_num_threads()),
+    }
     env.pop("PYTHONPATH", None)  # nothing of recagent's environment leaks into the peer's
     with subprocess.Popen(
         [str(python), str(SCRIPT), str(workdir)],

@@ -149,7 +149,9 @@ def test_a_person_ticks_what_the_ambiguous_rows_of_an_upload_meant(tmp_path: Pat
         encoding="utf-8",
     )
     view = h.import_file(str(export), False, sid)
-    assert "2 ambiguous" in said(view, "assistant")[-1] and "Which did you mean?" in said(view, "assistant")[-1]
+    assert (
+        "2 ambiguous" in said(view, "assistant")[-1] and "Which did you mean?" in said(view, "assistant")[-1]
+    )
     three = [o for o in view.pending if o.startswith("ratings.csv:3 ")]
     assert "ratings.csv:3 “Picture Numbr 3” → Picture Number 3 (1953)" in three and len(three) > 1
     history = lambda: h.sessions.get(sid).session.data.history  # noqa: E731
@@ -159,7 +161,9 @@ def test_a_person_ticks_what_the_ambiguous_rows_of_an_upload_meant(tmp_path: Pat
     assert "Tick one film per row (ratings.csv:3 has several)" in said(refused, "assistant")[-1]
     assert history() == [5] and refused.pending == view.pending
     done = h.confirm(["ratings.csv:3 “Picture Numbr 3” → Picture Number 3 (1953)", "not an option"], sid)
-    assert said(done, "assistant")[-1].startswith("✅ Confirmed 1 of ratings.csv: added 1 films to the history")
+    assert said(done, "assistant")[-1].startswith(
+        "✅ Confirmed 1 of ratings.csv: added 1 films to the history"
+    )
     assert "1 rows still ambiguous" in said(done, "assistant")[-1]
     assert history() == [5, 3] and all(o.startswith("ratings.csv:4 ") for o in done.pending)
     seven = next(o for o in done.pending if o.endswith("→ Picture Number 7 (1957)"))
