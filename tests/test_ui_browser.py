@@ -117,4 +117,38 @@ def test_chat_like_edit_reload_and_a_second_tab_in_a_real_browser(ui_server: tup
         page.reload()
         expect(page.locator("#chat")).to_contain_text("a comedy from the 1960s", timeout=WAIT_MS)
         expect(page.locator("#chat")).not_to_contain_text("a western")
+
+        home = browser.new_page(viewport={"width": 1400, "height": 1000})  # a household's shared browser
+        home.goto(url)
+        ann = name_profile(home, "Ann")
+        chat(home, "a comedy")
+        expect(home.locator("#card-text-1")).to_contain_text("Comedy", timeout=WAIT_MS)
+        home.locator("#start").click()  # the next person: a new user in the same tab
+        expect(home.locator("#chat")).not_to_contain_text("a comedy", timeout=WAIT_MS)
+        bob = name_profile(home, "Bob")
+        assert bob != ann
+        chat(home, "a western")
+        expect(home.locator("#card-text-1")).to_contain_text("Western", timeout=WAIT_MS)
+        home.locator("#with-people label", has_text="Ann").click()
+        home.locator("#together").click()
+        expect(home.locator("#chat")).to_contain_text("For Bob, Ann together", timeout=WAIT_MS)
+        expect(home.locator("#chat")).to_contain_text("Ann: ")
+        home.screenshot(path=str(SHOTS / "7-household.png"), full_page=True)
+        home.locator("#person input").click()  # switch back to Ann's profile
+        home.get_by_role("option", name="Ann").click()
+        expect(home.locator("#chat")).to_contain_text("a comedy", timeout=WAIT_MS)
+        home.wait_for_function(f"() => location.href.includes('session={ann}')", timeout=WAIT_MS)
+        home.reload()  # the household is kept in the browser
+        expect(home.locator("#person input")).to_have_value("Ann", timeout=WAIT_MS)
+        expect(home.locator("#with-people")).to_contain_text("Bob")
         browser.close()
+
+
+def name_profile(page: Page, name: str) -> str:
+    """Name the tab's profile in the household; returns its session id."""
+    sid = session_of(page)
+    page.locator("#person-name input, #person-name textarea").first.fill(name)
+    page.locator("#save-name").click()
+    expect(page.locator("#chat")).to_contain_text(f"This profile is {name}'s", timeout=WAIT_MS)
+    expect(page.locator("#person input")).to_have_value(name, timeout=WAIT_MS)
+    return sid

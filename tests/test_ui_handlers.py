@@ -95,7 +95,7 @@ def test_a_view_fills_every_output_and_progress_only_the_chat(tmp_path: Path) ->
     (view,) = h.send("a western please", sid)
     assert isinstance(view, View)
     with gr.Blocks():
-        screen, _ = _layout(["3"])
+        screen, _ = _layout(["3"], "a secret")
     shown = screen.show(view)
     assert list(shown) == screen.outputs()
     assert shown[screen.session_id] == sid and shown[screen.chat] == view.chat
@@ -187,3 +187,26 @@ def test_the_picks_so_far_download_as_files_the_importer_reads_back(tmp_path: Pa
     titles = [card.heading.split(" ", 1)[1] for card in shown.cards]
     catalog = h.sessions.agent.resources.catalog
     assert [f"{catalog[i].title} ({catalog[i].year})" for i in report.matched_items()] == titles
+
+
+def test_a_household_names_its_profiles_switches_between_them_and_watches_together(tmp_path: Path) -> None:
+    h = handlers(tmp_path)
+    ann = h.load("").session_id
+    list(h.send("a comedy please", ann))
+    view, household = h.name("  Ann  ", ann, {})
+    assert household == {"Ann": ann} and "This profile is Ann's" in said(view, "assistant")[-1]
+    bob = h.start(NEW_USER, ann).session_id
+    assert bob != ann
+    refused, same = h.name("Ann", bob, household)
+    assert same == household and "Ann is someone else's profile" in said(refused, "assistant")[-1]
+    assert "Type a name" in said(h.name("   ", bob, household)[0], "assistant")[-1]
+    _, household = h.name("Bob", bob, household)
+    _, household = h.name("Robert", bob, household)  # a profile has one name: renaming drops the old one
+    assert household == {"Ann": ann, "Robert": bob}
+    list(h.send("a western", bob))
+    both = h.together("", bob, ["Ann"], household)
+    told = said(both, "assistant")[-1]
+    assert told.startswith("🍿 For Robert, Ann together") and "\n- Ann: " in told and "\n- Robert: " in told
+    back = h.switch("Ann", household, bob)
+    assert back.session_id == ann and "a comedy please" in said(back, "user")
+    assert h.switch("Nobody", household, bob).session_id == bob  # an unknown name stays put

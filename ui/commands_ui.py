@@ -48,11 +48,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def ui_command(args: argparse.Namespace) -> int:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     from agent import RecommenderAgent  # noqa: PLC0415 (torch, langchain, gradio load only here)
-    from ui.web import build_app, launch  # noqa: PLC0415
+    from recmodels.home import recagent_home  # noqa: PLC0415
+    from ui.web import browser_secret, build_app, launch  # noqa: PLC0415
 
     agent = RecommenderAgent.load(dataset=args.dataset)
     print(f"recagent UI on {args.dataset}, backend {agent.backend}: http://{args.host}:{args.port}/")
-    launch(build_app(agent), args.host, args.port)
+    launch(build_app(agent, browser_secret(recagent_home())), args.host, args.port)
     return 0
 
 

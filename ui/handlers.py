@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +25,8 @@ from ui.adapter import Card, Message, ProfilePanel, profile_panel, user_message,
 from ui.live import Live, LiveSessions
 
 NEW_USER = "new user"
+MAX_NAME = 40  # characters of a person's name
+Household = dict[str, str]  # a browser's people: name -> session id
 TICK_S = 2.0  # how often a slow turn's "working" line is refreshed
 
 
@@ -127,11 +129,35 @@ class Handlers:
             self._current(session_id), Path(tempfile.mkdtemp(prefix="recagent-export-"))
         )
 
-    def together(self, others: str, session_id: str) -> View:
-        """One list for this tab's person and the other sessions named (ids or links), in the chat."""
-        live = self._current(session_id)
-        self.sessions.together(live, others)
+    def together(
+        self, others: str, session_id: str, people: Sequence[str] = (), household: Household | None = None
+    ) -> View:
+        """One list for this tab's person, the other sessions named (ids or links) and the `people` of the
+        browser's household ticked, in the chat, each called by their name."""
+        live, household = self._current(session_id), household or {}
+        ids = " ".join([others, *(household[p] for p in people if p in household)])
+        self.sessions.together(live, ids, {sid: name for name, sid in household.items()})
         return self._view(live)
+
+    def name(self, name: str, session_id: str, household: Household) -> tuple[View, Household]:
+        """This tab's profile as `name` in the browser's household (people who share it switch between
+        their profiles and watch together); the household with it (a profile has one name)."""
+        live, name = self._current(session_id), " ".join(name.split())[:MAX_NAME]
+        if not name:
+            live.tell("⚠️ Type a name for this profile first.")
+            return self._view(live), household
+        if household.get(name, live.id) != live.id:
+            live.tell(f"⚠️ {name} is someone else's profile in this browser; pick another name.")
+            return self._view(live), household
+        kept = {n: sid for n, sid in household.items() if sid != live.id}
+        live.tell(
+            f"👤 This profile is {name}'s. Switch between people under *People here*; tick them to watch together."
+        )
+        return self._view(live), {**kept, name: live.id}
+
+    def switch(self, name: str, household: Household, session_id: str) -> View:
+        """The profile of `name` in the household (this tab's own when there is no such name)."""
+        return self._view(self._current(household.get(name, session_id)))
 
     def start(self, choice: str, session_id: str) -> View:
         """A new conversation as `choice`: NEW_USER (or nothing) or a dataset user's id."""

@@ -260,22 +260,25 @@ class LiveSessions:
             paths.append(path)
         return paths
 
-    def together(self, live: Live, others: str) -> str:
+    def together(self, live: Live, others: str, names: dict[str, str] | None = None) -> str:
         """One list for this tab's person and the sessions named in `others` (ids or links, separated by
-        commas or spaces); returns what the chat says: the picks with a line per person."""
+        commas or spaces); `names`: session id -> the person's name (a household's profiles), else "you",
+        "guest 1", "user 15". Returns what the chat says: the picks with a line per person."""
+        names = names or {}
         ids = [
             re.sub(r".*[?&]session=", "", part).strip()
             for part in re.split(r"[,\s]+", others)
             if part.strip()
         ]
-        people = {"you": live.session.data}
+        people = {names.get(live.id, "you"): live.session.data}
         missing = []
         for n, sid in enumerate(dict.fromkeys(i for i in ids if i and i != live.id), start=1):
             data = self.agent.store.load(sid)
             if data is None:
                 missing.append(sid)
             else:
-                people[f"guest {n}" if data.user_id is None else f"user {data.user_id}"] = data
+                fallback = f"guest {n}" if data.user_id is None else f"user {data.user_id}"
+                people[names.get(sid) or fallback] = data
         if missing or len(people) < 2:
             message = (f"⚠️ No session {', '.join(missing)}." if missing else "⚠️ Give the session id (or the link) "
                        "of at least one other person to watch with.")  # fmt: skip
@@ -285,7 +288,7 @@ class LiveSessions:
                 f"🍿 For {', '.join(people)} together (equal weight per person; everyone's exclusions hold):"
             ]
             for n, pick in enumerate(picks, 1):
-                lines.append(f"**#{n} {pick.title}" + (f" ({pick.year})**" if pick.year else "**"))
+                lines.append(f"\n**#{n} {pick.title}" + (f" ({pick.year})**" if pick.year else "**"))
                 lines += [f"- {name}: {why}" for name, why in pick.why.items()]
             message = "\n".join(lines)
         live.tell(message)

@@ -13,8 +13,10 @@ from __future__ import annotations
 import gc
 import json
 import os
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
@@ -22,7 +24,7 @@ from gradio.components import Component
 
 from agent import RecommenderAgent
 from ui.adapter import cards_html, user_message, working_message
-from ui.handlers import NEW_USER, Handlers, Progress, View
+from ui.handlers import NEW_USER, Handlers, Household, Progress, View
 from ui.live import LiveSessions
 
 MAX_CARDS = 10
@@ -105,6 +107,11 @@ class Controls:
     confirm: gr.Button
     export: gr.Button
     exported: gr.File
+    household: gr.BrowserState  # this browser's people: name -> session id (`Household`)
+    person: gr.Dropdown  # switch to one of them
+    name: gr.Textbox
+    save_name: gr.Button
+    with_people: gr.CheckboxGroup  # the household's others, to watch together with
 
 
 def _show_sent(chat: gr.Chatbot) -> str:
@@ -119,7 +126,7 @@ def _show_sent(chat: gr.Chatbot) -> str:
   : [chat, text, text]"""
 
 
-def _layout(users: list[str]) -> tuple[Screen, Controls]:
+def _layout(users: list[str], secret: str) -> tuple[Screen, Controls]:
     header = gr.Markdown(elem_id="header", label="header")
     session_id = gr.Textbox(visible="hidden", elem_id="session-id", label="session")
     with gr.Row(equal_height=False):
@@ -156,9 +163,21 @@ def _layout(users: list[str]) -> tuple[Screen, Controls]:
             with gr.Row():
                 start = gr.Button("Start", elem_id="start")
                 reset = gr.Button("Reset conversation", variant="stop", elem_id="reset")
+            gr.Markdown("### People here")
+            with gr.Row(equal_height=True):
+                person = gr.Dropdown(
+                    [],
+                    value=None,
+                    label="Switch to (the profiles named in this browser)",
+                    elem_id="person",
+                    scale=2,
+                )
+                name = gr.Textbox(label="Name this profile", elem_id="person-name", max_lines=1, scale=2)
+                save_name = gr.Button("Save name", elem_id="save-name", scale=1)
+            with_people = gr.CheckboxGroup([], label="Watch together with", elem_id="with-people")
             with gr.Row():
                 others = gr.Textbox(
-                    label="Watch together with (another tab's session id or link)",
+                    label="... or with another tab's session id or link",
                     elem_id="together-with",
                     scale=3,
                     max_lines=1,
@@ -187,9 +206,10 @@ def _layout(users: list[str]) -> tuple[Screen, Controls]:
         gr.Button(visible="hidden", elem_id="feedback-api"),
     )
     screen = Screen(session_id, header, chat, profile, statements, constraints, cards)
+    household = gr.BrowserState({}, storage_key="recagent-household", secret=secret)
     return screen, Controls(
         message, sent, send, feedback, save, picker, start, reset, history, only, others, together,
-        ambiguous, confirm, export, exported,
+        ambiguous, confirm, export, exported, household, person, name, save_name, with_people,
     )  # fmt: skip
 
 
@@ -220,8 +240,27 @@ def _wire(app: gr.Blocks, screen: Screen, controls: Controls, handlers: Handlers
     def reset(session_id: str) -> dict[Component, Any]:
         return screen.show(handlers.reset(session_id))
 
-    def together(others: str, session_id: str) -> dict[Component, Any]:
-        return screen.show(handlers.together(others, session_id))
+    def together(
+        others: str, people: list[str], household: Household, session_id: str
+    ) -> dict[Component, Any]:
+        return screen.show(handlers.together(others, session_id, people or [], household or {}))
+
+    def people(household: Household, session_id: str) -> dict[Component, Any]:
+        """The household's names to switch to (this tab's own selected) and the others to watch with."""
+        household = household or {}
+        mine = next((n for n, sid in household.items() if sid == session_id), None)
+        others = [n for n in household if n != mine]
+        return {
+            c.person: gr.Dropdown(choices=list(household), value=mine),
+            c.with_people: gr.CheckboxGroup(choices=others, value=[]),
+        }
+
+    def name(text: str, household: Household, session_id: str) -> dict[Component, Any]:
+        view, household = handlers.name(text, session_id, household or {})
+        return {**screen.show(view), c.household: household, c.name: "", **people(household, view.session_id)}
+
+    def switch(chosen: str, household: Household, session_id: str) -> dict[Component, Any]:
+        return screen.show(handlers.switch(chosen, household or {}, session_id))
 
     def asking(view: View) -> dict[Component, Any]:
         """The view, and the candidates of the last import's ambiguous rows while some wait."""
@@ -241,7 +280,9 @@ def _wire(app: gr.Blocks, screen: Screen, controls: Controls, handlers: Handlers
     def export(session_id: str) -> dict[Component, Any]:
         return {c.exported: gr.File(value=[str(p) for p in handlers.export(session_id)], visible=True)}
 
-    app.load(load, None, outputs, api_visibility="private")
+    app.load(load, None, outputs, api_visibility="private").then(
+        people, [c.household, sid], [c.person, c.with_people], api_visibility="private"
+    )
     sid.change(None, sid, None, js=SET_URL)
     show_sent = _show_sent(screen.chat)
     by_button, by_enter = (
@@ -257,22 +298,46 @@ def _wire(app: gr.Blocks, screen: Screen, controls: Controls, handlers: Handlers
     f = c.feedback
     f.trigger.click(feedback, [f.card, f.liked, sid], outputs, api_name="feedback")
     c.save.click(save, [screen.profile, sid], outputs, api_name="save_profile")
-    c.start.click(start, [c.picker, sid], outputs, api_name="start")
-    c.reset.click(reset, sid, outputs, api_name="reset")
+    named = {"fn": people, "inputs": [c.household, sid], "outputs": [c.person, c.with_people]}
+    c.start.click(start, [c.picker, sid], outputs, api_name="start").then(**named, api_visibility="private")
+    c.reset.click(reset, sid, outputs, api_name="reset").then(**named, api_visibility="private")
     c.history.upload(
         import_file, [c.history, c.only, sid], [*outputs, c.ambiguous, c.confirm], api_name="import_history"
     )
-    c.together.click(together, [c.others, sid], outputs, api_name="together")
+    c.together.click(together, [c.others, c.with_people, c.household, sid], outputs, api_name="together")
+    c.save_name.click(
+        name, [c.name, c.household, sid], [*outputs, c.household, c.name, c.person, c.with_people],
+        api_visibility="private",
+    )  # fmt: skip
+    c.person.input(switch, [c.person, c.household, sid], outputs, api_visibility="private").then(
+        people, [c.household, sid], [c.person, c.with_people], api_visibility="private"
+    )
     asked = [*outputs, c.ambiguous, c.confirm]
     c.confirm.click(confirm, [c.ambiguous, sid], asked, api_name="confirm_import")
     c.export.click(export, sid, c.exported, api_name="export")
     screen.chat.clear(reset, sid, outputs, api_visibility="private")  # the chat's bin icon: start over
 
 
-def build_app(agent: RecommenderAgent) -> gr.Blocks:
+def browser_secret(home: Path) -> str:
+    """The key the page encrypts what it keeps in the browser with: made once per RECAGENT_HOME (a file
+    only its owner reads), so every worker and restart over that home reads the same households."""
+    path = home / "ui-secret"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as out:
+        out.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def build_app(agent: RecommenderAgent, secret: str | None = None) -> gr.Blocks:
+    """The page over `agent`; `secret` encrypts what the browser keeps (its household's names and
+    session ids), the same across restarts (`browser_secret`) so a household survives them."""
     users = sorted(agent.resources.histories, key=lambda u: (len(u), u))
     with gr.Blocks(title="recagent", analytics_enabled=False) as app:
-        screen, controls = _layout(users)
+        screen, controls = _layout(users, secret or secrets.token_hex(16))
         _wire(app, screen, controls, Handlers(LiveSessions(agent)))
     return app
 
