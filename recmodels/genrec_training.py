@@ -130,11 +130,15 @@ class GenRecTrainer(Trainer[GenRec]):
         return self.model.loss(inputs, labels, torch.from_numpy(text))
 
     def _prefix_loss(self, batch: np.ndarray) -> torch.Tensor:
-        """Prefix samples (the loss on their last item only) with their sequence's texts: a profile
-        only when it describes none of the sample's target's group or later (`profile_end`); a request
-        only when the target has what it names, else no text (the sample still teaches history alone)."""
+        """Prefix samples: the loss on their last item only, with `_prefix_texts`."""
         inputs, labels = window_batch([self.window(i) for i in batch])  # (B, T) each
         labels[:, :-1] = IGNORE
+        return self.model.loss(inputs, labels, torch.from_numpy(self._prefix_texts(batch)))
+
+    def _prefix_texts(self, batch: np.ndarray) -> np.ndarray:
+        """(B, D) texts of prefix samples, drawn from their sequence's: a profile only when it describes
+        none of the sample's target's group or later (`profile_end`); a request only when the target has
+        what it names; else none (zeros: the sample still teaches the history alone)."""
         sequences = np.array([self.spans[i][0] for i in batch])  # (B,)
         targets = np.array([self.spans[i][2] - 1 for i in batch])  # (B,) positions in this epoch's order
         variant = self.rng.integers(TEXT_VARIANTS, size=len(batch))  # (B,)
@@ -151,7 +155,7 @@ class GenRecTrainer(Trainer[GenRec]):
             else:
                 none[row] |= t < self.profile_ends[s]
         text[none] = 0.0
-        return self.model.loss(inputs, labels, torch.from_numpy(text))
+        return text
 
 
 def train_genrec(

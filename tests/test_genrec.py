@@ -236,3 +236,41 @@ def test_wide_beam_search_equals_brute_force_scoring_of_every_item(ids: Semantic
     items, scores = server.recommend([history], k=10)
     assert list(items[0]) == list(np.argsort(-expected_arr, kind="stable")[:10])
     assert np.allclose(scores[0], np.sort(expected_arr)[::-1][:10], atol=1e-4)
+
+
+def test_prefix_samples_get_a_profile_only_after_what_it_describes_and_a_request_only_where_it_holds(
+    ids: SemanticIds,
+) -> None:
+    from split_fixtures import split_of
+
+    from recmodels.catalog import Catalog, Item
+    from recmodels.genrec_training import GenRecTrainer, profile_end, window_texts
+
+    genres = ("Drama", "Comedy", "Horror")
+    catalog = Catalog(
+        [Item(str(i), f"Movie {i}", 1950 + 10 * (i % 5), (genres[i % 3],)) for i in range(N_ITEMS)]
+    )
+    times = [[0, 1, 2, 2, 2, 3, 4, 5, 6, 7, 8, 9], list(range(12))]  # user 0: a tie group at 2-4
+    split = split_of([[(7 * u + 3 * t) % N_ITEMS for t in range(12)] for u in range(2)], times)
+    encoder = HashEncoder(TEXT_DIM)
+    train = TrainConfig(samples="prefixes")
+    texts = lambda windows, groups: window_texts(windows, groups, catalog, encoder, seed=0)  # noqa: E731
+    trainer = GenRecTrainer(train, tiny_model(ids), split, texts, seed=0, progress=False)
+    ends = [profile_end(g) for g in split.train_groups]
+    kinds = set()
+    for _ in range(40):
+        trainer.reshuffle()
+        for i, (s, _, end) in enumerate(trainer.spans):
+            (text,) = trainer._prefix_texts(np.array([i]))
+            t = end - 1  # the target's position in this epoch's order
+            if not text.any():
+                kinds.add("none")
+            elif any(np.array_equal(text, p) for p in trainer.texts.profiles[s]):
+                kinds.add("profile")
+                assert t >= ends[s]  # it describes only items before the target's group
+            else:
+                (v,) = [v for v, r in enumerate(trainer.texts.requests[s]) if np.array_equal(text, r)]
+                original = int(trainer.orders[s][t])
+                assert original > 0 and trainer.texts.request_fits[s][v][original - 1]
+                kinds.add("request")
+    assert kinds == {"none", "profile", "request"}

@@ -149,13 +149,6 @@ def test_prefix_training_puts_the_loss_on_the_last_position_only() -> None:
         torch.testing.assert_close(trainer._batch_loss(batch), expected)
 
 
-def test_genrec_refuses_prefix_samples() -> None:
-    from recmodels.genrec_training import GenRecTrainer  # noqa: PLC0415
-
-    with pytest.raises(ValueError, match="windows"):
-        GenRecTrainer(PREFIXES, None, TIED, None, seed=0)  # type: ignore[arg-type]
-
-
 def test_outputs_are_causal_and_ignore_left_padding() -> None:
     torch.manual_seed(0)
     model = SASRec(TINY, num_items=20).eval()
