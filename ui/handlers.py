@@ -55,6 +55,7 @@ class Handlers:
     def __init__(self, sessions: LiveSessions, workers: int = 8, tick_s: float = TICK_S):
         self.sessions, self.tick_s = sessions, tick_s
         self._turns = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="recagent-turn")
+        self._exports = Path(tempfile.mkdtemp(prefix="recagent-export-"))  # this process's downloads
 
     def _view(self, live: Live) -> View:
         catalog = live.session.resources.catalog
@@ -124,10 +125,10 @@ class Handlers:
         return self._view(live)
 
     def export(self, session_id: str) -> list[Path]:
-        """Files of every film recommended so far (Letterboxd CSV, plain CSV, JSON), in a new directory."""
-        return self.sessions.export(
-            self._current(session_id), Path(tempfile.mkdtemp(prefix="recagent-export-"))
-        )
+        """Files of every film recommended so far (Letterboxd CSV, plain CSV, JSON); a session's next export
+        replaces them."""
+        live = self._current(session_id)
+        return self.sessions.export(live, self._exports / live.id)
 
     def together(
         self, others: str, session_id: str, people: Sequence[str] = (), household: Household | None = None
