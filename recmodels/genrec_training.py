@@ -139,8 +139,8 @@ class GenRecTrainer(Trainer[GenRec]):
         """(B, D) texts of prefix samples, drawn from their sequence's: a profile only when it describes
         none of the sample's target's group or later (`profile_end`); a request only when the target has
         what it names; else none (zeros: the sample still teaches the history alone)."""
-        sequences = np.array([self.spans[i][0] for i in batch])  # (B,)
-        targets = np.array([self.spans[i][2] - 1 for i in batch])  # (B,) positions in this epoch's order
+        sequences = self.spans[batch, 0]  # (B,)
+        targets = self.spans[batch, 2] - 1  # (B,) positions in this epoch's order
         variant = self.rng.integers(TEXT_VARIANTS, size=len(batch))  # (B,)
         text = self.texts.profiles[sequences, variant]  # (B, D)
         draw = self.rng.random(len(batch))  # (B,)

@@ -74,11 +74,15 @@ def training_windows(train: list[np.ndarray], max_len: int) -> list[np.ndarray]:
     return windows
 
 
-def training_prefixes(train: list[np.ndarray], max_len: int) -> list[tuple[int, int, int]]:
-    """One sample per training transition: (sequence, start, end) with `seq[start:end]` the target
-    `seq[end - 1]` after at most max_len items of context; every item but a sequence's first is the
-    target of exactly one sample."""
-    return [(s, max(0, t - max_len), t + 1) for s, seq in enumerate(train) for t in range(1, len(seq))]
+def training_prefixes(train: list[np.ndarray], max_len: int) -> np.ndarray:
+    """One sample per training transition, (S, 3) int64 rows (sequence, start, end) with `seq[start:end]`
+    the target `seq[end - 1]` after at most max_len items of context; every item but a sequence's first
+    is the target of exactly one sample. An array, not a list of windows: 20M samples fit in 480 MB."""
+    lengths = np.array([len(seq) for seq in train], dtype=np.int64)
+    counts = np.maximum(lengths - 1, 0)  # (U,) samples per sequence
+    sequence = np.repeat(np.arange(len(train), dtype=np.int64), counts)  # (S,)
+    t = np.arange(counts.sum(), dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts) + 1  # (S,)
+    return np.stack([sequence, np.maximum(0, t - max_len), t + 1], axis=1)
 
 
 def tie_orders(
@@ -144,13 +148,15 @@ class Trainer(Generic[M]):
         self.config = config
         self.model = model
         self.split = split
+        self.windows: list[np.ndarray] = []  # "windows": items in the split's order
+        self.window_groups: list[np.ndarray] = []  # "windows": their tie groups
         if config.samples == "prefixes":  # cut from whole sequences shuffled once per epoch (`reshuffle`)
-            self.spans = training_prefixes(split.train, max_len)
-            self.windows = [split.train[s][a:b] for s, a, b in self.spans]
-            self.window_groups = [split.train_groups[s][a:b] for s, a, b in self.spans]
+            self.spans = training_prefixes(split.train, max_len)  # (S, 3)
+            self.lengths = self.spans[:, 2] - self.spans[:, 1]  # (S,)
         else:
-            self.windows = training_windows(split.train, max_len)  # items in the split's order
-            self.window_groups = training_windows(split.train_groups, max_len)  # aligned tie groups
+            self.windows = training_windows(split.train, max_len)
+            self.window_groups = training_windows(split.train_groups, max_len)
+            self.lengths = np.array([len(w) for w in self.windows], dtype=np.int64)
         self.rng = np.random.default_rng(seed)
         self.tie_rng = np.random.default_rng([seed, TIE_STREAM])  # apart: batch order stays as before
         self.orders: list[np.ndarray] = []
@@ -265,7 +271,7 @@ class Trainer(Generic[M]):
 
         Lengths are jittered before sorting so that batch composition changes from epoch to epoch.
         """
-        lengths = np.array([len(w) for w in self.windows], dtype=np.float64)
+        lengths = self.lengths.astype(np.float64)  # (S,) samples' lengths
         order = np.argsort(lengths * self.rng.uniform(0.8, 1.25, len(lengths)), kind="stable")
         size = self.config.batch_size
         batches = [order[start : start + size] for start in range(0, len(order), size)]

@@ -84,7 +84,7 @@ TIED = split_of(
 
 
 def epoch_views(trainer: SASRecTrainer) -> list[list[int]]:
-    return [trainer.window(i).tolist() for i in range(len(trainer.windows))]
+    return [trainer.window(i).tolist() for i in range(len(trainer.lengths))]
 
 
 def test_training_reshuffles_tie_groups_every_epoch_under_the_same_seed() -> None:
@@ -117,8 +117,12 @@ PREFIXES = dataclasses.replace(TINY_TRAIN, samples="prefixes")
 def test_training_prefixes_make_every_transition_one_sample() -> None:
     spans = training_prefixes([np.arange(30), np.arange(1), np.arange(5)], max_len=12)
     assert len(spans) == 29 + 4  # one per target
-    assert (0, 0, 2) in spans and (0, 17, 30) in spans and (2, 0, 5) in spans  # context <= max_len
+    rows = {tuple(int(v) for v in row) for row in spans}
+    assert (0, 0, 2) in rows and (0, 17, 30) in rows and (2, 0, 5) in rows  # context <= max_len
     assert all(0 < end - start <= 13 for _, start, end in spans)
+    assert sorted((s, end - 1) for s, _, end in rows) == [(0, t) for t in range(1, 30)] + [
+        (2, t) for t in range(1, 5)
+    ]
 
 
 def test_prefix_samples_see_each_tie_group_in_one_order_per_epoch() -> None:
@@ -127,7 +131,7 @@ def test_prefix_samples_see_each_tie_group_in_one_order_per_epoch() -> None:
     trainer = SASRecTrainer(PREFIXES, SASRec(TINY, 24), TIED, seed=0, progress=False)
     seen = set()
     for _ in range(6):
-        views = [trainer.window(i).tolist() for i in range(len(trainer.windows))]
+        views = [trainer.window(i).tolist() for i in range(len(trainer.lengths))]
         user0 = [v for v, (s, _, _) in zip(views, trainer.spans, strict=True) if s == 0]
         whole = max(user0, key=len)  # the sequence in this epoch's order
         assert set(whole[3:8]) == {3, 4, 5, 6, 7} and whole[:3] == [0, 1, 2] and whole[8:] == [8, 9]
@@ -141,7 +145,7 @@ def test_prefix_samples_see_each_tie_group_in_one_order_per_epoch() -> None:
 def test_prefix_training_puts_the_loss_on_the_last_position_only() -> None:
     split = split_of([list(range(12))], [list(range(12))], protocol="id-order")
     trainer = SASRecTrainer(PREFIXES, SASRec(TINY, 12), split, seed=0, progress=False)
-    batch = np.arange(len(trainer.windows))
+    batch = np.arange(len(trainer.lengths))
     inputs, labels = window_batch([trainer.window(i) for i in batch])
     with torch.no_grad():
         hidden = trainer.model(inputs)[:, -1]  # (B, d): each prefix's last position

@@ -1,0 +1,237 @@
+"""What each part costs as the catalog grows: `recagent scale-bench --items 10000,100000`.
+
+    records = run_size(items=10_000, interactions_per_item=20, work=Path("/tmp/scale"), seed=0)
+    print(table(records)); print(exponents(records))
+
+Per size, a synthetic catalog and log (`recmodels.synthetic`) goes through the real pipeline, stage by
+stage, each timed on its own (`Record`: seconds, or p50/p95 per request; `peak_mib` is the process's
+peak resident memory so far, so run one size per process):
+- `prepare`: the own-data reader, validation and the prepared dataset written (`prepare_dataset`);
+- `semantic_ids`: the items' content vectors (MiniLM over every item's text, or seeded random unit
+  vectors from SYNTHETIC_VECTORS items on: encoding 1M texts here takes over an hour) and the residual
+  k-means into semantic IDs;
+- `sasrec_epoch`, `genrec_epoch`: seconds per epoch as `evaluate` trains them (SASRec on prefixes;
+  GenRec with this dataset's configuration and no preference texts, whose encoding is a separate one-off
+  cost), measured over TIMED_BATCHES batches and scaled to the epoch's batch count;
+- `beam`, `beam_masked`: GenRec's trie-constrained beam search, top 10, one user a request, without and
+  with a deny mask (the history and DENIED random items); the weights are those after the timed batches;
+- `index_build`: the Chroma index (embedded, on disk) of every item, from the vectors already computed;
+- `query`, `query_filtered`: a retrieval, top 10, without and with a genre `where` filter;
+- `agent_turn`: not measured yet (null).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import resource
+import shutil
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import chromadb
+import numpy as np
+import torch
+
+from recmodels.catalog import Dataset
+from recmodels.datasets import prepare_dataset
+from recmodels.evaluate import sasrec_config, sasrec_train_config
+from recmodels.genrec import GenRec
+from recmodels.genrec_eval import genrec_config, genrec_train_config, semantic_id_config
+from recmodels.genrec_serving import DecodeConfig, GenRecServer
+from recmodels.genrec_training import GenRecTrainer, WindowTexts
+from recmodels.item_vectors import content_vectors, genre_onehots
+from recmodels.sasrec import SASRec
+from recmodels.semantic_ids import semantic_ids_from_vectors
+from recmodels.split import LeaveOneOut
+from recmodels.synthetic import synthesize
+from recmodels.text_encoder import TextEncoder, default_encoder
+from recmodels.trainer import SASRecTrainer, Trainer
+from tools.request import Request
+from tools.retriever import Retriever
+
+STAGES = (
+    "prepare", "semantic_ids", "genrec_epoch", "sasrec_epoch", "beam", "beam_masked", "index_build", "query",
+    "query_filtered", "agent_turn",
+)  # fmt: skip
+SYNTHETIC_VECTORS = 1_000_000  # from this many items on, item text vectors are seeded random ones
+TIMED_BATCHES = 20
+REQUESTS = 50  # timed single-user requests per latency stage (after one untimed)
+DENIED = 200
+QUERIES = (
+    "a dark thriller at night",
+    "a funny summer road trip",
+    "lost in the city",
+    "a western",
+    "ghost story",
+)
+
+
+@dataclass(frozen=True)
+class Record:
+    """One (size, stage): the JSON record `scale-bench --json` writes."""
+
+    items: int
+    interactions: int
+    stage: str
+    seconds: float | None = None
+    p50_ms: float | None = None
+    p95_ms: float | None = None
+    peak_mib: float | None = None
+
+
+def peak_mib() -> float:
+    """This process's peak resident memory so far (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+class LookupEncoder:
+    """The item vectors already computed, looked up by text (the index is built from them); any other
+    text (a query) goes to `fallback`."""
+
+    def __init__(self, texts: Sequence[str], vectors: np.ndarray, fallback: TextEncoder):
+        self.rows = {t: i for i, t in enumerate(texts)}
+        self.vectors, self.fallback = vectors.astype(np.float32), fallback
+        self.model_name, self.dim = f"{fallback.model_name}+lookup", fallback.dim
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if all(t in self.rows for t in texts):
+            return self.vectors[[self.rows[t] for t in texts]]
+        return self.fallback.encode(texts)
+
+
+def run_size(
+    items: int,
+    interactions_per_item: float,
+    work: Path,
+    seed: int = 0,
+    encoder: TextEncoder | None = None,
+    log: Callable[[str], None] = print,
+) -> list[Record]:
+    """Every stage at one catalog size, in order (later stages use what earlier ones built)."""
+    rng = np.random.default_rng(seed)
+    shutil.rmtree(work, ignore_errors=True)
+    info = synthesize(work / "source", items, interactions_per_item, seed)
+    name = f"synthetic-{items}"
+    records: list[Record] = []
+
+    def record(stage: str, **values: Any) -> None:
+        records.append(Record(items, info.interactions, stage, peak_mib=round(peak_mib(), 1), **values))
+        shown = ", ".join(f"{k} {v:.4g}" for k, v in values.items() if v is not None) or "not measured"
+        log(f"{items:>9,} items  {stage:<14} {shown}  (peak {records[-1].peak_mib:,.0f} MiB)")
+
+    start = time.perf_counter()
+    dataset = prepare_dataset(name, work / "home", source=work / "source", enrich_movies=False)
+    record("prepare", seconds=time.perf_counter() - start)
+
+    start = time.perf_counter()
+    encoder = encoder or default_encoder()
+    texts = [item.text or item.title for item in dataset.catalog]
+    if items >= SYNTHETIC_VECTORS:
+        text = rng.normal(size=(items, encoder.dim)).astype(np.float32)
+        text /= np.linalg.norm(text, axis=1, keepdims=True)
+    else:
+        text = encoder.encode(texts)
+    id_config = semantic_id_config(name)
+    vectors = content_vectors(text, genre_onehots(dataset.catalog), None, id_config.genre_weight)
+    ids = semantic_ids_from_vectors(vectors, id_config, seed, dataset.catalog.fingerprint())
+    record("semantic_ids", seconds=time.perf_counter() - start)
+
+    split = LeaveOneOut.from_interactions(dataset.interactions)
+    torch.manual_seed(seed)
+    genrec = GenRec(genrec_config(name), ids, encoder.dim)
+    no_texts = lambda windows, groups: _no_texts(len(windows), encoder.dim)  # noqa: E731
+    trainer = GenRecTrainer(genrec_train_config(name), genrec, split, no_texts, seed, progress=False)
+    record("genrec_epoch", seconds=_epoch_seconds(trainer))
+    sasrec = SASRec(sasrec_config(name), items)
+    record(
+        "sasrec_epoch",
+        seconds=_epoch_seconds(SASRecTrainer(sasrec_train_config(name), sasrec, split, seed, False)),
+    )
+
+    server = GenRecServer.build(genrec, DecodeConfig())
+    users = rng.choice(len(split.train), size=min(REQUESTS + 1, len(split.train)), replace=False)
+    histories = [split.history(int(u), "test") for u in users]
+    record("beam", **_latency(lambda h: server.recommend([h], k=10), histories))
+    deny = lambda h: set(h.tolist()) | set(rng.integers(items, size=DENIED).tolist())  # noqa: E731
+    record("beam_masked", **_latency(lambda h: server.recommend([h], k=10, deny=[deny(h)]), histories))
+
+    start = time.perf_counter()
+    client = chromadb.PersistentClient(path=str(work / "chroma"))
+    lookup = LookupEncoder(texts, text, encoder)
+    retriever = Retriever.open(dataset.catalog, client=client, name=name, encoder=lookup, rebuild=True)
+    record("index_build", seconds=time.perf_counter() - start)
+    queries = [QUERIES[i % len(QUERIES)] + f" {i}" for i in range(REQUESTS + 1)]
+    record("query", **_latency(lambda q: retriever.search(q, k=10), queries))
+    genre = Request(genres=[dataset.catalog.genres()[0]])
+    record("query_filtered", **_latency(lambda q: retriever.search(q, genre, k=10), queries))
+    record("agent_turn")
+    return records
+
+
+def _no_texts(windows: int, dim: int) -> WindowTexts:
+    empty = np.zeros((windows, 2, dim), dtype=np.float32)
+    return WindowTexts(empty, empty, [np.zeros((2, 0), dtype=bool)] * windows)
+
+
+def _epoch_seconds(trainer: Trainer[Any]) -> float:
+    """Seconds an epoch takes: TIMED_BATCHES of this epoch's batches (after one untimed), scaled."""
+    optimizer = torch.optim.AdamW(trainer.model.parameters(), lr=trainer.config.lr)
+    batches = trainer._batches()
+    trainer.model.train()
+
+    def step(batch: np.ndarray) -> None:
+        loss = trainer._batch_loss(batch)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+
+    step(batches[0])
+    timed = batches[1 : TIMED_BATCHES + 1]
+    start = time.perf_counter()
+    for batch in timed:
+        step(batch)
+    trainer.model.eval()
+    return (time.perf_counter() - start) / len(timed) * len(batches)
+
+
+def _latency(request: Callable[[Any], Any], inputs: Sequence[Any]) -> dict[str, float]:
+    request(inputs[0])  # warm-up, not timed
+    times = []
+    for value in inputs[1:]:
+        start = time.perf_counter()
+        request(value)
+        times.append((time.perf_counter() - start) * 1000.0)
+    return {"p50_ms": float(np.percentile(times, 50)), "p95_ms": float(np.percentile(times, 95))}
+
+
+def table(records: Sequence[Record]) -> str:
+    """One line per (size, stage)."""
+    head = f"{'items':>10} {'interactions':>13} {'stage':<15} {'seconds':>9} {'p50 ms':>8} {'p95 ms':>8} {'peak MiB':>9}"
+    cell = lambda v, f: "-".rjust(f) if v is None else f"{v:>{f}.3g}"  # noqa: E731
+    lines = [head]
+    for r in records:
+        lines.append(
+            f"{r.items:>10,} {r.interactions:>13,} {r.stage:<15} {cell(r.seconds, 9)} {cell(r.p50_ms, 8)} "
+            f"{cell(r.p95_ms, 8)} {cell(r.peak_mib, 9)}"
+        )
+    return "\n".join(lines)
+
+
+def exponents(records: Sequence[Record]) -> dict[str, float]:
+    """Per stage, b in cost ~ items^b (least squares on logs; seconds, else p95) over the sizes run."""
+    out = {}
+    for stage in STAGES:
+        rows = [
+            (r.items, r.seconds if r.seconds is not None else r.p95_ms) for r in records if r.stage == stage
+        ]
+        rows = [(n, v) for n, v in rows if v is not None and v > 0]
+        if len({n for n, _ in rows}) >= 2:
+            out[stage] = float(np.polyfit(np.log([n for n, _ in rows]), np.log([v for _, v in rows]), 1)[0])
+    return out
+
+
+def as_json(records: Sequence[Record]) -> list[dict[str, Any]]:
+    return [dataclasses.asdict(r) for r in records]
