@@ -35,7 +35,6 @@ import chromadb
 import numpy as np
 import torch
 
-from recmodels.catalog import Dataset
 from recmodels.datasets import prepare_dataset
 from recmodels.evaluate import sasrec_config, sasrec_train_config
 from recmodels.genrec import GenRec
@@ -224,10 +223,11 @@ def exponents(records: Sequence[Record]) -> dict[str, float]:
     """Per stage, b in cost ~ items^b (least squares on logs; seconds, else p95) over the sizes run."""
     out = {}
     for stage in STAGES:
-        rows = [
-            (r.items, r.seconds if r.seconds is not None else r.p95_ms) for r in records if r.stage == stage
-        ]
-        rows = [(n, v) for n, v in rows if v is not None and v > 0]
+        rows: list[tuple[int, float]] = []
+        for r in records:
+            value = r.seconds if r.seconds is not None else r.p95_ms
+            if r.stage == stage and value is not None and value > 0:
+                rows.append((r.items, value))
         if len({n for n, _ in rows}) >= 2:
             out[stage] = float(np.polyfit(np.log([n for n, _ in rows]), np.log([v for _, v in rows]), 1)[0])
     return out
