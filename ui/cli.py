@@ -28,6 +28,7 @@ from ui import (
     commands_models,
     commands_nlu,
     commands_retriever,
+    commands_scale,
     commands_semantic_ids,
     commands_simulate,
     commands_steering,
@@ -52,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
         commands_ui,
         commands_simulate,
         commands_together,
+        commands_scale,
     ):
         module.register(sub)
     return parser
