@@ -217,7 +217,7 @@ def table(records: Sequence[Record]) -> str:
     for r in records:
         lines.append(
             f"{r.items:>10,} {r.interactions:>13,} {r.stage:<15} {cell(r.seconds, 9)} {cell(r.p50_ms, 8)} "
-            f"{cell(r.p95_ms, 8)} {cell(r.peak_mib, 9)}"
+            f"{cell(r.p95_ms, 8)} {'-' if r.peak_mib is None else f'{r.peak_mib:,.0f}':>9}"
         )
     return "\n".join(lines)
 
