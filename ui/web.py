@@ -218,8 +218,9 @@ def _wire(app: gr.Blocks, screen: Screen, controls: Controls, handlers: Handlers
     the browser alone (`_show_sent`), so a turn costs the server one update (more only while a slow one runs)."""
     outputs, sid, c = screen.outputs(), screen.session_id, controls
 
-    def load(request: gr.Request) -> dict[Component, Any]:
-        return screen.show(handlers.load(request.query_params.get("session", "")))
+    def load(household: Household, request: gr.Request) -> dict[Component, Any]:
+        view = handlers.load(request.query_params.get("session", ""))
+        return {**screen.show(view), **people(household, view.session_id)}
 
     def send(text: str, session_id: str) -> Iterator[dict[Component, Any]]:
         for shown in handlers.send(text, session_id):
@@ -234,11 +235,13 @@ def _wire(app: gr.Blocks, screen: Screen, controls: Controls, handlers: Handlers
     def save(text: str, session_id: str) -> dict[Component, Any]:
         return screen.show(handlers.save_profile(text, session_id))
 
+    # Every event that changes the tab's session shows who it is in its own update (a separate event
+    # after it could land after the person's next click and undo it). A new session has no name yet.
     def start(choice: str, session_id: str) -> dict[Component, Any]:
-        return screen.show(handlers.start(choice, session_id))
+        return {**screen.show(handlers.start(choice, session_id)), c.person: gr.Dropdown(value=None)}
 
     def reset(session_id: str) -> dict[Component, Any]:
-        return screen.show(handlers.reset(session_id))
+        return {**screen.show(handlers.reset(session_id)), c.person: gr.Dropdown(value=None)}
 
     def together(
         others: str, people: list[str], household: Household, session_id: str
@@ -260,7 +263,8 @@ def _wire(app: gr.Blocks, screen: Screen, controls: Controls, handlers: Handlers
         return {**screen.show(view), c.household: household, c.name: "", **people(household, view.session_id)}
 
     def switch(chosen: str, household: Household, session_id: str) -> dict[Component, Any]:
-        return screen.show(handlers.switch(chosen, household or {}, session_id))
+        view = handlers.switch(chosen, household or {}, session_id)
+        return {**screen.show(view), **people(household, view.session_id)}
 
     def asking(view: View) -> dict[Component, Any]:
         """The view, and the candidates of the last import's ambiguous rows while some wait."""
@@ -280,9 +284,8 @@ def _wire(app: gr.Blocks, screen: Screen, controls: Controls, handlers: Handlers
     def export(session_id: str) -> dict[Component, Any]:
         return {c.exported: gr.File(value=[str(p) for p in handlers.export(session_id)], visible=True)}
 
-    app.load(load, None, outputs, api_visibility="private").then(
-        people, [c.household, sid], [c.person, c.with_people], api_visibility="private"
-    )
+    known = [*outputs, c.person, c.with_people]
+    app.load(load, c.household, known, api_visibility="private")
     sid.change(None, sid, None, js=SET_URL)
     show_sent = _show_sent(screen.chat)
     by_button, by_enter = (
@@ -298,9 +301,8 @@ def _wire(app: gr.Blocks, screen: Screen, controls: Controls, handlers: Handlers
     f = c.feedback
     f.trigger.click(feedback, [f.card, f.liked, sid], outputs, api_name="feedback")
     c.save.click(save, [screen.profile, sid], outputs, api_name="save_profile")
-    named = {"fn": people, "inputs": [c.household, sid], "outputs": [c.person, c.with_people]}
-    c.start.click(start, [c.picker, sid], outputs, api_name="start").then(**named, api_visibility="private")
-    c.reset.click(reset, sid, outputs, api_name="reset").then(**named, api_visibility="private")
+    c.start.click(start, [c.picker, sid], [*outputs, c.person], api_name="start")
+    c.reset.click(reset, sid, [*outputs, c.person], api_name="reset")
     c.history.upload(
         import_file, [c.history, c.only, sid], [*outputs, c.ambiguous, c.confirm], api_name="import_history"
     )
@@ -309,13 +311,11 @@ def _wire(app: gr.Blocks, screen: Screen, controls: Controls, handlers: Handlers
         name, [c.name, c.household, sid], [*outputs, c.household, c.name, c.person, c.with_people],
         api_visibility="private",
     )  # fmt: skip
-    c.person.input(switch, [c.person, c.household, sid], outputs, api_visibility="private").then(
-        people, [c.household, sid], [c.person, c.with_people], api_visibility="private"
-    )
+    c.person.input(switch, [c.person, c.household, sid], known, api_visibility="private")
     asked = [*outputs, c.ambiguous, c.confirm]
     c.confirm.click(confirm, [c.ambiguous, sid], asked, api_name="confirm_import")
     c.export.click(export, sid, c.exported, api_name="export")
-    screen.chat.clear(reset, sid, outputs, api_visibility="private")  # the chat's bin icon: start over
+    screen.chat.clear(reset, sid, [*outputs, c.person], api_visibility="private")  # the bin icon: start over
 
 
 def browser_secret(home: Path) -> str:
