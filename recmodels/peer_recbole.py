@@ -25,6 +25,7 @@ import shutil
 import subprocess
 import time
 import venv
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -146,7 +147,7 @@ def run_peer(
     seed: int,
     workdir: Path,
     settings: dict[str, Any] = RECBOLE_SASREC,
-    log: Any = None,
+    log: Callable[[str], None] | None = None,
 ) -> PeerRun:
     """Write the split into `workdir`, train and score there; `log` hears RecBole's lines as they come."""
     users = write_benchmark(split, workdir / "peer")
@@ -220,7 +221,14 @@ def fit_recbole_sasrec(ctx: FitContext) -> Fitted:
     staging = directory.with_name(f".{directory.name}-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     start = time.perf_counter()
-    run = run_peer(python, ctx.split, len(ctx.dataset.catalog), ctx.seed, staging, log=_log(ctx))
+    run = run_peer(
+        python,
+        ctx.split,
+        len(ctx.dataset.catalog),
+        ctx.seed,
+        staging,
+        log=tqdm.write if ctx.progress else None,
+    )
     shutil.rmtree(staging / "peer")
     shutil.rmtree(staging / "saved", ignore_errors=True)
     record_path = staging / "identity.json"
@@ -232,7 +240,3 @@ def fit_recbole_sasrec(ctx: FitContext) -> Fitted:
         f"best epoch {result['best_epoch']} of {result['epochs']}, its valid ndcg@10 {result['best_valid_ndcg@10']:.4f}"
     )
     return Fitted(PeerScores(histories, run.scores), result["train_seconds"], note, timed=False)
-
-
-def _log(ctx: FitContext) -> Any:
-    return tqdm.write if ctx.progress else None

@@ -17,6 +17,14 @@ def handlers(tmp_path: Path, tick_s: float = 2.0) -> Handlers:
     return Handlers(LiveSessions(tiny_agent(tmp_path / "s.sqlite")), tick_s=tick_s)
 
 
+def letterboxd(path: Path, *rows: str) -> Path:
+    """A Letterboxd ratings.csv with these rows (Date,Name,Year,Letterboxd URI,Rating)."""
+    path.write_text(
+        "Date,Name,Year,Letterboxd URI,Rating\n" + "".join(f"{r}\n" for r in rows), encoding="utf-8"
+    )
+    return path
+
+
 def said(view: View, role: str) -> list[str]:
     return [m["content"] for m in view.chat if m["role"] == role and "metadata" not in m]
 
@@ -107,11 +115,10 @@ def test_a_view_fills_every_output_and_progress_only_the_chat(tmp_path: Path) ->
 def test_an_uploaded_export_is_reported_in_the_chat_and_joins_the_history(tmp_path: Path) -> None:
     h = handlers(tmp_path)
     sid = h.load("").session_id
-    export = tmp_path / "ratings.csv"
-    export.write_text(
-        "Date,Name,Year,Letterboxd URI,Rating\n2024-01-01,Picture Number 3,1953,u,5\n"
-        "2024-01-02,Some Other Film,1999,u,4\n",
-        encoding="utf-8",
+    export = letterboxd(
+        tmp_path / "ratings.csv",
+        "2024-01-01,Picture Number 3,1953,u,5",
+        "2024-01-02,Some Other Film,1999,u,4",
     )
     view = h.import_file(str(export), False, sid)
     told = said(view, "assistant")[-1]
@@ -142,11 +149,11 @@ def test_an_uploaded_watchlist_becomes_the_only_list_recommended_from(tmp_path: 
 def test_a_person_ticks_what_the_ambiguous_rows_of_an_upload_meant(tmp_path: Path) -> None:
     h = handlers(tmp_path)
     sid = h.load("").session_id
-    export = tmp_path / "ratings.csv"
-    export.write_text(
-        "Date,Name,Year,Letterboxd URI,Rating\n2024-01-01,Picture Number 5,1955,u,5\n"
-        "2024-01-02,Picture Numbr 3,,u,4\n2024-01-03,Picture Numbr 7,,u,2\n",
-        encoding="utf-8",
+    export = letterboxd(
+        tmp_path / "ratings.csv",
+        "2024-01-01,Picture Number 5,1955,u,5",
+        "2024-01-02,Picture Numbr 3,,u,4",
+        "2024-01-03,Picture Numbr 7,,u,2",
     )
     view = h.import_file(str(export), False, sid)
     assert (

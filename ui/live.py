@@ -214,35 +214,34 @@ class LiveSessions:
         """The candidates ticked for the last import's ambiguous rows (one per row) into the session, as the
         import would have put them; returns what the chat says."""
         with live.lock:
-            pending = live.pending
-            if pending is None:
-                message = "⚠️ There is no import waiting for confirmation here (upload the file again)."
-            else:
-                options = pending.options(live.session.resources.catalog)
-                chosen = dict(options[t] for t in ticked if t in options)
-                rows = [where for where, _ in (options[t] for t in ticked if t in options)]
-                twice = sorted({f"{f}:{n}" for f, n in rows if rows.count((f, n)) > 1})
-                if twice:
-                    message = f"⚠️ Tick one film per row ({', '.join(twice)} has several); nothing changed."
-                elif not chosen:
-                    message = "⚠️ Nothing was ticked; the ambiguous rows stay out."
-                else:
-                    try:
-                        confirmed = dataclasses.replace(
-                            pending, report=choose(pending.report, chosen, live.session.resources.catalog)
-                        )
-                        result = self._apply(live, confirmed)
-                    except Exception as err:
-                        log.exception("confirming an import failed in session %s", live.id)
-                        message = f"⚠️ {failure_text(err)}"
-                    else:
-                        left = len(confirmed.report.by("ambiguous"))
-                        live.pending = confirmed if left else None
-                        message = f"✅ Confirmed {len(chosen)} of {pending.name}: {result}" + (
-                            f"; {left} rows still ambiguous." if left else "."
-                        )
+            message = self._confirmed(live, ticked)
             live.tell(message)
             return message
+
+    def _confirmed(self, live: Live, ticked: list[str]) -> str:
+        pending = live.pending
+        if pending is None:
+            return "⚠️ There is no import waiting for confirmation here (upload the file again)."
+        options = pending.options(live.session.resources.catalog)
+        picks = [options[t] for t in ticked if t in options]  # ((file, line), item id)
+        rows = [where for where, _ in picks]
+        twice = sorted({f"{f}:{n}" for f, n in rows if rows.count((f, n)) > 1})
+        if twice:
+            return f"⚠️ Tick one film per row ({', '.join(twice)} has several); nothing changed."
+        if not picks:
+            return "⚠️ Nothing was ticked; the ambiguous rows stay out."
+        try:
+            report = choose(pending.report, dict(picks), live.session.resources.catalog)
+            confirmed = dataclasses.replace(pending, report=report)
+            result = self._apply(live, confirmed)
+        except Exception as err:
+            log.exception("confirming an import failed in session %s", live.id)
+            return f"⚠️ {failure_text(err)}"
+        left = len(confirmed.report.by("ambiguous"))
+        live.pending = confirmed if left else None
+        return f"✅ Confirmed {len(picks)} of {pending.name}: {result}" + (
+            f"; {left} rows still ambiguous." if left else "."
+        )
 
     def export(self, live: Live, directory: Path) -> list[Path]:
         """Every film recommended in the session so far, as files Letterboxd (and anything else) reads."""
