@@ -66,7 +66,7 @@ def build_resources(name: str, home: Path, progress: bool = True) -> Resources:
     directory = checkpoint_dir(home, dataset.name, "genrec", SEED)
     model, _, _ = fit_genrec_model(dataset, split, SEED, directory, home, False, progress)
     vectors = text_embeddings(dataset, home)
-    retriever = Retriever.open(dataset.catalog, home, name=dataset.name)
+    retriever = Retriever.open(dataset.catalog, home, name=dataset.name, vectors=vectors)
     # Serving runs one small request at a time per session: one intra-op thread is faster here (a turn's
     # GenRec beam search 11 ms vs 14 ms on two) and leaves the other core to a second session.
     torch.set_num_threads(1)

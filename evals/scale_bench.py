@@ -16,8 +16,10 @@ peak resident memory so far, so run one size per process):
 - `beam`, `beam_masked`: GenRec's trie-constrained beam search, top 10, one user a request, without and
   with a deny mask (the history and DENIED random items); the weights are those after the timed batches;
 - `index_build`: the Chroma index (embedded, on disk) of every item, from the vectors already computed;
-- `query`, `query_filtered`: a retrieval, top 10, without and with a genre `where` filter;
-- `agent_turn`: not measured yet (null).
+- `query`, `query_filtered`: a retrieval, top 10, without and with hard filters (`_filters`: from a
+  genre most items have to a combination none has, taken in turn);
+- `agent_turn`: the offline agent's turn (understanding, GenRec under the catalog mask, retrieval,
+  explanation) over SESSIONS dataset users, each through TURNS.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import dataclasses
 import resource
 import shutil
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +37,10 @@ import chromadb
 import numpy as np
 import torch
 
+from agent.agent import RecommenderAgent
+from agent.offline import Reader
+from agent.resources import resources_for
+from agent.store import SessionStore
 from recmodels.datasets import prepare_dataset
 from recmodels.evaluate import sasrec_config, sasrec_train_config
 from recmodels.genrec import GenRec
@@ -48,6 +54,7 @@ from recmodels.split import LeaveOneOut
 from recmodels.synthetic import synthesize
 from recmodels.text_encoder import TextEncoder, default_encoder
 from recmodels.trainer import SASRecTrainer, Trainer
+from tools.item_columns import ItemColumns
 from tools.request import Request
 from tools.retriever import Retriever
 
@@ -59,6 +66,7 @@ SYNTHETIC_VECTORS = 1_000_000  # from this many items on, item text vectors are 
 TIMED_BATCHES = 20
 REQUESTS = 50  # timed single-user requests per latency stage (after one untimed)
 DENIED = 200
+SESSIONS = 5  # agent sessions timed (dataset users), each through TURNS
 QUERIES = (
     "a dark thriller at night",
     "a funny summer road trip",
@@ -86,30 +94,18 @@ def peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-class LookupEncoder:
-    """The item vectors already computed, looked up by text (the index is built from them); any other
-    text (a query) goes to `fallback`."""
-
-    def __init__(self, texts: Sequence[str], vectors: np.ndarray, fallback: TextEncoder):
-        self.rows = {t: i for i, t in enumerate(texts)}
-        self.vectors, self.fallback = vectors.astype(np.float32), fallback
-        self.model_name, self.dim = f"{fallback.model_name}+lookup", fallback.dim
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        if all(t in self.rows for t in texts):
-            return self.vectors[[self.rows[t] for t in texts]]
-        return self.fallback.encode(texts)
-
-
 def run_size(
     items: int,
     interactions_per_item: float,
     work: Path,
     seed: int = 0,
     encoder: TextEncoder | None = None,
+    reader: Reader | None = None,
+    stages: Collection[str] = STAGES,
     log: Callable[[str], None] = print,
 ) -> list[Record]:
-    """Every stage at one catalog size, in order (later stages use what earlier ones built)."""
+    """The `stages` at one catalog size, in order (later stages use what earlier ones built; `prepare`
+    and the item vectors always run). `agent_turn` needs `reader`, the offline understanding."""
     rng = np.random.default_rng(seed)
     shutil.rmtree(work, ignore_errors=True)
     info = synthesize(work / "source", items, interactions_per_item, seed)
@@ -117,6 +113,8 @@ def run_size(
     records: list[Record] = []
 
     def record(stage: str, **values: Any) -> None:
+        if stage not in stages:
+            return
         records.append(Record(items, info.interactions, stage, peak_mib=round(peak_mib(), 1), **values))
         shown = ", ".join(f"{k} {v:.4g}" for k, v in values.items() if v is not None) or "not measured"
         log(f"{items:>9,} items  {stage:<14} {shown}  (peak {records[-1].peak_mib:,.0f} MiB)")
@@ -128,49 +126,90 @@ def run_size(
     encoder = encoder or default_encoder()
     encoder.encode(["loaded before the clock starts"])
     start = time.perf_counter()
-    texts = [item.text or item.title for item in dataset.catalog]
     if items >= SYNTHETIC_VECTORS:
         text = rng.normal(size=(items, encoder.dim)).astype(np.float32)
         text /= np.linalg.norm(text, axis=1, keepdims=True)
     else:
-        text = encoder.encode(texts)
-    id_config = semantic_id_config(name)
-    vectors = content_vectors(text, genre_onehots(dataset.catalog), None, id_config.genre_weight)
-    ids = semantic_ids_from_vectors(vectors, id_config, seed, dataset.catalog.fingerprint())
-    record("semantic_ids", seconds=time.perf_counter() - start)
-
+        text = encoder.encode([item.text or item.title for item in dataset.catalog])
     split = LeaveOneOut.from_interactions(dataset.interactions)
-    torch.manual_seed(seed)
-    # no preference texts: their encoding is a one-off per training run, not part of an epoch
-    config = dataclasses.replace(genrec_config(name), text_dropout=1.0, request_share=0.0)
-    genrec = GenRec(config, ids, encoder.dim)
-    no_texts = lambda windows, groups: _no_texts(len(windows), encoder.dim)  # noqa: E731
-    trainer = GenRecTrainer(genrec_train_config(name), genrec, split, no_texts, seed, progress=False)
-    record("genrec_epoch", seconds=_epoch_seconds(trainer))
-    sasrec = SASRec(sasrec_config(name), items)
-    record(
-        "sasrec_epoch",
-        seconds=_epoch_seconds(SASRecTrainer(sasrec_train_config(name), sasrec, split, seed, False)),
-    )
+    genrec: GenRec | None = None
+    if {"semantic_ids", "genrec_epoch", "beam", "beam_masked", "agent_turn"} & set(stages):
+        id_config = semantic_id_config(name)
+        vectors = content_vectors(text, genre_onehots(dataset.catalog), None, id_config.genre_weight)
+        ids = semantic_ids_from_vectors(vectors, id_config, seed, dataset.catalog.fingerprint())
+        record("semantic_ids", seconds=time.perf_counter() - start)
+        torch.manual_seed(seed)
+        # no preference texts: their encoding is a one-off per training run, not part of an epoch
+        config = dataclasses.replace(genrec_config(name), text_dropout=1.0, request_share=0.0)
+        genrec = GenRec(config, ids, encoder.dim)
+        if "genrec_epoch" in stages:
+            no_texts = lambda windows, groups: _no_texts(len(windows), encoder.dim)  # noqa: E731
+            trainer = GenRecTrainer(genrec_train_config(name), genrec, split, no_texts, seed, progress=False)
+            record("genrec_epoch", seconds=_epoch_seconds(trainer))
+    if "sasrec_epoch" in stages:
+        sasrec = SASRec(sasrec_config(name), items)
+        trained = SASRecTrainer(sasrec_train_config(name), sasrec, split, seed, False)
+        record("sasrec_epoch", seconds=_epoch_seconds(trained))
 
-    server = GenRecServer.build(genrec, DecodeConfig())
     users = rng.choice(len(split.train), size=min(REQUESTS + 1, len(split.train)), replace=False)
     histories = [split.history(int(u), "test") for u in users]
-    record("beam", **_latency(lambda h: server.recommend([h], k=10), histories))
-    deny = lambda h: set(h.tolist()) | set(rng.integers(items, size=DENIED).tolist())  # noqa: E731
-    record("beam_masked", **_latency(lambda h: server.recommend([h], k=10, deny=[deny(h)]), histories))
+    server = GenRecServer.build(genrec, DecodeConfig()) if genrec is not None else None
+    if server is not None:
+        record("beam", **_latency(lambda h: server.recommend([h], k=10), histories))
+        deny = lambda h: set(h.tolist()) | set(rng.integers(items, size=DENIED).tolist())  # noqa: E731
+        record("beam_masked", **_latency(lambda h: server.recommend([h], k=10, deny=[deny(h)]), histories))
 
+    if not {"index_build", "query", "query_filtered", "agent_turn"} & set(stages):
+        return records
     start = time.perf_counter()
     client = chromadb.PersistentClient(path=str(work / "chroma"))
-    lookup = LookupEncoder(texts, text, encoder)
-    retriever = Retriever.open(dataset.catalog, client=client, name=name, encoder=lookup, rebuild=True)
+    retriever = Retriever.open(
+        dataset.catalog, client=client, name=name, encoder=encoder, rebuild=True, vectors=text
+    )
     record("index_build", seconds=time.perf_counter() - start)
     queries = [QUERIES[i % len(QUERIES)] + f" {i}" for i in range(REQUESTS + 1)]
     record("query", **_latency(lambda q: retriever.search(q, k=10), queries))
-    genre = Request(genres=[dataset.catalog.genres()[0]])
-    record("query_filtered", **_latency(lambda q: retriever.search(q, genre, k=10), queries))
-    record("agent_turn")
+    filters = _filters(retriever.columns)
+    filtered = list(enumerate(queries))
+    record(
+        "query_filtered",
+        **_latency(lambda iq: retriever.search(iq[1], filters[iq[0] % len(filters)], k=10), filtered),
+    )
+    if "agent_turn" in stages and reader is not None and server is not None:
+        resources = resources_for(dataset, server, text, retriever, encoder, reader=reader)
+        agent = RecommenderAgent(resources, SessionStore(work / "sessions.sqlite"))
+        record("agent_turn", **_turns(agent, dataset.interactions.user_ids, rng))
     return records
+
+
+def _filters(columns: ItemColumns) -> list[Request]:
+    """Filters from broad to narrow, taken in turn by the filtered queries: the commonest genre, the
+    rarest, the commonest outside two decades, and the two commonest together in one decade under 100
+    minutes (each path of the retriever: Chroma's nearest through the mask, and exact cosine)."""
+    share = columns.genre_matrix.mean(axis=0)
+    names = sorted(columns.genre_column, key=lambda g: -share[columns.genre_column[g]])
+    return [
+        Request(genres=[names[0]]),
+        Request(genres=[names[-1]]),
+        Request(genres=[names[0]], exclude_decades=[1990, 2000]),
+        Request(all_genres=names[:2], decades=[1980], runtime_max=100),
+    ]
+
+
+TURNS = ("a dark thriller from the 90s", "no horror please", "more like #2 but older", "why #1?")
+
+
+def _turns(agent: RecommenderAgent, user_ids: Sequence[str], rng: np.random.Generator) -> dict[str, float]:
+    """p50/p95 of the offline agent's turns: a few dataset users through TURNS (the first untimed)."""
+    times: list[float] = []
+    for user in rng.choice(len(user_ids), size=SESSIONS, replace=False):
+        session = agent.new_session(user_id=str(user_ids[int(user)]))
+        for message in TURNS:
+            start = time.perf_counter()
+            session.send(message)
+            times.append((time.perf_counter() - start) * 1000.0)
+    times = times[1:]
+    return {"p50_ms": float(np.percentile(times, 50)), "p95_ms": float(np.percentile(times, 95))}
 
 
 def _no_texts(windows: int, dim: int) -> WindowTexts:

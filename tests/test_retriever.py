@@ -210,6 +210,8 @@ def passes(item: Item, f: Request) -> bool:
         f.runtime_min is None or ("runtime" in a and float(a["runtime"]) >= f.runtime_min),
         f.runtime_max is None or ("runtime" in a and float(a["runtime"]) <= f.runtime_max),
         f.rating_min is None or ("imdb_rating" in a and float(a["imdb_rating"]) >= f.rating_min),
+        not f.decades or (item.year is not None and item.year // 10 * 10 in f.decades),
+        item.year is None or item.year // 10 * 10 not in f.exclude_decades,  # unknown: in no decade
     ]
     return all(checks)
 
@@ -230,6 +232,46 @@ def test_every_hit_satisfies_the_filters(retriever: Retriever, catalog: Catalog,
     hits = retriever.search("space adventure", filters, k=50)
     expected = {it.id for it in catalog if passes(it, filters)}
     assert hits and {h.item_id for h in hits} == expected  # k covers the catalog: exactly the passing items
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        Request(genres=["Comedy"]),
+        Request(exclude_genres=["Drama"], decades=[1990]),
+        Request(exclude_decades=[1990, 2000], rating_min=7),
+        Request(genres=["Horror", "Film-Noir"]),
+    ],
+)
+@pytest.mark.parametrize("path", ["chroma", "exact"])
+def test_both_search_paths_give_the_nearest_passing_items(
+    retriever: Retriever, catalog: Catalog, filters: Request, path: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A filter keeping a large share reads Chroma's nearest items through the mask; one keeping few is
+    answered by cosine over the passing items' vectors. Forced either way, both give the nearest passing
+    items, nearest first (50 items: Chroma's graph search is exact here)."""
+    monkeypatch.setattr("tools.retriever.MAX_FETCH", 10**6 if path == "chroma" else 0)
+    query = "a man on the run from the police"
+    vector = MiniLMEncoder().encode([query])[0]
+    passing = np.array([passes(it, filters) for it in catalog])
+    similarity = np.where(passing, retriever.vectors @ vector, -np.inf)
+    expected = [catalog[int(i)].id for i in np.argsort(-similarity)[: min(4, int(passing.sum()))]]
+    hits = retriever.search(query, filters, k=4)
+    assert [h.item_id for h in hits] == expected
+    np.testing.assert_allclose([h.score for h in hits], np.sort(similarity)[::-1][: len(hits)], atol=1e-4)
+
+
+def test_the_vectors_are_what_the_index_holds(
+    embedded: Retriever, catalog: Catalog, index_home: Path
+) -> None:
+    """Read back from a reused index (no vectors given), the item vectors are the built ones, in
+    catalog order; given, they are not read back."""
+    again = Retriever.open(catalog, index_home, name="movies", config=QUIET)
+    assert again.report.action == "reused"
+    np.testing.assert_allclose(again.vectors, embedded.vectors, atol=1e-6)
+    np.testing.assert_allclose(again.vectors, MiniLMEncoder().encode([it.text for it in catalog]), atol=1e-5)
+    given = np.zeros_like(embedded.vectors)
+    assert Retriever.open(catalog, index_home, name="movies", config=QUIET, vectors=given).vectors is given
 
 
 def test_excluded_ids_never_come_back(retriever: Retriever) -> None:

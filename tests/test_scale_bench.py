@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from agent_fixtures import HashEncoder
+from agent_fixtures import HashEncoder, learned_reader
 
 from evals.scale_bench import STAGES, exponents, run_size, table
 from recmodels.datasets import prepare_dataset
@@ -41,14 +41,34 @@ def test_every_stage_is_measured_at_two_sizes(tmp_path: Path) -> None:
     records = []
     for items in (300, 900):
         records += run_size(
-            items, 10, tmp_path / str(items), seed=0, encoder=HashEncoder(), log=lambda _: None
+            items,
+            10,
+            tmp_path / str(items),
+            seed=0,
+            encoder=HashEncoder(),
+            reader=learned_reader(),
+            log=lambda _: None,
         )
     assert [r.stage for r in records] == [*STAGES, *STAGES]
     for r in records:
         timed = r.seconds is not None or (r.p50_ms is not None and r.p95_ms is not None)
-        assert timed == (r.stage != "agent_turn") and r.peak_mib and r.peak_mib > 0
+        assert timed and r.peak_mib and r.peak_mib > 0
         assert r.p50_ms is None or 0 < r.p50_ms <= r.p95_ms  # type: ignore[operator]
     assert {r.items for r in records} == {300, 900} and records[0].interactions < records[-1].interactions
     growth = exponents(records)
-    assert set(growth) == set(STAGES) - {"agent_turn"} and all(np.isfinite(list(growth.values())))
+    assert set(growth) == set(STAGES) and all(np.isfinite(list(growth.values())))
     assert "semantic_ids" in table(records) and table(records).count("\n") == len(records)
+
+
+def test_only_the_stages_asked_for_are_run(tmp_path: Path) -> None:
+    records = run_size(
+        400,
+        10,
+        tmp_path,
+        seed=0,
+        encoder=HashEncoder(),
+        stages=("prepare", "query_filtered"),
+        log=lambda _: None,
+    )
+    assert [r.stage for r in records] == ["prepare", "query_filtered"]
+    assert records[1].p95_ms is not None and records[1].p95_ms > 0

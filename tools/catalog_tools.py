@@ -65,8 +65,8 @@ def rank_catalog(
     """Items passing `ask`'s filters ranked by IMDb rating (MIN_VOTES+ votes) or by popularity."""
     ok = engine.mask(ask, exclude_genres=exclude_genres, deny=exclude)
     if by == "rating":
-        ok &= (engine.votes >= MIN_VOTES) & (engine.ratings >= 0)
-        key = engine.ratings + engine.votes * 1e-9  # ties: more votes first
+        ok &= (engine.columns.votes >= MIN_VOTES) & (engine.columns.ratings >= 0)
+        key = engine.columns.ratings + engine.columns.votes * 1e-9  # ties: more votes first
     else:
         key = counts.astype(np.float64)
     order = np.argsort(-np.where(ok, key, -np.inf), kind="stable")[: ask.k]

@@ -25,6 +25,7 @@ from recmodels.catalog import Catalog
 from recmodels.genrec_serving import GenRecServer
 from recmodels.metrics import top_k
 from recmodels.text_encoder import TextEncoder
+from tools.item_columns import ItemColumns
 from tools.request import Request, words
 
 RRF_K = 10  # reciprocal-rank fusion constant: 1 / (RRF_K + rank)
@@ -55,56 +56,12 @@ class Recommender:
         """`model`: the read-only GenRec server every session shares (None: the retriever alone)."""
         self.catalog, self.model, self.encoder = catalog, model, encoder
         self.item_vectors = item_vectors  # (N, D) unit-norm MiniLM vectors of item texts
-        self.years = np.array([it.year if it.year is not None else -1 for it in catalog])
-        self.runtimes = np.array([float(it.attributes.get("runtime", -1)) for it in catalog])
-        self.ratings = np.array([float(it.attributes.get("imdb_rating", -1)) for it in catalog])
-        self.votes = np.array([float(it.attributes.get("imdb_votes", 0)) for it in catalog])
-        self.mpaa = np.array([str(it.attributes.get("mpaa", "")) for it in catalog])
-        genres = catalog.genres()
-        self.genre_column = {g: j for j, g in enumerate(genres)}
-        self.genre_matrix = np.zeros((len(catalog), len(genres)), dtype=bool)
-        for i, it in enumerate(catalog):
-            self.genre_matrix[i, [self.genre_column[g] for g in it.genres]] = True
+        self.columns = ItemColumns(catalog)
 
     def mask(self, ask: Request, exclude_genres: Collection[str] = (), exclude_decades: Collection[int] = (),
              deny: Collection[int] = (), skip: Collection[str] = ()) -> np.ndarray:  # fmt: skip
-        """(N,) True for items every constraint allows (`skip`: filter names to leave out). Comparatives
-        must already be resolved to bounds (the tool does it)."""
-        ok = np.ones(len(self.catalog), dtype=bool)
-        if ask.genres and "genres" not in skip:
-            ok &= self._any_genre(ask.genres)
-        if ask.all_genres and "all_genres" not in skip:
-            for genre in ask.all_genres:
-                ok &= self._any_genre([genre])
-        if ask.mpaa and "mpaa" not in skip:
-            ok &= np.isin(self.mpaa, [m.upper() for m in ask.mpaa])
-        banned_genres = set(exclude_genres) | (
-            set(ask.exclude_genres) if "exclude_genres" not in skip else set()
-        )
-        if banned_genres:
-            ok &= ~self._any_genre(banned_genres)
-        decades = decade_of_years(self.years)
-        if ask.decades and "decades" not in skip:
-            ok &= np.isin(decades, list(ask.decades)) & (self.years > 0)
-        banned_decades = set(exclude_decades) | (
-            set(ask.exclude_decades) if "exclude_decades" not in skip else set()
-        )
-        if banned_decades:
-            ok &= ~np.isin(decades, list(banned_decades)) | (self.years < 0)
-        for name, values, op in (
-            ("year_min", self.years, np.greater_equal),
-            ("year_max", self.years, np.less_equal),
-            ("runtime_min", self.runtimes, np.greater_equal),
-            ("runtime_max", self.runtimes, np.less_equal),
-            ("rating_min", self.ratings, np.greater_equal),
-            ("rating_max", self.ratings, np.less_equal),
-        ):
-            bound = getattr(ask, name)
-            if bound is not None and name not in skip:
-                ok &= op(values, bound) & (values > 0)  # unknown values never pass a bound
-        if deny:
-            ok[np.fromiter(deny, dtype=np.int64)] = False
-        return ok
+        """(N,) True for items every constraint allows (`ItemColumns.mask`)."""
+        return self.columns.mask(ask, exclude_genres, exclude_decades, deny, skip)
 
     def recommend(
         self,
@@ -163,12 +120,6 @@ class Recommender:
         top = top_k(scores, POOL)
         return [int(i) for i in top if np.isfinite(scores[i])]
 
-    def _any_genre(self, genres: Collection[str]) -> np.ndarray:
-        columns = [self.genre_column[g] for g in genres if g in self.genre_column]
-        if not columns:
-            return np.zeros(len(self.catalog), dtype=bool)
-        return np.asarray(self.genre_matrix[:, columns].any(axis=1), dtype=bool)
-
     def _relax(self, ask: Request, exclude_genres: Collection[str], exclude_decades: Collection[int],
                deny: set[int]) -> str | None:  # fmt: skip
         """The request filter whose removal opens the most items (None when none helps)."""
@@ -178,10 +129,6 @@ class Recommender:
             if count > freed:
                 best, freed = name, count
         return best
-
-
-def decade_of_years(years: np.ndarray) -> np.ndarray:
-    return np.where(years > 0, years - years % 10, -1)
 
 
 def fuse(lists: dict[str, list[int]], k: int) -> list[Candidate]:

@@ -8,9 +8,13 @@ falls back to Chroma's default embedding function (which downloads a model and f
 The collection metadata stores the catalog fingerprint; `Retriever.open` reuses a current index and
 rebuilds a stale or half-built one.
 
-Filters are enforced by Chroma (`where`), not by the caller (`tools.chroma_filters`: the item
-metadata and the `where` a request compiles to). Several processes opening one server's index at once
-share one build: a build under way beats a heartbeat and is waited for, not replaced.
+Filters are one mask over the catalog's columns (`tools.item_columns`, the same mask the `recommend`
+engine uses), not Chroma's `where`: Chroma evaluates a `where` over every item's metadata and then
+searches the graph for items that pass, 80-170 ms a query at 100k items whatever the filter keeps
+(2026-12-07, docs/deployment.md). A filter that keeps a large share takes Chroma's nearest `k / share x
+OVERFETCH` items and keeps those that pass; one that keeps few is answered exactly, by cosine over the
+item vectors that pass. Several processes opening one server's index at once share one build: a build
+under way beats a heartbeat and is waited for, not replaced.
 
     recagent index --dataset ml-latest-small
     recagent search --dataset ml-latest-small "space adventure" --exclude-genre Comedy --year-min 1990
@@ -18,6 +22,7 @@ share one build: a build under way beats a heartbeat and is waited for, not repl
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import time
@@ -28,6 +33,7 @@ from typing import Any, Literal, cast
 from urllib.parse import urlsplit
 
 import chromadb
+import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
 from chromadb.api.types import (
@@ -43,11 +49,16 @@ from chromadb.utils.embedding_functions import register_embedding_function
 from tqdm import tqdm
 
 from recmodels.catalog import Catalog, Item
+from recmodels.metrics import top_k
 from recmodels.text_encoder import MODEL_NAME, TextEncoder, default_encoder
-from tools.chroma_filters import compile_where, item_metadata, known_value
+from tools.item_columns import ItemColumns
+from tools.item_metadata import item_metadata, known_value
 from tools.request import Request
 
 NO_FILTERS = Request()
+OVERFETCH = 3  # a filter keeping a share s of the items: Chroma's nearest k / s x this, then the mask
+MAX_FETCH = 400  # more than this many from Chroma: exact cosine over the items that pass instead
+PAGE = 5000  # embeddings read back from Chroma per request (a reused index, no vectors given)
 EMBEDDING_FUNCTION_NAME = "recagent-minilm"
 
 
@@ -228,10 +239,16 @@ def _wait_for(client: ClientAPI, name: str, ef: MiniLMEmbeddingFunction) -> Coll
 
 
 def _build(
-    client: ClientAPI, name: str, catalog: Catalog, ef: MiniLMEmbeddingFunction, config: RetrieverConfig
-) -> Collection:
-    """Create the collection and embed every item in batches, beating as it goes (`_under_way`). The
-    fingerprint is written last, so an interrupted build is never mistaken for a current one."""
+    client: ClientAPI,
+    name: str,
+    catalog: Catalog,
+    ef: MiniLMEmbeddingFunction,
+    config: RetrieverConfig,
+    vectors: np.ndarray | None,
+) -> tuple[Collection, np.ndarray]:
+    """Create the collection and add every item in batches (embedded here unless `vectors` holds them),
+    beating as it goes (`_under_way`); returns it with the item vectors. The fingerprint is written
+    last, so an interrupted build is never mistaken for a current one."""
     collection = client.create_collection(
         name,
         configuration={"hnsw": {"space": "cosine"}},
@@ -240,18 +257,35 @@ def _build(
     )
     genres = catalog.genres()
     batch = max(1, min(config.batch_size, client.get_max_batch_size()))
+    rows: list[np.ndarray] = []
     with tqdm(total=len(catalog), desc=f"indexing {name}", unit="item", disable=not config.progress) as bar:
         for start in range(0, len(catalog), batch):
             items = catalog.items[start : start + batch]
+            documents = [it.text or it.title for it in items]
+            embedded = ef.encoder.encode(documents) if vectors is None else vectors[start : start + batch]
+            rows.append(np.asarray(embedded, dtype=np.float32))
             collection.add(
                 ids=[it.id for it in items],
-                documents=[it.text or it.title for it in items],
+                embeddings=rows[-1],
+                documents=documents,
                 metadatas=[item_metadata(it, genres) for it in items],
             )
             bar.update(len(items))
             collection.modify(metadata=_building(time.time()))
     collection.modify(metadata=_index_metadata(catalog.fingerprint(), ef.encoder, len(catalog)))
-    return collection
+    return collection, np.concatenate(rows) if rows else np.zeros((0, ef.encoder.dim), np.float32)
+
+
+def _stored_vectors(collection: Collection, catalog: Catalog) -> np.ndarray:
+    """(N, d) the item vectors a current index holds, in catalog order (read back page by page)."""
+    out: np.ndarray | None = None
+    for offset in range(0, len(catalog), PAGE):
+        page = collection.get(limit=PAGE, offset=offset, include=["embeddings"])
+        embeddings = np.asarray(page["embeddings"], dtype=np.float32)
+        if out is None:
+            out = np.zeros((len(catalog), embeddings.shape[1]), dtype=np.float32)
+        out[[catalog.index_of(i) for i in page["ids"]]] = embeddings
+    return out if out is not None else np.zeros((0, 0), dtype=np.float32)
 
 
 def _existing(client: ClientAPI, name: str, ef: MiniLMEmbeddingFunction) -> Collection | None:
@@ -262,16 +296,18 @@ def _existing(client: ClientAPI, name: str, ef: MiniLMEmbeddingFunction) -> Coll
 
 
 class Retriever:
-    """Semantic search over one catalog's Chroma collection, with filters enforced by Chroma."""
+    """Semantic search over one catalog's Chroma collection, under a request's hard filters."""
 
     def __init__(
         self, collection: Collection, catalog: Catalog, embedding_function: MiniLMEmbeddingFunction,
-        report: IndexReport,
+        report: IndexReport, vectors: np.ndarray,
     ):  # fmt: skip
         self.collection = collection
         self.catalog = catalog
         self.embedding_function = embedding_function
         self.report = report
+        self.vectors = vectors  # (N, d) unit-norm item vectors, catalog order: what the index holds
+        self.columns = ItemColumns(catalog)
         self._genres = {g.casefold(): g for g in catalog.genres()}
 
     @classmethod
@@ -285,12 +321,14 @@ class Retriever:
         encoder: TextEncoder | None = None,
         config: RetrieverConfig = RetrieverConfig(),
         rebuild: bool = False,
+        vectors: np.ndarray | None = None,
     ) -> Retriever:
         """Open the index of `catalog` named `name`: reuse it when current, else (re)build it.
 
         `client` defaults to `chroma_client(home)`: the server at `RECAGENT_CHROMA_URL` when set, else a
         `PersistentClient` under `<home>/chroma/`. `encoder` defaults to the shared MiniLM. `rebuild`
-        forces a fresh index."""
+        forces a fresh index. `vectors`: the items' vectors by this encoder, when the caller has them (a
+        build adds them instead of embedding again; a reused index is not read back)."""
         if client is None:
             if home is None:
                 raise ValueError("Retriever.open needs either home or client")
@@ -314,14 +352,16 @@ class Retriever:
                 client.delete_collection(coll_name)
                 action = "rebuilt"
             try:
-                collection = _build(client, coll_name, catalog, ef, config)
+                collection, vectors = _build(client, coll_name, catalog, ef, config, vectors)
             except ChromaError:  # another worker created it a moment before this one: use its build
                 collection = _wait_for(client, coll_name, ef)
                 if collection is None or not _is_current(collection, fingerprint, ef.encoder, len(catalog)):
                     raise
                 action = "reused"
+        if vectors is None:
+            vectors = _stored_vectors(collection, catalog)
         report = IndexReport(action, coll_name, collection.count(), time.perf_counter() - start, fingerprint)
-        return cls(collection, catalog, ef, report)
+        return cls(collection, catalog, ef, report, vectors)
 
     def resolve_genres(self, filters: Request) -> Request:
         """Filters with genres in the catalog's spelling (case-insensitive); unknown ones raise."""
@@ -346,22 +386,45 @@ class Retriever:
         k: int = 10,
         exclude_ids: Iterable[str] = (),
     ) -> SearchResult:
-        """`search` plus the time spent embedding the query and querying Chroma."""
-        where = compile_where(self.resolve_genres(filters), exclude_ids)
+        """`search` plus the time spent embedding the query and finding its nearest allowed items."""
+        resolved = self.resolve_genres(filters)
         if k <= 0:
             return SearchResult([], 0.0, 0.0)
+        deny = {self.catalog.index_of(i) for i in exclude_ids if i in self.catalog}
+        allowed = self.columns.mask(resolved, deny=deny) if resolved.filters() or deny else None
         t0 = time.perf_counter()
-        vector = self.embedding_function.embed_query([query])  # 1 array of shape (384,)
+        vector = self.embedding_function.embed_query([query])[0]  # (d,)
         t1 = time.perf_counter()
-        found = self.collection.query(
-            query_embeddings=vector, n_results=k, where=where, include=["distances"]
-        )
+        found = self._nearest(vector, allowed, k)
         t2 = time.perf_counter()
-        ids, distances = found["ids"][0], (found["distances"] or [[]])[0]
-        hits = [
-            _hit(self.catalog.by_id(i), d) for i, d in zip(ids, distances, strict=True) if i in self.catalog
-        ]
+        hits = [_hit(self.catalog[i], d) for i, d in found]
         return SearchResult(hits, (t1 - t0) * 1000.0, (t2 - t1) * 1000.0)
+
+    def _nearest(self, vector: np.ndarray, allowed: np.ndarray | None, k: int) -> list[tuple[int, float]]:
+        """(item index, cosine distance) of the `k` nearest items `allowed` passes, nearest first."""
+        if allowed is None:
+            return self._from_chroma(vector, k, None)
+        share = int(allowed.sum()) / max(1, len(allowed))
+        if share == 0.0:
+            return []
+        fetch = min(len(allowed), math.ceil(k / share * OVERFETCH))
+        if fetch <= MAX_FETCH:
+            found = self._from_chroma(vector, fetch, allowed)
+            if len(found) >= k or fetch == len(allowed):
+                return found[:k]
+        rows = np.flatnonzero(allowed)
+        similarity = self.vectors[rows] @ vector  # (M,) cosine: unit-norm rows
+        return [(int(rows[j]), 1.0 - float(similarity[j])) for j in top_k(similarity, min(k, len(rows)))]
+
+    def _from_chroma(self, vector: np.ndarray, n: int, allowed: np.ndarray | None) -> list[tuple[int, float]]:
+        found = self.collection.query(query_embeddings=vector[None, :], n_results=n, include=["distances"])
+        ids, distances = found["ids"][0], (found["distances"] or [[]])[0]
+        indices = [
+            (self.catalog.index_of(i), float(d))
+            for i, d in zip(ids, distances, strict=True)
+            if i in self.catalog
+        ]
+        return [(i, d) for i, d in indices if allowed is None or allowed[i]]
 
     def search(
         self,

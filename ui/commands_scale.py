@@ -16,7 +16,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from evals.scale_bench import Record, as_json, exponents, run_size, table
+from agent.nlu import load_understander
+from evals.scale_bench import STAGES, Record, as_json, exponents, run_size, table
+from recmodels.home import recagent_home
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -29,6 +31,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="interactions drawn per item (repeats of a (user, item) pair are then dropped)",
     )  # fmt: skip
     bench.add_argument("--seed", type=int, default=0)
+    bench.add_argument(
+        "--stages",
+        default=",".join(STAGES),
+        help=f"comma-separated stages to run (default all: {', '.join(STAGES)})",
+    )
     bench.add_argument("--json", type=Path, default=None, help="one record per (size, stage)")
     bench.add_argument("--plot", type=Path, default=None, help="log-log plot of each stage's cost (PNG)")
     bench.add_argument("--work", type=Path, default=None, help="where the synthetic data goes (a temp dir)")
@@ -38,16 +45,32 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def scale_command(args: argparse.Namespace) -> int:
     sizes = [int(s) for s in args.items.split(",") if s.strip()]
+    stages = [s.strip() for s in args.stages.split(",") if s.strip()]
+    unknown = sorted(set(stages) - set(STAGES))
+    if unknown:
+        print(
+            f"recagent: error: unknown stage(s) {', '.join(unknown)}; known: {', '.join(STAGES)}",
+            file=sys.stderr,
+        )
+        return 2
     work = args.work or Path(tempfile.mkdtemp(prefix="recagent-scale-"))
     if args.one:  # one size in this process
-        one = run_size(sizes[0], args.interactions_per_item, work / str(sizes[0]), args.seed)
+        reader = load_understander(recagent_home()) if "agent_turn" in stages else None
+        one = run_size(
+            sizes[0],
+            args.interactions_per_item,
+            work / str(sizes[0]),
+            args.seed,
+            reader=reader,
+            stages=stages,
+        )
         args.json.write_text(json.dumps(as_json(one)))
         return 0
     records: list[Record] = []
     for size in sizes:
         out = work / f"{size}.json"
         cmd = [sys.executable, "-m", "ui.cli", "scale-bench", "--one", "--items", str(size), "--json", str(out),
-               "--interactions-per-item", str(args.interactions_per_item), "--seed", str(args.seed), "--work", str(work)]  # fmt: skip
+               "--interactions-per-item", str(args.interactions_per_item), "--seed", str(args.seed), "--work", str(work), "--stages", ",".join(stages)]  # fmt: skip
         done = subprocess.run(cmd, env=os.environ.copy())
         if done.returncode != 0:
             print(f"{size:,} items: the run failed (exit {done.returncode}); the sizes before it are below")
