@@ -30,6 +30,7 @@ from torch import nn
 
 from recmodels.sasrec import PAD, Block, SASRecConfig, _init_weights, left_pad
 from recmodels.semantic_ids import SemanticIds
+from recmodels.softmax import item_cross_entropy
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class GenRecConfig:
     text_dropout: float = 0.4  # share of training windows that see no preference text
     request_share: float = 0.3  # share that see a request naming their last items (genrec_training)
     item_features: bool = False  # add a projection of each item's content vector to its embedding
+    negatives: int = 8192  # the dense head's sampled softmax from 4x this many items on; 0: never
 
     def backbone(self) -> SASRecConfig:
         return SASRecConfig(
@@ -53,6 +55,7 @@ class GenRecConfig:
             heads=self.heads,
             dropout=self.dropout,
             max_len=self.max_len,
+            negatives=self.negatives,
         )
 
 
@@ -121,14 +124,15 @@ class GenRec(nn.Module):
             self.feature_proj = nn.Linear(features.shape[1], d, bias=False)
             _init_weights(self.feature_proj)
 
-    def item_vectors(self) -> torch.Tensor:
-        """(N, d): ID embedding + sum of the item's code embeddings (+ projected content features);
-        inputs and dense outputs alike. Computed on every call (training needs their gradients);
-        serving computes them once, in `GenRecServer.build`."""
-        vectors = self.item_emb.weight[1:] + self.code_emb(self.item_tokens).sum(dim=1)
-        if self.feature_proj is not None:
-            vectors = vectors + self.feature_proj(self.features)
-        return vectors
+    def item_vectors(self, index: torch.Tensor | None = None) -> torch.Tensor:
+        """(N, d), or (M, d) of the items `index` names: ID embedding + sum of the item's code
+        embeddings (+ projected content features); inputs and dense outputs alike. Computed on every
+        call (training needs their gradients); serving computes them once, in `GenRecServer.build`."""
+        if index is None:
+            vectors = self.item_emb.weight[1:] + self.code_emb(self.item_tokens).sum(dim=1)
+            return vectors if self.feature_proj is None else vectors + self.feature_proj(self.features)
+        vectors = self.item_emb(index + 1) + self.code_emb(self.item_tokens[index]).sum(dim=1)
+        return vectors if self.feature_proj is None else vectors + self.feature_proj(self.features[index])
 
     def embed(self, tokens: torch.Tensor) -> torch.Tensor:
         """(B, T, d) input vectors of item tokens (item i = token i + 1); PAD gives zeros."""
@@ -166,7 +170,8 @@ class GenRec(nn.Module):
         )  # (B, T, d): j saw the prefix, items <= j
 
     def loss(self, tokens: torch.Tensor, labels: torch.Tensor, text: torch.Tensor | None) -> torch.Tensor:
-        """Dense full-softmax CE + code_loss_weight * generative NLL at positions with a label (B, T)."""
+        """Dense CE (every item, or sampled ones on a large catalog: `recmodels.softmax`) +
+        code_loss_weight * generative NLL at positions with a label (B, T)."""
         if bool((labels[:, :-1] < 0).all()):  # targets at the last position only (prefix samples)
             keep = labels[:, -1] >= 0  # (B,)
             h, target = self.forward(tokens, text, last_only=True)[:, -1][keep], labels[:, -1][keep]
@@ -174,7 +179,7 @@ class GenRec(nn.Module):
             hidden = self.forward(tokens, text)  # (B, T, d)
             keep = labels >= 0  # (B, T)
             h, target = hidden[keep], labels[keep]  # (P, d), (P,)
-        dense = F.cross_entropy(h @ self.item_vectors().T, target)  # logits (P, N)
+        dense = item_cross_entropy(h, target, self.item_vectors, len(self.ids), self.config.negatives)
         return dense + self.config.code_loss_weight * self.decoder.loss(h, self.codes[target])
 
     def last_hidden(self, histories: Sequence[np.ndarray], text: torch.Tensor | None) -> torch.Tensor:

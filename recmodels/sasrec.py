@@ -1,10 +1,11 @@
-"""SASRec (Kang & McAuley, 2018) with full-softmax cross-entropy, as a small readable torch module.
+"""SASRec (Kang & McAuley, 2018) with softmax cross-entropy, as a small readable torch module.
 
 A causal pre-LN transformer over item tokens (item index i -> token i + 1, token 0 = padding) with
 learned positions counted from the *end* of the sequence, so the most recent item always sits at
 position max_len - 1, in training and at inference. Output logits are tied to the item embeddings
 and cover every catalog item; the loss is cross-entropy at every non-pad position (Klenitskiy &
-Vasilev, 2023: this beats the original sampled BCE by a wide margin).
+Vasilev, 2023: this beats the original sampled BCE by a wide margin), over every item up to 32,768
+items and over the target and 8,192 sampled items beyond (`recmodels.softmax`).
 
     model = SASRec(SASRecConfig(), num_items=1682)
     loss = model.loss(inputs, labels)  # (B, T) tokens, (B, T) item indices or -1
@@ -19,6 +20,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
+
+from recmodels.softmax import item_cross_entropy
 
 PAD = 0  # token id of padding; item i is token i + 1
 IGNORE = -1  # label of positions that carry no target
@@ -37,6 +40,7 @@ class SASRecConfig:
     heads: int = 2
     dropout: float = 0.2  # on embeddings and residual branches (attention-probability dropout cost ~20% CPU)
     max_len: int = 200
+    negatives: int = 8192  # sampled softmax from 4x this many items on (`recmodels.softmax`); 0: never
 
 
 def left_pad(seqs: list[np.ndarray], fill: int, length: int) -> np.ndarray:
@@ -125,13 +129,18 @@ class SASRec(nn.Module):
         return hidden @ self.item_emb.weight[1:].T
 
     def loss(self, tokens: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
-        """Mean full-softmax cross-entropy over positions whose label (B, T) is an item index."""
+        """Mean cross-entropy over positions whose label (B, T) is an item index: over every item, or
+        the target and sampled items on a large catalog (`recmodels.softmax`)."""
         if bool((labels[:, :-1] == IGNORE).all()):  # targets at the last position only (prefixes)
-            logits = self.item_logits(self.forward(tokens, last_only=True)[:, -1])  # (B, N)
-            return F.cross_entropy(logits, labels[:, -1], ignore_index=IGNORE)
-        hidden = self.forward(tokens)  # (B, T, d)
-        keep = labels != IGNORE  # (B, T)
-        return F.cross_entropy(self.item_logits(hidden[keep]), labels[keep])  # logits (P, N)
+            keep = labels[:, -1] != IGNORE  # (B,)
+            hidden, target = self.forward(tokens, last_only=True)[:, -1][keep], labels[:, -1][keep]
+        else:
+            keep = labels != IGNORE  # (B, T)
+            hidden, target = self.forward(tokens)[keep], labels[keep]  # (P, d), (P,)
+        return item_cross_entropy(hidden, target, self._item_vectors, self.num_items, self.config.negatives)
+
+    def _item_vectors(self, index: torch.Tensor | None) -> torch.Tensor:
+        return self.item_emb.weight[1:] if index is None else self.item_emb(index + 1)
 
     @torch.inference_mode()
     def score(self, histories: list[np.ndarray]) -> np.ndarray:

@@ -33,9 +33,17 @@ def ids() -> SemanticIds:
     return semantic_ids_from_vectors(vectors, SemanticIdConfig(levels=2, codebook_size=4), seed=0)
 
 
-def tiny_model(ids: SemanticIds, item_features: bool = False) -> GenRec:
+def tiny_model(ids: SemanticIds, item_features: bool = False, negatives: int = 8192) -> GenRec:
     torch.manual_seed(0)
-    config = GenRecConfig(d_model=32, layers=1, heads=2, dropout=0.0, max_len=12, item_features=item_features)
+    config = GenRecConfig(
+        d_model=32,
+        layers=1,
+        heads=2,
+        dropout=0.0,
+        max_len=12,
+        item_features=item_features,
+        negatives=negatives,
+    )
     features = np.random.default_rng(5).normal(size=(N_ITEMS, 5)) if item_features else None
     return GenRec(config, ids, TEXT_DIM, features)
 
@@ -49,9 +57,10 @@ def untrained(ids: SemanticIds) -> GenRecServer:
     return GenRecServer.build(tiny_model(ids), DECODE)
 
 
-@pytest.mark.parametrize("item_features", [False, True])
-def test_overfits_a_tiny_batch(ids: SemanticIds, item_features: bool) -> None:
-    model = tiny_model(ids, item_features)
+@pytest.mark.parametrize(("item_features", "negatives"), [(False, 8192), (True, 8192), (True, 15)])
+def test_overfits_a_tiny_batch(ids: SemanticIds, item_features: bool, negatives: int) -> None:
+    """Also with the dense head on 15 sampled negatives (60 items: `recmodels.softmax`)."""
+    model = tiny_model(ids, item_features, negatives)
     rng = np.random.default_rng(1)
     windows = [rng.choice(N_ITEMS, 10, replace=False) for _ in range(4)]
     inputs, labels = window_batch(windows)
@@ -127,6 +136,13 @@ def test_item_features_enter_the_item_vectors_and_are_required(ids: SemanticIds)
         assert not featured.embed(tokens)[0, 0].any()  # padding stays zero
     with pytest.raises(ValueError, match="content vector"):
         GenRec(featured.config, ids, TEXT_DIM)
+
+
+@pytest.mark.parametrize("item_features", [False, True])
+def test_some_items_vectors_are_those_rows_of_every_items(ids: SemanticIds, item_features: bool) -> None:
+    model = tiny_model(ids, item_features)
+    index = torch.tensor([3, 0, 59, 3])
+    torch.testing.assert_close(model.item_vectors(index), model.item_vectors()[index])
 
 
 def test_item_features_are_scaled_to_unit_mean_squared_norm() -> None:
