@@ -59,7 +59,7 @@ from tools.request import Request
 from tools.retriever import Retriever
 
 STAGES = (
-    "prepare", "semantic_ids", "genrec_epoch", "sasrec_epoch", "beam", "beam_masked", "index_build", "query",
+    "prepare", "sasrec_epoch", "semantic_ids", "genrec_epoch", "beam", "beam_masked", "index_build", "query",
     "query_filtered", "agent_turn",
 )  # fmt: skip
 SYNTHETIC_VECTORS = 1_000_000  # from this many items on, item text vectors are seeded random ones
@@ -123,6 +123,14 @@ def run_size(
     dataset = prepare_dataset(name, work / "home", source=work / "source", enrich_movies=False)
     record("prepare", seconds=time.perf_counter() - start)
 
+    split = LeaveOneOut.from_interactions(dataset.interactions)
+    if "sasrec_epoch" in stages:
+        sasrec = SASRec(sasrec_config(name), items)
+        trained = SASRecTrainer(sasrec_train_config(name), sasrec, split, seed, False)
+        record("sasrec_epoch", seconds=_epoch_seconds(trained))
+    if not set(stages) - {"prepare", "sasrec_epoch"}:  # nothing else needs the item vectors
+        return records
+
     encoder = encoder or default_encoder()
     encoder.encode(["loaded before the clock starts"])
     start = time.perf_counter()
@@ -131,7 +139,6 @@ def run_size(
         text /= np.linalg.norm(text, axis=1, keepdims=True)
     else:
         text = encoder.encode([item.text or item.title for item in dataset.catalog])
-    split = LeaveOneOut.from_interactions(dataset.interactions)
     genrec: GenRec | None = None
     if {"semantic_ids", "genrec_epoch", "beam", "beam_masked", "agent_turn"} & set(stages):
         id_config = semantic_id_config(name)
@@ -146,10 +153,6 @@ def run_size(
             no_texts = lambda windows, groups: _no_texts(len(windows), encoder.dim)  # noqa: E731
             trainer = GenRecTrainer(genrec_train_config(name), genrec, split, no_texts, seed, progress=False)
             record("genrec_epoch", seconds=_epoch_seconds(trainer))
-    if "sasrec_epoch" in stages:
-        sasrec = SASRec(sasrec_config(name), items)
-        trained = SASRecTrainer(sasrec_train_config(name), sasrec, split, seed, False)
-        record("sasrec_epoch", seconds=_epoch_seconds(trained))
 
     users = rng.choice(len(split.train), size=min(REQUESTS + 1, len(split.train)), replace=False)
     histories = [split.history(int(u), "test") for u in users]
