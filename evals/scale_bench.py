@@ -53,7 +53,7 @@ from recmodels.semantic_ids import semantic_ids_from_vectors
 from recmodels.split import LeaveOneOut
 from recmodels.synthetic import synthesize
 from recmodels.text_encoder import TextEncoder, default_encoder
-from recmodels.trainer import SASRecTrainer, Trainer
+from recmodels.trainer import Optimizer, SASRecTrainer, Trainer
 from tools.item_columns import ItemColumns
 from tools.request import Request
 from tools.retriever import Retriever
@@ -222,7 +222,7 @@ def _no_texts(windows: int, dim: int) -> WindowTexts:
 
 def _epoch_seconds(trainer: Trainer[Any]) -> float:
     """Seconds an epoch takes: TIMED_BATCHES of this epoch's batches (after one untimed), scaled."""
-    optimizer = torch.optim.AdamW(trainer.model.parameters(), lr=trainer.config.lr)
+    optimizer = Optimizer(trainer.model, trainer.config)
     batches = trainer._batches()
     trainer.model.train()
 

@@ -30,7 +30,7 @@ from torch import nn
 
 from recmodels.sasrec import PAD, Block, SASRecConfig, _init_weights, left_pad
 from recmodels.semantic_ids import SemanticIds
-from recmodels.softmax import item_cross_entropy
+from recmodels.softmax import item_cross_entropy, samples_negatives
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,8 @@ class GenRec(nn.Module):
         d, n = config.d_model, len(ids)
         self.register_buffer("codes", torch.from_numpy(ids.codes.copy()), persistent=False)  # (N, T)
         self.register_buffer("item_tokens", torch.from_numpy(ids.tokens.copy()), persistent=False)  # (N, T)
-        self.item_emb = nn.Embedding(n + 1, d, padding_idx=PAD)  # item i -> token i + 1
+        sparse = samples_negatives(n, config.negatives)  # only sampled rows get gradients
+        self.item_emb = nn.Embedding(n + 1, d, padding_idx=PAD, sparse=sparse)  # item i -> token i + 1
         self.code_emb = nn.Embedding(ids.vocab_size, d)
         self.pos_emb = nn.Embedding(config.max_len + 1, d)  # the last position is the preference prefix
         self.text_proj = nn.Linear(text_dim, d)

@@ -57,7 +57,11 @@ GENREC_TRAINING: dict[str, dict[str, Any]] = {
     "ml-100k": {"ema_decay": 0.995, "samples": "prefixes", "batch_size": 256, "weight_decay": 0.0},
     # At most 30 epochs (SASRec's cap too): ~40 s an epoch on one loaded core.
     "ml-latest-small": {
-        "epochs": 30, "ema_decay": 0.995, "samples": "prefixes", "batch_size": 256, "weight_decay": 0.0,
+        "epochs": 30,
+        "ema_decay": 0.995,
+        "samples": "prefixes",
+        "batch_size": 256,
+        "weight_decay": 0.0,
     },  # fmt: skip
 }
 

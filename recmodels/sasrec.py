@@ -21,7 +21,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from recmodels.softmax import item_cross_entropy
+from recmodels.softmax import item_cross_entropy, samples_negatives
 
 PAD = 0  # token id of padding; item i is token i + 1
 IGNORE = -1  # label of positions that carry no target
@@ -103,7 +103,8 @@ class SASRec(nn.Module):
         super().__init__()
         self.config = config
         self.num_items = num_items
-        self.item_emb = nn.Embedding(num_items + 1, config.d_model, padding_idx=PAD)
+        sparse = samples_negatives(num_items, config.negatives)  # only sampled rows get gradients
+        self.item_emb = nn.Embedding(num_items + 1, config.d_model, padding_idx=PAD, sparse=sparse)
         self.pos_emb = nn.Embedding(config.max_len, config.d_model)
         self.drop = nn.Dropout(config.dropout)
         self.blocks = nn.ModuleList(Block(config) for _ in range(config.layers))

@@ -19,7 +19,7 @@ from recmodels.genrec import GenRec, GenRecConfig
 from recmodels.genrec_serving import DecodeConfig, GenRecServer
 from recmodels.genrec_training import load_genrec
 from recmodels.semantic_ids import SemanticIdConfig, SemanticIds, semantic_ids_from_vectors
-from recmodels.trainer import TrainConfig, TrainResult, window_batch
+from recmodels.trainer import Optimizer, TrainConfig, TrainResult, window_batch
 
 N_ITEMS, TEXT_DIM = 60, 8
 DECODE = DecodeConfig(beam_width=8)
@@ -64,7 +64,7 @@ def test_overfits_a_tiny_batch(ids: SemanticIds, item_features: bool, negatives:
     rng = np.random.default_rng(1)
     windows = [rng.choice(N_ITEMS, 10, replace=False) for _ in range(4)]
     inputs, labels = window_batch(windows)
-    optimizer = torch.optim.Adam(model.parameters(), lr=3e-3)
+    optimizer = Optimizer(model, TrainConfig(lr=3e-3, weight_decay=0.0))  # SparseAdam for sampled items
     first = None
     for _ in range(150):
         loss = model.loss(inputs, labels, None)

@@ -10,9 +10,9 @@ from test_sasrec import cyclic_split
 
 from recmodels.metrics import split_metrics
 from recmodels.popularity import Popularity
-from recmodels.sasrec import SASRecConfig
+from recmodels.sasrec import SASRec, SASRecConfig
 from recmodels.softmax import item_cross_entropy, samples_negatives
-from recmodels.trainer import TrainConfig, train_sasrec
+from recmodels.trainer import Optimizer, TrainConfig, train_sasrec, window_batch
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 
@@ -77,3 +77,31 @@ def test_sasrec_learns_a_sequential_pattern_from_sampled_negatives() -> None:
     popularity = split_metrics(Popularity.fit(split.train, 40).score, split, "valid")["ndcg@10"]
     assert samples_negatives(40, config.negatives)
     assert result.best_valid_ndcg > max(0.5, 3 * popularity), np.round(result.best_valid_ndcg, 3)
+
+
+def test_on_sampled_negatives_a_step_changes_only_the_item_rows_the_batch_touched() -> None:
+    """The item table gets sparse gradients and SparseAdam: rows neither in the batch nor drawn keep
+    their values (AdamW would move every row, an O(items) step)."""
+    torch.manual_seed(0)
+    model = SASRec(SASRecConfig(d_model=8, layers=1, heads=1, dropout=0.0, max_len=6, negatives=4), 400)
+    assert model.item_emb.sparse and samples_negatives(400, 4)
+    optimizer = Optimizer(model, TrainConfig(lr=1e-2))
+    assert [type(p).__name__ for p in optimizer.parts] == ["AdamW", "SparseAdam"]
+    before = model.item_emb.weight.detach().clone()
+    inputs, labels = window_batch([np.array([1, 2, 3, 4]), np.array([10, 11, 12])])
+    torch.manual_seed(5)
+    drawn = torch.randint(400, (4,))
+    torch.manual_seed(5)
+    loss = model.loss(inputs, labels)
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+    changed = set(torch.nonzero((model.item_emb.weight != before).any(dim=1)).flatten().tolist())
+    touched = {i + 1 for i in (1, 2, 3, 4, 10, 11, 12, *drawn.tolist())}  # rows are tokens: item + 1
+    assert changed and changed <= touched
+
+
+def test_a_small_catalog_keeps_dense_gradients_and_adamw() -> None:
+    model = SASRec(SASRecConfig(negatives=8192), 1682)
+    assert not model.item_emb.sparse
+    assert [type(p).__name__ for p in Optimizer(model, TrainConfig()).parts] == ["AdamW"]
