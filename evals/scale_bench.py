@@ -173,7 +173,7 @@ def run_size(
     queries = [QUERIES[i % len(QUERIES)] + f" {i}" for i in range(REQUESTS + 1)]
     record("query", **_latency(lambda q: retriever.search(q, k=10), queries))
     filters = _filters(retriever.columns)
-    filtered = list(enumerate(queries))
+    filtered = [(i, q + " (filtered)") for i, q in enumerate(queries)]  # not the cached query vectors
     record(
         "query_filtered",
         **_latency(lambda iq: retriever.search(iq[1], filters[iq[0] % len(filters)], k=10), filtered),
