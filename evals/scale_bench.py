@@ -16,8 +16,8 @@ peak resident memory so far, so run one size per process):
 - `beam`, `beam_masked`: GenRec's trie-constrained beam search, top 10, one user a request, without and
   with a deny mask (the history and DENIED random items); the weights are those after the timed batches;
 - `index_build`: the Chroma index (embedded, on disk) of every item, from the vectors already computed;
-- `query`, `query_filtered`: a retrieval, top 10, without and with hard filters (`_filters`: from a
-  genre most items have to a combination none has, taken in turn);
+- `query`, `query_filtered`: a retrieval, top 10, without and with hard filters (`_filters`: from the
+  commonest genre to two genres in one decade under 100 minutes, taken in turn);
 - `agent_turn`: the offline agent's turn (understanding, GenRec under the catalog mask, retrieval,
   explanation) over SESSIONS dataset users, each through TURNS.
 """
@@ -105,7 +105,8 @@ def run_size(
     log: Callable[[str], None] = print,
 ) -> list[Record]:
     """The `stages` at one catalog size, in order (later stages use what earlier ones built; `prepare`
-    and the item vectors always run). `agent_turn` needs `reader`, the offline understanding."""
+    always runs, the item vectors when a later stage needs them). `agent_turn` needs `reader`, the
+    offline understanding."""
     rng = np.random.default_rng(seed)
     shutil.rmtree(work, ignore_errors=True)
     info = synthesize(work / "source", items, interactions_per_item, seed)

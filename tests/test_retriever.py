@@ -11,20 +11,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import torch
 
 from recmodels.catalog import AttributeValue, Catalog, Item, item_text
-from recmodels.text_encoder import EMBEDDING_DIM, MiniLMEncoder, _encoded_one, encode
+from recmodels.text_encoder import MiniLMEncoder
+from tools.chroma_index import RetrieverConfig, chroma_client, collection_name, persistent_client
 from tools.request import Request
-from tools.retriever import (
-    Hit,
-    Retriever,
-    RetrieverConfig,
-    UnknownGenreError,
-    chroma_client,
-    collection_name,
-    persistent_client,
-)
+from tools.retriever import Hit, Retriever, UnknownGenreError
 
 pytest_plugins = ["chroma_fixtures"]
 
@@ -145,32 +137,6 @@ def retriever(request: pytest.FixtureRequest, catalog: Catalog, index_home: Path
         return request.getfixturevalue("embedded")
     client = chroma_client(index_home, {"RECAGENT_CHROMA_URL": request.getfixturevalue("chroma_url")})
     return Retriever.open(catalog, client=client, name="movies", config=QUIET)
-
-
-# --- the text encoder -------------------------------------------------------------------------------
-
-
-def test_encode_gives_unit_norm_float32_rows() -> None:
-    threads = torch.get_num_threads()
-    vectors = encode(["a heist with a twist", "Toy Story (1995)"])  # a small input: run on one thread
-    assert torch.get_num_threads() == threads  # ... and the process setting is restored
-    assert vectors.shape == (2, EMBEDDING_DIM) and vectors.dtype == np.float32
-    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
-    assert encode([]).shape == (0, EMBEDDING_DIM)
-
-
-def test_a_query_is_encoded_once_and_equals_its_uncached_vector() -> None:
-    """One text's vector is cached per process (a profile and a request come back every turn): the
-    cached answer is bit for bit the uncached one, and a caller writing into it changes no later answer."""
-    encoder = MiniLMEncoder()
-    text = "a slow-burning mystery on a night train"
-    first = encoder.encode([text])
-    first[0, :] = 0.0  # the caller's copy
-    hits = _encoded_one.cache_info().hits
-    again = encoder.encode([text])
-    assert _encoded_one.cache_info().hits == hits + 1  # not encoded a second time
-    assert again.shape == (1, EMBEDDING_DIM) and again.flags.writeable
-    np.testing.assert_array_equal(again, encoder._encode([text]))
 
 
 def test_collection_names_are_valid_for_chroma() -> None:

@@ -23,7 +23,8 @@ def serve_worker(port: int, db_url: str, chroma_url: str) -> None:
 
     from agent.agent import RecommenderAgent  # noqa: PLC0415
     from agent.store import open_store  # noqa: PLC0415
-    from tools.retriever import Retriever, chroma_client  # noqa: PLC0415
+    from tools.chroma_index import chroma_client  # noqa: PLC0415
+    from tools.retriever import Retriever  # noqa: PLC0415
     from ui.web import build_app, launch  # noqa: PLC0415
 
     env = {"RECAGENT_DB_URL": db_url, "RECAGENT_CHROMA_URL": chroma_url}

@@ -5,12 +5,13 @@ the same mask, so a filter means one thing everywhere: unknown values never pass
 whose year is unknown is in no decade (it never passes a wanted decade and always passes an excluded
 one). Built once per catalog; a mask is a few vectorised comparisons, ~1 ms a clause at 1M items.
 
-    columns = ItemColumns(catalog)
+    columns = columns_of(catalog)  # built once per catalog, shared by the tools
     allowed = columns.mask(Request(genres=["Comedy"], year_max=1999), deny={3})  # (N,) bool
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection
 
 import numpy as np
@@ -90,3 +91,10 @@ class ItemColumns:
         if not columns:
             return np.zeros(len(self), dtype=bool)
         return np.asarray(self.genre_matrix[:, columns].any(axis=1), dtype=bool)
+
+
+@functools.lru_cache(maxsize=4)
+def columns_of(catalog: Catalog) -> ItemColumns:
+    """The catalog's columns, built once per catalog object (its items never change), so the recommend
+    engine and the retriever of one process share them (two Python passes over 1M items otherwise)."""
+    return ItemColumns(catalog)

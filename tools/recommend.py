@@ -25,7 +25,7 @@ from recmodels.catalog import Catalog
 from recmodels.genrec_serving import GenRecServer
 from recmodels.metrics import top_k
 from recmodels.text_encoder import TextEncoder
-from tools.item_columns import ItemColumns
+from tools.item_columns import columns_of
 from tools.request import Request, words
 
 RRF_K = 10  # reciprocal-rank fusion constant: 1 / (RRF_K + rank)
@@ -56,7 +56,7 @@ class Recommender:
         """`model`: the read-only GenRec server every session shares (None: the retriever alone)."""
         self.catalog, self.model, self.encoder = catalog, model, encoder
         self.item_vectors = item_vectors  # (N, D) unit-norm MiniLM vectors of item texts
-        self.columns = ItemColumns(catalog)
+        self.columns = columns_of(catalog)  # shared with the retriever
 
     def mask(self, ask: Request, exclude_genres: Collection[str] = (), exclude_decades: Collection[int] = (),
              deny: Collection[int] = (), skip: Collection[str] = ()) -> np.ndarray:  # fmt: skip

@@ -13,8 +13,9 @@ from collections.abc import Sequence
 
 from recmodels.datasets import load_dataset
 from recmodels.home import recagent_home
+from tools.chroma_index import IndexReport, RetrieverConfig
 from tools.request import Request
-from tools.retriever import Hit, IndexReport, Retriever, RetrieverConfig, UnknownGenreError
+from tools.retriever import Hit, Retriever, UnknownGenreError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
