@@ -2,6 +2,7 @@
 
     reply = session.send("a comedy, no horror")
     reply.audit.restored      # filters the model left out of its request, put back from the user's words
+    reply.audit.overruled     # filters it set otherwise than the user said, replaced by what was said
 
 The offline model makes none of these mistakes (its counts stay 0 but `tool_calls`); a turn the offline
 model answered after the language model failed has `fallback` set and the failed attempt's counts.
@@ -28,6 +29,7 @@ class TurnAudit:
     repeated: int = 0  # calls identical to an earlier call of the same turn (a loop)
     unanswered: int = 0  # calls past the turn's tool budget, never run
     restored: int = 0  # filters the model's request left out, restored from the user's words
+    overruled: int = 0  # filters the model set otherwise than the user said, replaced by what was said
     claims_removed: int = 0  # titles in the reply the catalog does not support, removed
     empty: int = 0  # a final answer with no text and nothing to show
     fallback: int = 0  # the language model failed and the offline model answered (0 or 1 a turn)

@@ -98,12 +98,14 @@ class TurnContext:
 
     def __init__(
         self, resources: Resources, data: SessionData, turn: int, expected: Request | None = None,
-        audit: TurnAudit | None = None,
+        audit: TurnAudit | None = None, strict: bool = False,
     ):  # fmt: skip
         """`expected`: under a language model, the request the offline understanding reads in the user's
-        words (merged into the last one), whose filters the model's requests may not drop (`kept`)."""
+        words (merged into the last one), whose filters the model's requests may not drop or change
+        (`kept`); `strict`: it read them confidently, so they are the request's only filters."""
         self.resources, self.data, self.turn = resources, data, turn
         self.expected, self.audit = expected, audit if audit is not None else TurnAudit()
+        self.strict = strict
         self.catalog, self.engine, self.retriever = resources.catalog, resources.engine, resources.retriever
         self.vectors, self.counts = resources.vectors, resources.counts
         self.proposals: list[tuple[str, list[Candidate], Request | None]] = []
@@ -159,11 +161,12 @@ class TurnContext:
         return set(range(len(self.catalog))) - only.items
 
     def kept(self, asked: Request) -> Request:
-        """A model's request with the filters the user said and it left out put back (counted)."""
+        """A model's request held to the filters the user said (`tools.request.keep`; counted)."""
         if self.expected is None:
             return asked
-        out, restored = keep(asked, self.expected)
+        out, restored, overruled = keep(asked, self.expected, self.strict)
         self.audit.restored += len(restored)
+        self.audit.overruled += len(overruled)
         return out
 
     def candidate(self, index: int) -> Candidate | None:

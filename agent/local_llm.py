@@ -176,5 +176,9 @@ def local_endpoint(home: Path, env: Mapping[str, str]) -> dict[str, str]:
     if name not in MODELS:
         raise InstallError(f"no local model {name!r}; choose one of {', '.join(sorted(MODELS))}")
     server = _served(home, name)
-    # a small model on a CPU takes seconds per answer; the hosted default of 30 s would cut it off
-    return {"OPENAI_BASE_URL": server.url, "RECAGENT_LLM_MODEL": server.model, "RECAGENT_LLM_TIMEOUT": "180"}
+    # a small model on a CPU takes seconds per answer; the hosted default of 30 s would cut it off;
+    # temperature 0: the same message gets the same call (llama.cpp's default samples at 0.8)
+    return {
+        "OPENAI_BASE_URL": server.url, "RECAGENT_LLM_MODEL": server.model, "RECAGENT_LLM_TIMEOUT": "180",
+        "RECAGENT_LLM_TEMPERATURE": "0",
+    }  # fmt: skip

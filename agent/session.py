@@ -33,6 +33,7 @@ from agent.context import Resources, SessionData, TurnContext
 from agent.failures import MODEL_ERRORS, RETRIES, failure_reason, retryable
 from agent.history_import import Imported, ImportReport, apply_import
 from agent.offline import reading
+from agent.planner import CONFIDENT
 from agent.profile import Change, Constraints, OnlyFrom, Statement, UserProfile
 from agent.profile_edit import parse_profile
 from agent.prompt import system_messages
@@ -160,8 +161,8 @@ class Session:
             return self._commit_reset(turn, cleaned)
         audit = TurnAudit()
         for backend in self._backends:
-            expected = self._expected(cleaned) if backend != "offline" else None
-            ctx = TurnContext(self.resources, self.data.fork(), turn, expected, audit)
+            expected, sure = self._expected(cleaned) if backend != "offline" else (None, False)
+            ctx = TurnContext(self.resources, self.data.fork(), turn, expected, audit, strict=sure)
             messages = [*system_messages(ctx.prompt_context()), *self._memory(), HumanMessage(cleaned)]
             try:
                 out = self._run(backend, messages, ctx)
@@ -192,13 +193,14 @@ class Session:
         on_screen = len(self.data.state.current)
         return reading(self.resources.reader, text, self.resources.vocabulary, on_screen).intent == "reset"
 
-    def _expected(self, text: str) -> Request:
+    def _expected(self, text: str) -> tuple[Request, bool]:
         """What the offline understanding reads in a message, merged into the last request: the filters
-        a language model's requests may not drop this turn (`TurnContext.kept`)."""
+        a language model's requests may not drop or change this turn (`TurnContext.kept`), and whether
+        it read the message confidently (then they are the only filters)."""
         on_screen = len(self.data.state.current)
         read = reading(self.resources.reader, text, self.resources.vocabulary, on_screen)
-        said = read.request.model_copy(update={"lasting": False})
-        return merge(self.data.last_request() or Request(), said, read.also)
+        sure = read.confidence >= CONFIDENT
+        return merge(self.data.last_request() or Request(), read.request, read.also), sure
 
     def _memory(self) -> list[BaseMessage]:
         recent = [t for t in self.data.transcript if t["turn"] > self.data.state.turn - MEMORY_TURNS]

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+from importlib import resources
 from typing import Protocol
 
 import numpy as np
@@ -22,6 +23,8 @@ from evals.leak import LeakDetector
 from evals.oracle import Act
 from evals.persona import Persona
 from recmodels.catalog import Catalog
+
+PROMPT = resources.files("evals").joinpath("prompts/llm_user.md").read_text(encoding="utf-8")
 
 FALLBACK = "Something else?"  # what is said when every phrasing of an act would name the target
 
@@ -117,7 +120,8 @@ def describe_act(act: Act, catalog: Catalog) -> str:
 
 
 class LLMRenderer:
-    """Persona card + act -> one chat message, written by an OpenAI-compatible model."""
+    """Persona card + act -> one chat message, written by an OpenAI-compatible model (the system prompt:
+    `evals/prompts/llm_user.md`)."""
 
     name = "llm"
 
@@ -128,11 +132,7 @@ class LLMRenderer:
         self.prompts: list[str] = []  # every prompt sent (for audits and the canary test)
 
     def render(self, act: Act, persona: Persona, detector: LeakDetector, rng: np.random.Generator) -> str:
-        system = (
-            "You play a person chatting with a movie recommender. Write ONE short message (at most two "
-            "sentences) in that person's voice. Do not name any movie title unless the instruction gives one.\n"
-            f"Who you are: {persona.card}"
-        )
+        system = PROMPT.format(card=persona.card).rstrip("\n")
         instruction = f"Your message should: {describe_act(act, self.catalog)}."
         self.prompts.append(system + "\n" + instruction)
         reply = self.model.invoke([SystemMessage(system), HumanMessage(instruction)])

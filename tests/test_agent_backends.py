@@ -352,19 +352,45 @@ def test_a_tool_call_written_as_text_is_made(server, tmp_path: Path) -> None:  #
     assert (reply.audit.text_calls, reply.audit.tool_calls, reply.audit.restored) == (1, 1, 0)
 
 
-def test_a_small_local_model_answers_its_first_step_with_a_constrained_call(server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    url, scripts, seen = server
-    call = json.dumps({"name": "recommend", "arguments": {"genres": ["Comedy"], "k": 3}})
-    scripts += [
-        lambda body: (200, completion({"content": call})),
-        lambda body: (200, completion({"content": "Three comedies."})),
-    ]
+def constrained_agent(url: str, tmp_path: Path) -> RecommenderAgent:
     env = {"OPENAI_BASE_URL": url, "RECAGENT_LLM_MODEL": "scripted", "RECAGENT_LLM_TIMEOUT": "5"}
-    agent = RecommenderAgent(
+    return RecommenderAgent(
         tiny_resources(), SessionStore(tmp_path / "s.sqlite"), llm_from_env(env), constrained=True
     )
-    reply = agent.new_session().send("a comedy please")
+
+
+def test_a_small_model_calls_once_constrained_and_the_reply_is_the_results(server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    url, scripts, seen = server
+    call = json.dumps({"name": "recommend", "arguments": {"genres": ["Comedy"], "k": 3}})
+    scripts += [lambda body: (200, completion({"content": call}))] * 2
+    session = constrained_agent(url, tmp_path).new_session(user_id="1")
+    assert session.notice is None  # the small model writes no starting profile: the history's, as offline
+    reply = session.send("a comedy please")
     assert [s.name for s in reply.steps] == ["recommend"] and len(reply.items) == 3
     schema = seen[0]["response_format"]["json_schema"]["schema"]
     assert {o["properties"]["name"]["const"] for o in schema["anyOf"]} >= {"recommend", "explain", "feedback"}
-    assert "response_format" not in seen[1]  # after the tool answered, the reply is free text
+    assert len(seen) == 1  # no model step after the tool: the reply is the list in words
+    assert reply.text.startswith("Comedy: here are some picks:\n#1 ") and reply.items[0].title in reply.text
+    session.send("another comedy")
+    earlier = [m for m in seen[1]["messages"] if m["role"] == "assistant"]
+    assert earlier == [] and [m["content"] for m in seen[1]["messages"] if m["role"] == "user"] == [
+        "a comedy please",
+        "another comedy",
+    ]  # its earlier replies are left out of what it reads; the user's messages stay
+
+
+def test_a_refused_call_is_shown_to_the_small_model_once(server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    url, scripts, seen = server
+    bad = json.dumps({"name": "recommend", "arguments": {"like": ["Drama"], "k": 3}})  # a genre as an item
+    good = json.dumps({"name": "recommend", "arguments": {"genres": ["Drama"], "k": 3}})
+    scripts += [
+        lambda body: (200, completion({"content": bad})),
+        lambda body: (200, completion({"content": good})),
+    ]
+    reply = constrained_agent(url, tmp_path).new_session().send("a drama")
+    assert len(seen) == 2 and "response_format" in seen[1]  # asked again, constrained again
+    assert seen[1]["messages"][-1]["role"] == "tool" and "Drama" in seen[1]["messages"][-1]["content"]
+    assert len(reply.items) == 3 and (reply.audit.tool_calls, reply.audit.invalid) == (2, 1)
+    scripts += [lambda body: (200, completion({"content": bad}))] * 2
+    again = constrained_agent(url, tmp_path).new_session().send("a drama")
+    assert len(seen) == 4 and again.items == [] and again.text.startswith("I couldn't do that: ")

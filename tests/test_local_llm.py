@@ -139,3 +139,35 @@ def test_three_turns_with_the_real_model_keep_the_guardrails(tmp_path: Path) -> 
         _, problems = check_claims(reply.text, resources.vocabulary, allowed={int(i) for i in shown})
         assert problems == []
         assert all("Horror" not in resources.catalog[int(i.item_id)].genres for i in reply.items)
+
+
+@pytest.mark.llm
+def test_one_simulated_user_talks_to_the_agent_both_on_the_real_model(tmp_path: Path) -> None:
+    """The local model writes the simulated user's messages (`--renderer llm`) and answers as the agent
+    (`--agent-llm local`) for one user of the tiny world: the conversation runs to its end, every list
+    holds catalog items only, nothing shown twice, and the target's title never reaches the agent."""
+    from sim_fixtures import tiny_world  # noqa: PLC0415
+
+    from agent.agent import llm_from_env  # noqa: PLC0415
+    from agent.local_llm import local_endpoint  # noqa: PLC0415
+    from evals.leak import LeakDetector  # noqa: PLC0415
+    from evals.renderers import LLMRenderer  # noqa: PLC0415
+    from evals.simulate import SimConfig, simulate  # noqa: PLC0415
+    from evals.systems import AgentSystem  # noqa: PLC0415
+    from evals.targets import sample_users  # noqa: PLC0415
+    from recmodels.home import recagent_home  # noqa: PLC0415
+
+    name, _ = _installed_model()
+    llm = llm_from_env(local_endpoint(recagent_home(), {"RECAGENT_LLM_LOCAL": name}))
+    assert llm is not None
+    world = tiny_world()
+    user = sample_users(world.targets, 1, 0)
+    renderer = LLMRenderer(world.dataset.catalog, llm[1])
+    system = AgentSystem(world, tmp_path / "s.sqlite", 5, llm)
+    (run,) = simulate([system], world, user, SimConfig(3, 5, 0), renderer, progress=False)
+    assert 1 <= len(run.turns) <= 3 and renderer.prompts
+    detector = LeakDetector.of(world.dataset.catalog[world.targets[user[0]].item])
+    assert not any(detector.leaks(t.user) for t in run.turns)
+    shown = [i for t in run.turns for i in t.items]
+    assert all(i in world.dataset.catalog for i in shown) and len(shown) == len(set(shown))
+    assert sum(t.non_catalog + t.repeats for t in run.turns) == 0

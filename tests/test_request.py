@@ -72,22 +72,32 @@ def test_the_system_prompt_is_rendered_from_the_typed_context() -> None:
     )
 
 
-def test_keep_restores_what_a_model_dropped_and_never_overrules_what_it_set() -> None:
+def test_keep_puts_back_what_a_model_dropped_and_the_users_words_win_over_what_it_set() -> None:
     said = Request(genres=["Comedy"], exclude_genres=["Horror"], decades=[1990], runtime_max=100)
-    # the model kept the genre and forgot the rest: exclusions, the period and the length come back
-    out, restored = keep(Request(genres=["Drama"]), said)
-    assert out.genres == ["Drama"] and out.exclude_genres == ["Horror"] and out.decades == [1990]
+    # the model changed the genre and forgot the rest: the user's genre, exclusion, period and length
+    out, restored, overruled = keep(Request(genres=["Drama"]), said)
+    assert out.genres == ["Comedy"] and out.exclude_genres == ["Horror"] and out.decades == [1990]
     assert out.runtime_max == 100 and sorted(restored) == ["decades", "exclude_genres", "runtime_max"]
-    # a group the model set is its choice: "after 1995" stays, the 90s are not added beside it
-    out, restored = keep(Request(year_min=1996, runtime_min=60), said)
-    assert out.decades == [] and out.year_min == 1996 and out.runtime_max is None
-    assert out.genres == ["Comedy"] and sorted(restored) == ["exclude_genres", "genres"]
-    # never an exclusion of what the model now asks for, nor a wanted genre it excludes (any spelling)
-    out, restored = keep(Request(genres=["horror"]), Request(exclude_genres=["Horror"]))
-    assert out.exclude_genres == [] and restored == []
-    out, restored = keep(Request(exclude_genres=["comedy"]), Request(genres=["Comedy", "Drama"]))
-    assert out.genres == ["Drama"] and restored == ["genres"]
-    assert keep(said, said) == (said, [])
+    assert overruled == ["genres"]
+    # a group the user did not speak to stays the model's (it may read what the understanding missed)
+    out, restored, overruled = keep(Request(rating_min=7.0, query="heist"), said)
+    assert out.rating_min == 7.0 and out.query == "heist" and out.genres == ["Comedy"] and overruled == []
+    # ... unless the understanding read the message confidently: then the filters are the user's alone
+    out, restored, overruled = keep(Request(rating_min=7.0, mpaa=["PG"], exclude_genres=["War"]), said, True)
+    assert out.rating_min is None and out.mpaa == [] and out.exclude_genres == ["Horror"]
+    assert sorted(overruled) == ["exclude_genres", "mpaa", "rating_min"]
+    # never an exclusion of what the user asks for (any spelling); what is excluded is not wanted
+    out, _, overruled = keep(Request(exclude_genres=["comedy"]), Request(genres=["Comedy", "Drama"]))
+    assert out.genres == ["Comedy", "Drama"] and out.exclude_genres == [] and overruled == ["exclude_genres"]
+    out, _, _ = keep(Request(genres=["horror", "Drama"]), Request(exclude_genres=["Horror"]))
+    assert out.exclude_genres == ["Horror"] and out.genres == ["Drama"]
+    # comparatives the model left out come back; a standing preference needs the user's words
+    out, restored, overruled = keep(Request(lasting=True, genres=["Comedy"]), Request(older_than="#2"))
+    assert (
+        out.older_than == "#2" and not out.lasting and restored == ["older_than"] and overruled == ["lasting"]
+    )
+    assert keep(said, said) == (said, [], [])
+    assert keep(said, said, True) == (said, [], [])
 
 
 def test_a_comparative_never_loosens_a_bound_the_request_holds(tmp_path: Path) -> None:

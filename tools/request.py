@@ -148,29 +148,67 @@ def _folded(values: list[object]) -> set[str]:
     return {str(v).casefold() for v in values}
 
 
-def keep(asked: Request, expected: Request) -> tuple[Request, list[str]]:
-    """`asked` (what a language model asked for) with the filters `expected` holds (what the user said,
-    read by the offline understanding and merged into the last request) that `asked` left out, and the
-    names of the fields so restored. A group of filters `asked` sets is its choice and stays as it is;
-    exclusions add up, but never against what `asked` wants (the user may have changed their mind)."""
-    off = _folded([*asked.exclude_genres, *asked.exclude_decades])
-    wanted = _folded([*asked.genres, *asked.all_genres, *asked.decades])
+def keep(asked: Request, expected: Request, strict: bool = False) -> tuple[Request, list[str], list[str]]:
+    """`asked` (what a language model asked for) held to `expected` (what the user said, read by the
+    offline understanding and merged into the last request); returns the request, the fields put back
+    (the model left them out) and the fields overruled (the model set them otherwise).
+
+    Every group of filters `expected` sets is the user's: put back where the model left it empty,
+    replacing what the model set instead (the 1.5B local model turned a revealed Drama into Comedy and
+    kept it). Groups `expected` leaves empty stay the model's: it may read what the offline
+    understanding missed, unless `strict` (the offline understanding read the message confidently): then
+    the hard filters are the user's alone (at temperature 0 the 1.5B added IMDb 7-10 and G/PG/PG-13 to
+    "something funny from the 90s"), and the model keeps its tool, references and free words. Exclusions
+    add up, but the model never excludes what the user asks for;
+    what the request excludes it does not want. Comparatives and `like` the model left out come back.
+    A standing preference (`lasting`) is recorded only when the user's words say one (the 1.5B marked
+    the profile's likes as said again)."""
     update: dict[str, object] = {}
+    restored: list[str] = []
+    overruled: list[str] = []
     for group in KEPT_GROUPS:
-        if any(getattr(asked, f) not in (None, []) for f in group):
+        theirs = {f: getattr(expected, f) for f in group}
+        if all(v in (None, []) for v in theirs.values()) and not strict:
             continue
-        for f in group:
-            value = getattr(expected, f)
-            if isinstance(value, list):
-                value = [v for v in value if str(v).casefold() not in off]
-            if value not in (None, []):
-                update[f] = value
+        mine = {f: getattr(asked, f) for f in group}
+        if all(_same(mine[f], theirs[f]) for f in group):
+            continue
+        model_set = any(v not in (None, []) for v in mine.values())
+        changed = [f for f in group if not _same(mine[f], theirs[f])]
+        (overruled if model_set else restored).extend(changed)
+        update.update(theirs)
+    wanted = _folded([*expected.genres, *expected.all_genres, *expected.decades])
     for key in ("exclude_genres", "exclude_decades"):
-        mine = list(getattr(asked, key))
-        extra = [v for v in getattr(expected, key) if not _folded([v]) & (_folded(mine) | wanted)]
+        told = _folded(getattr(expected, key))
+        allowed = [v for v in getattr(asked, key) if str(v).casefold() not in wanted]
+        kept = [v for v in allowed if not strict or str(v).casefold() in told]
+        extra = [v for v in getattr(expected, key) if str(v).casefold() not in _folded(kept)]
         if extra:
-            update[key] = mine + extra
-    return asked.model_copy(update=update), list(update)
+            restored.append(key)
+        if len(kept) < len(getattr(asked, key)):
+            overruled.append(key)
+        if extra or len(kept) < len(getattr(asked, key)):
+            update[key] = kept + extra
+    for key in ("like", *RELATIVE[1:]):
+        if getattr(expected, key) not in (None, []) and getattr(asked, key) in (None, []):
+            update[key] = getattr(expected, key)
+            restored.append(key)
+    if asked.lasting and not expected.lasting:
+        update["lasting"] = False
+        overruled.append("lasting")
+    out = asked.model_copy(update=update)
+    off = _folded([*out.exclude_genres, *out.exclude_decades])
+    struck = {
+        key: [v for v in getattr(out, key) if str(v).casefold() not in off]
+        for key in ("genres", "all_genres", "decades")
+    }
+    return out.model_copy(update=struck), restored, overruled
+
+
+def _same(mine: object, theirs: object) -> bool:
+    if isinstance(mine, list) and isinstance(theirs, list):
+        return _folded(mine) == _folded(theirs)
+    return mine == theirs
 
 
 def words(ask: Request) -> str:

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import json
 import logging
 import time
+from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -58,6 +60,11 @@ def show(reply: Reply) -> None:
         print(f"   #{item.slot} {item.explanation}")
     if reply.notice:
         print(f"   (note: {reply.notice})")
+    caught = {k.replace("_", " "): v for k, v in asdict(reply.audit).items() if v and k != "tool_calls"}
+    if reply.backend != "offline" or caught:  # what the code caught of a language model's turn
+        counts = ", ".join(f"{k} {v}" for k, v in caught.items()) or "nothing caught"
+        calls = "; ".join(f"{s.name}({json.dumps(s.args, sort_keys=True)})" for s in reply.steps)
+        print(f"   (audit: {counts}; calls: {calls or 'none'})")
 
 
 def chat_command(args: argparse.Namespace) -> int:
