@@ -72,7 +72,7 @@ class RecommenderAgent:
         """`constrained`: the LLM is a small local model; each turn's first step is a schema-constrained
         tool call and the reply is written from the tools' results (`agent.constrained`); it does not
         write starting profiles (the 1.5B wrote none of eleven dataset users'; each try cost ~30 s)."""
-        self.resources, self.store = resources, store
+        self.resources, self.store, self.constrained = resources, store, constrained
         self.graphs: dict[str, Any] = {
             "offline": self._graph(OfflineChatModel(vocabulary=resources.vocabulary, reader=resources.reader))
         }
@@ -151,4 +151,4 @@ class RecommenderAgent:
         return self._session(data)
 
     def _session(self, data: SessionData, notice: str | None = None) -> Session:
-        return Session(data, self.resources, self.store, self._run, self.backends, notice)
+        return Session(data, self.resources, self.store, self._run, self.backends, notice, self.constrained)

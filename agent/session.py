@@ -103,9 +103,12 @@ Runner = Callable[[str, list[BaseMessage], TurnContext], list[BaseMessage]]  # b
 class Session:
     def __init__(
         self, data: SessionData, resources: Resources, store: Store, run: Runner, backends: list[str],
-        notice: str | None = None,
+        notice: str | None = None, small_model: bool = False,
     ):  # fmt: skip
+        """`small_model`: the language model is a small local one; where the offline understanding reads a
+        message confidently, its reading is the request (`tools.request.keep`, strict)."""
         self.data, self.resources, self.store = data, resources, store
+        self.small_model = small_model
         self._run, self._backends = run, backends  # backends to try in order; "offline" last
         self.notice = notice  # for the user before the first turn (the starting profile is the template)
 
@@ -196,10 +199,10 @@ class Session:
     def _expected(self, text: str) -> tuple[Request, bool]:
         """What the offline understanding reads in a message, merged into the last request: the filters
         a language model's requests may not drop or change this turn (`TurnContext.kept`), and whether
-        it read the message confidently (then they are the only filters)."""
+        its reading is the whole request (a small model, a confident reading)."""
         on_screen = len(self.data.state.current)
         read = reading(self.resources.reader, text, self.resources.vocabulary, on_screen)
-        sure = read.confidence >= CONFIDENT
+        sure = self.small_model and read.confidence >= CONFIDENT
         return merge(self.data.last_request() or Request(), read.request, read.also), sure
 
     def _memory(self) -> list[BaseMessage]:

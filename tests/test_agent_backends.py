@@ -381,7 +381,7 @@ def test_a_small_model_calls_once_constrained_and_the_reply_is_the_results(serve
 
 def test_a_refused_call_is_shown_to_the_small_model_once(server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     url, scripts, seen = server
-    bad = json.dumps({"name": "recommend", "arguments": {"like": ["Drama"], "k": 3}})  # a genre as an item
+    bad = json.dumps({"name": "explain", "arguments": {"item": "#7"}})  # nothing on screen
     good = json.dumps({"name": "recommend", "arguments": {"genres": ["Drama"], "k": 3}})
     scripts += [
         lambda body: (200, completion({"content": bad})),
@@ -389,7 +389,7 @@ def test_a_refused_call_is_shown_to_the_small_model_once(server, tmp_path: Path)
     ]
     reply = constrained_agent(url, tmp_path).new_session().send("a drama")
     assert len(seen) == 2 and "response_format" in seen[1]  # asked again, constrained again
-    assert seen[1]["messages"][-1]["role"] == "tool" and "Drama" in seen[1]["messages"][-1]["content"]
+    assert seen[1]["messages"][-1]["role"] == "tool" and "#7" in seen[1]["messages"][-1]["content"]
     assert len(reply.items) == 3 and (reply.audit.tool_calls, reply.audit.invalid) == (2, 1)
     scripts += [lambda body: (200, completion({"content": bad}))] * 2
     again = constrained_agent(url, tmp_path).new_session().send("a drama")

@@ -91,6 +91,13 @@ def test_keep_puts_back_what_a_model_dropped_and_the_users_words_win_over_what_i
     assert out.genres == ["Comedy", "Drama"] and out.exclude_genres == [] and overruled == ["exclude_genres"]
     out, _, _ = keep(Request(genres=["horror", "Drama"]), Request(exclude_genres=["Horror"]))
     assert out.exclude_genres == ["Horror"] and out.genres == ["Drama"]
+    # under a confident reading the comparatives and references are the user's (a stale one goes)
+    out, restored, overruled = keep(Request(older_than="#2", like=["#2"]), Request(like=["#3"]), True)
+    assert out.older_than is None and out.like == ["#3"] and overruled == ["like", "older_than"]
+    out, _, overruled = keep(Request(query="slow-burn heist"), Request(), True)  # words not said
+    assert out.query == "" and overruled == ["query"] and keep(Request(query="x"), Request())[0].query == "x"
+    out, restored, _ = keep(Request(), Request(lasting=True, exclude_genres=["Musical"]))
+    assert out.lasting and out.exclude_genres == ["Musical"] and restored == ["exclude_genres", "lasting"]
     # comparatives the model left out come back; a standing preference needs the user's words
     out, restored, overruled = keep(Request(lasting=True, genres=["Comedy"]), Request(older_than="#2"))
     assert (

@@ -160,9 +160,11 @@ def keep(asked: Request, expected: Request, strict: bool = False) -> tuple[Reque
     the hard filters are the user's alone (at temperature 0 the 1.5B added IMDb 7-10 and G/PG/PG-13 to
     "something funny from the 90s"), and the model keeps its tool, references and free words. Exclusions
     add up, but the model never excludes what the user asks for;
-    what the request excludes it does not want. Comparatives and `like` the model left out come back.
-    A standing preference (`lasting`) is recorded only when the user's words say one (the 1.5B marked
-    the profile's likes as said again)."""
+    what the request excludes it does not want. Comparatives and `like` the model left out come back
+    (under `strict` they are the user's too: the 1.5B wrote "older than #2" for "more like #3 but older"
+    and carried it into later turns), and so are the free words (it answered "hi! looking for
+    something to watch tonight" with the schema's example query "slow-burn heist"). A standing preference (`lasting`) is the user's words' (the 1.5B
+    marked the profile's likes as said again, and left out "I never want musicals")."""
     update: dict[str, object] = {}
     restored: list[str] = []
     overruled: list[str] = []
@@ -189,13 +191,16 @@ def keep(asked: Request, expected: Request, strict: bool = False) -> tuple[Reque
             overruled.append(key)
         if extra or len(kept) < len(getattr(asked, key)):
             update[key] = kept + extra
-    for key in ("like", *RELATIVE[1:]):
-        if getattr(expected, key) not in (None, []) and getattr(asked, key) in (None, []):
+    for key in (*RELATIVE, "lasting"):
+        mine, theirs = getattr(asked, key), getattr(expected, key)
+        if _same(mine, theirs) or (not strict and theirs in (None, [], False) and key != "lasting"):
+            continue
+        update[key] = theirs
+        (restored if mine in (None, [], False) else overruled).append(key)
+    for key in ("query", "avoid"):  # free words: under `strict`, the user's as read
+        if strict and getattr(asked, key) != getattr(expected, key):
             update[key] = getattr(expected, key)
-            restored.append(key)
-    if asked.lasting and not expected.lasting:
-        update["lasting"] = False
-        overruled.append("lasting")
+            (restored if not getattr(asked, key) else overruled).append(key)
     out = asked.model_copy(update=update)
     off = _folded([*out.exclude_genres, *out.exclude_decades])
     struck = {
