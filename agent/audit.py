@@ -33,6 +33,7 @@ class TurnAudit:
     claims_removed: int = 0  # titles in the reply the catalog does not support, removed
     empty: int = 0  # a final answer with no text and nothing to show
     fallback: int = 0  # the language model failed and the offline model answered (0 or 1 a turn)
+    declined: int = 0  # a small model's turn the offline model answered: nothing to act on was said
 
     def count(self, out: Sequence[BaseMessage], budget: int) -> None:
         """The tool calls of a turn's messages: how many, refused, repeated, past the `budget` (the turn's

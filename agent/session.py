@@ -23,9 +23,9 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
 from agent.audit import TOOL_BUDGET, TurnAudit
 from agent.claims import check_claims
@@ -38,10 +38,10 @@ from agent.profile import Change, Constraints, OnlyFrom, Statement, UserProfile
 from agent.profile_edit import parse_profile
 from agent.prompt import system_messages
 from agent.store import StaleSession, Store
+from agent.turn_output import Question, ToolStep, mentioned, question_of, steps_of, text_of
 from tools.catalog_tools import display_title, evidence
 from tools.recommend import Candidate
 from tools.request import Request, merge
-from tools.results import Details, Explanation, ItemList, TitleLookup, Verdicts
 
 MAX_INPUT = 2000  # characters of one message that are read
 MEMORY_TURNS = 4  # earlier turns replayed to the model as plain text
@@ -61,21 +61,6 @@ class Recommendation:
     slot: int
     runtime: int | None = None
     mpaa: str | None = None
-
-
-@dataclass(frozen=True)
-class ToolStep:
-    name: str
-    args: dict[str, Any]
-    result: str  # the tool's JSON result, shortened
-
-
-@dataclass(frozen=True)
-class Question:
-    """A question the reply asks the user, as data: which attribute and the options offered."""
-
-    attribute: str  # "genre"
-    options: tuple[str, ...]  # e.g. ("Comedy", "Drama")
 
 
 @dataclass(frozen=True)
@@ -163,7 +148,8 @@ class Session:
         if self._asks_reset(cleaned):
             return self._commit_reset(turn, cleaned)
         audit = TurnAudit()
-        for backend in self._backends:
+        audit.declined = int(self.small_model and self._nothing_to_act_on(cleaned))
+        for backend in self._backends[audit.declined * (len(self._backends) - 1) :]:
             expected, sure = self._expected(cleaned) if backend != "offline" else (None, False)
             ctx = TurnContext(self.resources, self.data.fork(), turn, expected, audit, strict=sure)
             messages = [*system_messages(ctx.prompt_context()), *self._memory(), HumanMessage(cleaned)]
@@ -196,6 +182,12 @@ class Session:
         on_screen = len(self.data.state.current)
         return reading(self.resources.reader, text, self.resources.vocabulary, on_screen).intent == "reset"
 
+    def _nothing_to_act_on(self, text: str) -> bool:
+        """The offline understanding reads the message confidently as nothing it can act on ("asdfgh
+        qwerty"; the 1.5B answered it with an explanation of #2): the offline model says so."""
+        read = reading(self.resources.reader, text, self.resources.vocabulary, len(self.data.state.current))
+        return read.intent == "other" and read.confidence >= CONFIDENT
+
     def _expected(self, text: str) -> tuple[Request, bool]:
         """What the offline understanding reads in a message, merged into the last request: the filters
         a language model's requests may not drop or change this turn (`TurnContext.kept`), and whether
@@ -213,13 +205,13 @@ class Session:
         self, ctx: TurnContext, user_text: str, out: list[BaseMessage], backend: str, notices: list[str]
     ) -> Reply:
         data, catalog = ctx.data, self.resources.catalog
-        steps, last_ask = _steps(out)
+        steps, last_ask = steps_of(out)
         shown = self._guard(ctx)
         if shown and ctx.proposals[-1][0] == "recommend" and last_ask is not None:
             data.last_ask = last_ask.said()
         final = next((m for m in reversed(out) if isinstance(m, AIMessage) and not m.tool_calls), None)
-        text = _text(final.content) if final is not None else ""
-        allowed = set(shown) | set(data.state.current) | set(data.history) | _mentioned(out)
+        text = text_of(final.content) if final is not None else ""
+        allowed = set(shown) | set(data.state.current) | set(data.history) | mentioned(out)
         text, dropped = check_claims(text, self.resources.vocabulary, allowed)
         ctx.audit.count(out, TOOL_BUDGET)
         ctx.audit.claims_removed += len(dropped)
@@ -241,7 +233,7 @@ class Session:
             {"turn": ctx.turn, "role": "user", "text": user_text, "items": []},
             {"turn": ctx.turn, "role": "assistant", "text": text, "items": [catalog[i].id for i in shown]},
         ]
-        question = _question(out)
+        question = question_of(out)
         data.asked = list(question.options) if question is not None else []
         self.store.save(data)
         self.data = data
@@ -360,48 +352,3 @@ def clean_input(text: str) -> tuple[str, list[str]]:
         notices.append(f"Your message had {len(cleaned):,} characters; I read the first {MAX_INPUT:,}.")
         cleaned = cleaned[:MAX_INPUT]
     return cleaned, notices
-
-
-def _text(content: Any) -> str:
-    if isinstance(content, str):
-        return content
-    return "".join(part.get("text", "") if isinstance(part, dict) else str(part) for part in content)
-
-
-def _steps(out: list[BaseMessage]) -> tuple[list[ToolStep], Request | None]:
-    """Tool calls with their results, and the request of the last recommend list."""
-    results = {m.tool_call_id: str(m.content) for m in out if isinstance(m, ToolMessage)}
-    steps = [
-        ToolStep(call["name"], dict(call["args"]), results.get(call["id"] or "", "")[:500])
-        for m in out
-        if isinstance(m, AIMessage)
-        for call in m.tool_calls
-    ]
-    lists = [a for a in _artifacts(out) if isinstance(a, ItemList) and a.tool == "recommend" and a.items]
-    return steps, lists[-1].request if lists else None
-
-
-def _artifacts(out: list[BaseMessage]) -> list[object]:
-    return [m.artifact for m in out if isinstance(m, ToolMessage) and m.artifact is not None]
-
-
-def _question(out: list[BaseMessage]) -> Question | None:
-    """The question asked with a list ("in the mood for X or Y?"): the genres it offered."""
-    asked = [a for a in _artifacts(out) if isinstance(a, ItemList) and a.question]
-    return Question("genre", tuple(asked[-1].question[:2])) if asked else None
-
-
-def _mentioned(out: list[BaseMessage]) -> set[int]:
-    """Items the tools returned this turn (a reply may name them)."""
-    found: set[int] = set()
-    for a in _artifacts(out):
-        if isinstance(a, ItemList):
-            found.update(c.index for c in a.items)
-        elif isinstance(a, Details | Explanation):
-            found.add(a.index)
-            found.update(a.similar_history if isinstance(a, Explanation) else ())
-        elif isinstance(a, TitleLookup):
-            found.update(([a.found] if a.found is not None else []) + a.close)
-        elif isinstance(a, Verdicts):
-            found.update(a.indices)
-    return found

@@ -394,3 +394,11 @@ def test_a_refused_call_is_shown_to_the_small_model_once(server, tmp_path: Path)
     scripts += [lambda body: (200, completion({"content": bad}))] * 2
     again = constrained_agent(url, tmp_path).new_session().send("a drama")
     assert len(seen) == 4 and again.items == [] and again.text.startswith("I couldn't do that: ")
+
+
+def test_a_message_with_nothing_to_act_on_is_answered_without_the_small_model(server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The 1.5B answered "asdfgh qwerty" with an explanation of #2; the offline model says what it can do."""
+    url, scripts, seen = server
+    reply = constrained_agent(url, tmp_path).new_session().send("asdfgh qwerty")
+    assert seen == [] and reply.backend == "offline" and reply.audit.declined == 1
+    assert reply.text.startswith("I didn't catch anything I can act on there.") and reply.items == []
