@@ -120,3 +120,17 @@ def test_the_same_request_gives_the_same_list_every_time(engine: Recommender) ->
 def test_fusion_ties_go_to_the_item_met_first() -> None:
     fused = fuse({"genrec": [4, 5], "meaning": [5, 4]}, k=2)  # equal reciprocal-rank sums
     assert [c.index for c in fused] == [4, 5]
+
+
+def test_an_explanation_names_a_film_listed_twice_once() -> None:
+    """ml-100k lists "Chasing Amy (1997)" under two ids; "close to Chasing Amy (1997) and Chasing Amy
+    (1997) from your history" was shown."""
+    from tools.catalog_tools import evidence  # noqa: PLC0415
+
+    items = [Item("0", "Clerks", 1994, ("Comedy",)), Item("1", "Chasing Amy", 1997, ("Comedy",)),
+             Item("2", "Chasing Amy", 1997, ("Comedy",)), Item("3", "Mallrats", 1995, ("Comedy",))]  # fmt: skip
+    catalog = Catalog(items)
+    vectors = np.array([[1.0, 0.0], [0.9, 0.436], [0.9, 0.436], [0.8, 0.6]], dtype=np.float32)
+    why = evidence(catalog, vectors, 0, [1, 2, 3])
+    assert why.similar == (1, 3)
+    assert evidence(catalog, vectors, 1, [2, 3]).similar == (3,)  # never the film itself under another id

@@ -135,7 +135,12 @@ def evidence(
     past = [int(i) for i in history if int(i) != index]
     if past:
         scores = vectors[past] @ vectors[index]  # (H,)
-        close = tuple(past[j] for j in np.argsort(-scores, kind="stable")[:similar] if scores[j] > 0.3)
+        named = {display_title(catalog, index)}  # a catalog may list one film twice (ml-100k does)
+        for j in np.argsort(-scores, kind="stable"):
+            if scores[j] <= 0.3 or len(close) == similar:
+                break
+            if (title := display_title(catalog, past[j])) not in named:
+                close, named = (*close, past[j]), named | {title}
     return Evidence(
         index,
         matched,
