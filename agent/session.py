@@ -33,12 +33,12 @@ from agent.context import Resources, SessionData, TurnContext
 from agent.failures import MODEL_ERRORS, RETRIES, failure_reason, retryable
 from agent.history_import import Imported, ImportReport, apply_import
 from agent.offline import reading
-from agent.planner import CONFIDENT
+from agent.planner import CONFIDENT, is_title
 from agent.profile import Change, Constraints, OnlyFrom, Statement, UserProfile
 from agent.profile_edit import parse_profile
 from agent.prompt import system_messages
 from agent.store import StaleSession, Store
-from agent.turn_output import Question, ToolStep, mentioned, question_of, steps_of, text_of
+from agent.turn_output import REQUEST_LISTS, Question, ToolStep, mentioned, question_of, steps_of, text_of
 from tools.catalog_tools import display_title, evidence
 from tools.recommend import Candidate
 from tools.request import Request, merge
@@ -195,7 +195,11 @@ class Session:
         on_screen = len(self.data.state.current)
         read = reading(self.resources.reader, text, self.resources.vocabulary, on_screen)
         sure = self.small_model and read.confidence >= CONFIDENT
-        return merge(self.data.last_request() or Request(), read.request, read.also), sure
+        about = read.intent in ("explain", "details", "like", "reject")  # items named, not wanted more of
+        said = read.request.model_copy(
+            update={"like": [] if about else [r for r in read.items if not is_title(r)]}
+        )
+        return merge(self.data.last_request() or Request(), said, read.also), sure
 
     def _memory(self) -> list[BaseMessage]:
         recent = [t for t in self.data.transcript if t["turn"] > self.data.state.turn - MEMORY_TURNS]
@@ -207,7 +211,7 @@ class Session:
         data, catalog = ctx.data, self.resources.catalog
         steps, last_ask = steps_of(out)
         shown = self._guard(ctx)
-        if shown and ctx.proposals[-1][0] == "recommend" and last_ask is not None:
+        if shown and ctx.proposals[-1][0] in REQUEST_LISTS and last_ask is not None:
             data.last_ask = last_ask.said()
         final = next((m for m in reversed(out) if isinstance(m, AIMessage) and not m.tool_calls), None)
         text = text_of(final.content) if final is not None else ""

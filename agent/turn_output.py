@@ -11,6 +11,10 @@ from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
 from tools.request import Request
 from tools.results import Details, Explanation, ItemList, TitleLookup, Verdicts
 
+# Tools whose list answers a typed `Request`: the last one is what the next refinement builds on (a
+# small model answered "can you find a drama?" with search_catalog; the drama was then forgotten).
+REQUEST_LISTS = ("recommend", "search_catalog")
+
 
 @dataclass(frozen=True)
 class ToolStep:
@@ -34,7 +38,7 @@ def text_of(content: Any) -> str:
 
 
 def steps_of(out: list[BaseMessage]) -> tuple[list[ToolStep], Request | None]:
-    """Tool calls with their results, and the request of the last recommend list."""
+    """Tool calls with their results, and the request of the last list a `Request` answered."""
     results = {m.tool_call_id: str(m.content) for m in out if isinstance(m, ToolMessage)}
     steps = [
         ToolStep(call["name"], dict(call["args"]), results.get(call["id"] or "", "")[:500])
@@ -42,7 +46,7 @@ def steps_of(out: list[BaseMessage]) -> tuple[list[ToolStep], Request | None]:
         if isinstance(m, AIMessage)
         for call in m.tool_calls
     ]
-    lists = [a for a in artifacts_of(out) if isinstance(a, ItemList) and a.tool == "recommend" and a.items]
+    lists = [a for a in artifacts_of(out) if isinstance(a, ItemList) and a.tool in REQUEST_LISTS and a.items]
     return steps, lists[-1].request if lists else None
 
 

@@ -402,3 +402,21 @@ def test_a_message_with_nothing_to_act_on_is_answered_without_the_small_model(se
     reply = constrained_agent(url, tmp_path).new_session().send("asdfgh qwerty")
     assert seen == [] and reply.backend == "offline" and reply.audit.declined == 1
     assert reply.text.startswith("I didn't catch anything I can act on there.") and reply.items == []
+
+
+def test_a_refinement_builds_on_a_search_list_too(server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The 1.5B answered "can you find a drama?" with search_catalog; the next request forgot the drama
+    (5 of the 11 violations of the 50-user run)."""
+    url, scripts, seen = server
+    search = json.dumps({"genres": ["Comedy"], "query": "comedy", "k": 5})
+    scripts += [
+        lambda body: (200, tool_call("search_catalog", search)),
+        lambda body: (200, completion({"content": "Some comedies."})),
+        lambda body: (200, tool_call("recommend", json.dumps({"decades": [1980], "k": 5}))),
+        lambda body: (200, completion({"content": "From the 80s."})),
+    ]
+    session = llm_agent(url, tmp_path).new_session()
+    assert session.send("a comedy please").items
+    older = session.send("something from the 1980s")
+    assert older.items and older.audit.restored == 1
+    assert all("Comedy" in it.genres and 1980 <= (it.year or 0) <= 1989 for it in older.items)
