@@ -420,3 +420,18 @@ def test_a_refinement_builds_on_a_search_list_too(server, tmp_path: Path) -> Non
     older = session.send("something from the 1980s")
     assert older.items and older.audit.restored == 1
     assert all("Comedy" in it.genres and 1980 <= (it.year or 0) <= 1989 for it in older.items)
+
+
+def test_the_item_a_message_wants_more_of_reaches_the_small_models_request(server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    url, scripts, seen = server
+    first = json.dumps({"name": "recommend", "arguments": {"genres": ["Comedy"], "k": 3}})
+    plain = json.dumps({"name": "recommend", "arguments": {"k": 3}})  # "more like #2", the reference lost
+    scripts += [
+        lambda body: (200, completion({"content": first})),
+        lambda body: (200, completion({"content": plain})),
+    ]
+    session = constrained_agent(url, tmp_path).new_session()
+    assert len(session.send("a comedy please").items) == 3
+    more = session.send("more like #2")
+    assert more.items and more.audit.restored >= 1
+    assert session.data.last_ask.get("like") == ["#2"] and session.data.last_ask.get("genres") == ["Comedy"]
