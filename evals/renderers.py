@@ -133,7 +133,7 @@ class LLMRenderer:
 
     def render(self, act: Act, persona: Persona, detector: LeakDetector, rng: np.random.Generator) -> str:
         system = PROMPT.format(card=persona.card).rstrip("\n")
-        instruction = f"Instruction: {describe_act(act, self.catalog)}.\nThe fan types:"
+        instruction = f"Instruction: {describe_act(act, self.catalog)}.\nThe viewer types:"
         self.prompts.append(system + "\n" + instruction)
         reply = self.model.invoke([SystemMessage(system), HumanMessage(instruction)])
         text = str(reply.content).strip().strip('"')
