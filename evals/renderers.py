@@ -93,8 +93,6 @@ def describe_act(act: Act, catalog: Catalog) -> str:
     """The act as an instruction for the LLM renderer (attribute values only; never the target)."""
     rng = np.random.default_rng(0)
     parts = []
-    if act.reject:
-        parts.append(f"reject the items in slots {_slots(act.reject)} (say 'not {_slots(act.reject)}')")
     a = act.reveal
     if act.kind == "open":
         parts.append("ask for a movie to watch tonight, vaguely")
@@ -114,6 +112,8 @@ def describe_act(act: Act, catalog: Catalog) -> str:
         parts.append("ask for other options")
     if act.kind == "quit":
         parts.append("end the conversation politely")
+    if act.reject:  # after what is wanted: the 1.5B wrote only "not #1, #2 or #3" when it came first
+        parts.append(f"also reject the items in slots {_slots(act.reject)} (say 'not {_slots(act.reject)}')")
     if act.kind == "accept":
         parts.append(f"say you will watch #{act.slot}")
     return "; ".join(parts)

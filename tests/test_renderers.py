@@ -13,11 +13,11 @@ from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 
 from agent.session import Question
-from evals.attributes import Facts
+from evals.attributes import Attribute, Facts
 from evals.leak import LeakDetector
 from evals.oracle import Act, Oracle
 from evals.persona import persona_of
-from evals.renderers import LLMRenderer, TemplateRenderer
+from evals.renderers import LLMRenderer, TemplateRenderer, describe_act
 from evals.targets import Target, find_targets
 from recmodels.catalog import Dataset, Item
 
@@ -107,3 +107,12 @@ def test_the_llm_renderer_never_prompts_with_the_title_and_a_leaking_reply_is_re
         np.random.default_rng(0),
     )  # fmt: skip
     assert text == "Something funny, please."
+
+
+def test_the_llm_renderers_instruction_says_what_is_wanted_before_what_is_rejected(world) -> None:  # type: ignore[no-untyped-def]
+    """With the rejection first, the 1.5B wrote only "not #1, #2 or #3" and dropped the genre."""
+    dataset, _, _ = world
+    act = Act("critique", reveal=Attribute("genre", "Drama"), reject=(1, 2))
+    said = describe_act(act, dataset.catalog)
+    assert said.startswith("say you want ") and "drama" in said.lower()
+    assert said.index("drama") < said.index("reject the items in slots #1 or #2")
