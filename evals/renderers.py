@@ -98,16 +98,15 @@ def describe_act(act: Act, catalog: Catalog) -> str:
         parts.append("ask for a movie to watch tonight, vaguely")
     if a is not None:
         words = P.fragment(a, catalog, rng)
-        if act.kind == "answer":
+        also = " in addition to what you asked before" if act.additive else ""  # answers too: "a drama" after
+        if act.kind == "answer":  # "a comedy" was read as the comedy replaced (violations on 50 users)
             parts.append(
-                f"answer the assistant's question (options: {', '.join(act.options)}): you want {words}"
+                f"answer the assistant's question (options: {', '.join(act.options)}): you want {words}{also}"
             )
         elif a.kind == "like":
             parts.append(f"ask for {words}")
         else:
-            parts.append(
-                f"say you want {words}" + (" in addition to what you asked before" if act.additive else "")
-            )
+            parts.append(f"say you want {words}{also}")
     elif act.kind == "critique":
         parts.append("ask for other options")
     if act.kind == "quit":

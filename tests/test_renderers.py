@@ -116,3 +116,5 @@ def test_the_llm_renderers_instruction_says_what_is_wanted_before_what_is_reject
     said = describe_act(act, dataset.catalog)
     assert said.startswith("say you want ") and "drama" in said.lower()
     assert said.index("drama") < said.index("reject the items in slots #1 or #2")
+    answer = Act("answer", reveal=Attribute("genre", "Drama"), additive=True, options=("Drama", "Comedy"))
+    assert describe_act(answer, dataset.catalog).endswith("in addition to what you asked before")
