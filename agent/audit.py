@@ -20,6 +20,11 @@ from tools.results import ToolError
 TOOL_BUDGET = 6  # tool calls per turn; then the model must answer (`RecommenderAgent._graph`)
 
 
+def refused(message: ToolMessage) -> bool:
+    """Whether a tool refused the call (arguments off the schema, an unknown item or title)."""
+    return message.status == "error" or isinstance(message.artifact, ToolError)
+
+
 @dataclass
 class TurnAudit:
     tool_calls: int = 0  # calls the model made (text calls read as calls included)
@@ -53,7 +58,7 @@ class TurnAudit:
             got = pending.pop(0) if pending else None
             if got is None or n >= budget:
                 self.unanswered += 1
-            elif got.status == "error" or isinstance(got.artifact, ToolError):
+            elif refused(got):
                 self.invalid += 1
         self.tool_calls += len(calls)
 

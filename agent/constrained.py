@@ -24,6 +24,7 @@ from langchain.agents.middleware import AgentMiddleware, ModelRequest, ModelResp
 from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, ToolMessage
 from langchain_core.utils.function_calling import convert_to_openai_tool
 
+from agent.audit import refused
 from agent.replier import describe_artifact
 from tools.results import ToolError
 
@@ -52,10 +53,6 @@ def _results(messages: Sequence[AnyMessage]) -> list[ToolMessage]:
     """The tools' answers since the user's last message."""
     start = max((i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=-1)
     return [m for m in messages[start + 1 :] if isinstance(m, ToolMessage)]
-
-
-def refused(message: ToolMessage) -> bool:
-    return message.status == "error" or isinstance(message.artifact, ToolError)
 
 
 def answered(messages: Sequence[AnyMessage]) -> bool:

@@ -149,7 +149,7 @@ class Session:
             return self._commit_reset(turn, cleaned)
         audit = TurnAudit()
         audit.declined = int(self.small_model and self._nothing_to_act_on(cleaned))
-        for backend in self._backends[audit.declined * (len(self._backends) - 1) :]:
+        for backend in ["offline"] if audit.declined else self._backends:
             expected, sure = self._expected(cleaned) if backend != "offline" else (None, False)
             ctx = TurnContext(self.resources, self.data.fork(), turn, expected, audit, strict=sure)
             messages = [*system_messages(ctx.prompt_context()), *self._memory(), HumanMessage(cleaned)]

@@ -54,3 +54,11 @@ def ui_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, o
     url = launch(app, "127.0.0.1", None, block=False)
     yield url, agent
     app.close()
+
+
+@pytest.fixture
+def server() -> Iterator[tuple[str, list, list]]:  # type: ignore[type-arg]
+    """A scripted OpenAI-compatible endpoint on 127.0.0.1: (base URL, scripts to answer with, bodies seen)."""
+    from llm_server import scripted_server  # noqa: PLC0415
+
+    yield from scripted_server()
