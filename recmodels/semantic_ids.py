@@ -14,6 +14,9 @@ balancing resolves them), while small codebooks keep every code used and the voc
 Dead codes: scikit-learn's k-means relocates an empty cluster to a far point during its Lloyd
 iterations, and a level is fitted with at most as many clusters as there are distinct residuals, so
 a code is unused only when there are fewer distinct residuals than codes; `stats()` shows usage.
+Large catalogs: a level with more than POINTS_PER_CODE items per code is fitted on a seeded sample of
+that many and then assigns every item its nearest code (at a million items a full fit took hours);
+MovieLens catalogs are below it and fit on every item.
 
     ids = build_semantic_ids(dataset, home, SemanticIdConfig(), seed=0)
     ids.codes_of(0), ids.item_of((3, 17, 5)), ids.allowed_next((3,)), print(ids.stats().table())
@@ -53,6 +56,7 @@ from recmodels.split import DEFAULT_PROTOCOL, LeaveOneOut, SplitProtocol
 from recmodels.text_encoder import TextEncoder
 
 FORMAT_VERSION = 1
+POINTS_PER_CODE = 256  # a level's k-means is fitted on at most this many items per code (as faiss does)
 CF_SOURCES = {"users": collaborative_factors, "sequence": sequence_factors}  # SemanticIdConfig.cf_source
 
 
@@ -269,15 +273,32 @@ def residual_quantise(
     residual = np.array(vectors, dtype=np.float64)  # (N, D)
     codes = np.zeros((len(residual), len(sizes)), dtype=np.int64)
     for level, size in enumerate(sizes):
-        clusters = min(size, len({row.tobytes() for row in residual}))  # distinct residuals
+        clusters = distinct_rows_up_to(residual, size)
         if clusters > 1:
-            kmeans = KMeans(n_clusters=clusters, n_init=restarts, random_state=seed + level).fit(residual)
-            codes[:, level], centroids = kmeans.labels_, kmeans.cluster_centers_  # (N,), (C, D)
+            kmeans = KMeans(n_clusters=clusters, n_init=restarts, random_state=seed + level)
+            if len(residual) > POINTS_PER_CODE * clusters:  # fitted on a sample, every item assigned
+                rng = np.random.default_rng([seed, level])
+                sample = rng.choice(len(residual), POINTS_PER_CODE * clusters, replace=False)
+                kmeans.fit(residual[np.sort(sample)])
+                codes[:, level] = kmeans.predict(residual)
+            else:
+                codes[:, level] = kmeans.fit(residual).labels_  # (N,)
+            centroids = kmeans.cluster_centers_  # (C, D)
         else:
             centroids = residual.mean(axis=0, keepdims=True)  # (1, D)
         if level < len(sizes) - 1:
             residual -= centroids[codes[:, level]]
     return codes, residual, centroids
+
+
+def distinct_rows_up_to(rows: np.ndarray, limit: int) -> int:
+    """min(limit, number of distinct rows). Rows with distinct projections on a random direction are
+    distinct, so when `limit` projections differ that answers it without hashing every row (3 GB of
+    row bytes at a million items); else the rows are counted exactly."""
+    direction = np.random.default_rng(0).normal(size=rows.shape[1])  # (D,)
+    if len(np.unique(rows @ direction)) >= limit:
+        return limit
+    return min(limit, len({row.tobytes() for row in rows}))
 
 
 def balance_last_level(codes: np.ndarray, residual: np.ndarray, centroids: np.ndarray) -> np.ndarray:

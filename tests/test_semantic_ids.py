@@ -23,12 +23,15 @@ from recmodels.item_vectors import (
     sequence_factors,
 )
 from recmodels.semantic_ids import (
+    POINTS_PER_CODE,
     SemanticIdConfig,
     SemanticIds,
     build_semantic_ids,
     codebook_size_for,
     collision_rate,
     disambiguate,
+    distinct_rows_up_to,
+    residual_quantise,
     semantic_ids_from_vectors,
 )
 
@@ -252,3 +255,21 @@ def test_build_caches_the_text_embeddings_and_is_reproducible(home: Path, cf_sou
     assert encoder.calls == 1 and embedding_cache_path(dataset, home).exists()
     assert first == second and first.fingerprint == dataset.catalog.fingerprint()
     assert first.item_of(first.codes_of(0)) == 0 and first.codes_of(0) != first.codes_of(1)  # the twins
+
+
+def test_a_large_level_is_fitted_on_a_sample_and_assigns_every_item_its_nearest_code() -> None:
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(POINTS_PER_CODE * 4 + 500, 6))  # more than 256 items per code of 4
+    codes, _, centroids = residual_quantise(vectors, (4,), seed=0)
+    nearest = ((vectors[:, None, :] - centroids[None]) ** 2).sum(axis=2).argmin(axis=1)
+    assert codes[:, 0].tolist() == nearest.tolist()  # not only the sampled items
+    assert sorted(set(codes[:, 0].tolist())) == [0, 1, 2, 3]
+    again, _, _ = residual_quantise(vectors, (4,), seed=0)
+    assert np.array_equal(again, codes)
+
+
+def test_a_level_never_has_more_codes_than_distinct_residuals() -> None:
+    rows = np.repeat(np.eye(3), 50, axis=0)  # 150 rows, 3 distinct
+    assert distinct_rows_up_to(rows, 8) == 3 and distinct_rows_up_to(rows, 2) == 2
+    codes, _, centroids = residual_quantise(rows, (8,), seed=0)
+    assert len(centroids) == 3 and len(set(codes[:, 0].tolist())) == 3
