@@ -12,7 +12,11 @@ peak resident memory so far, so run one size per process):
   k-means into semantic IDs;
 - `sasrec_epoch`, `genrec_epoch`: seconds per epoch as `evaluate` trains them (SASRec on prefixes;
   GenRec with this dataset's configuration and no preference texts, whose encoding is a separate one-off
-  cost), measured over TIMED_BATCHES batches and scaled to the epoch's batch count;
+  cost), measured over TIMED_BATCHES batches and scaled to the epoch's batch count, in this process
+  (torch's threads: the machine's cores);
+- `sasrec_epoch_dp`, `genrec_epoch_dp`: the same with PROCESSES data-parallel processes of one thread
+  each (a gloo group on loopback, as under `torchrun`; each takes its share of every batch, gradients
+  averaged): the slowest process's seconds;
 - `beam`, `beam_masked`: GenRec's trie-constrained beam search, top 10, one user a request, without and
   with a deny mask (the history and DENIED random items); the weights are those after the timed batches;
 - `index_build`: the Chroma index (embedded, on disk) of every item, from the vectors already computed;
@@ -25,8 +29,11 @@ peak resident memory so far, so run one size per process):
 from __future__ import annotations
 
 import dataclasses
+import multiprocessing
+import os
 import resource
 import shutil
+import socket
 import time
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
@@ -43,13 +50,13 @@ from agent.resources import resources_for
 from agent.store import SessionStore
 from recmodels.datasets import prepare_dataset
 from recmodels.evaluate import sasrec_config, sasrec_train_config
-from recmodels.genrec import GenRec
+from recmodels.genrec import GenRec, GenRecConfig
 from recmodels.genrec_eval import genrec_config, genrec_train_config, semantic_id_config
 from recmodels.genrec_serving import DecodeConfig, GenRecServer
 from recmodels.genrec_training import GenRecTrainer, WindowTexts
 from recmodels.item_vectors import content_vectors, genre_onehots
 from recmodels.sasrec import SASRec
-from recmodels.semantic_ids import semantic_ids_from_vectors
+from recmodels.semantic_ids import SemanticIds, semantic_ids_from_vectors
 from recmodels.split import LeaveOneOut
 from recmodels.synthetic import synthesize
 from recmodels.text_encoder import TextEncoder, default_encoder
@@ -59,11 +66,12 @@ from tools.request import Request
 from tools.retriever import Retriever
 
 STAGES = (
-    "prepare", "sasrec_epoch", "semantic_ids", "genrec_epoch", "beam", "beam_masked", "index_build", "query",
+    "prepare", "sasrec_epoch", "sasrec_epoch_dp", "semantic_ids", "genrec_epoch", "genrec_epoch_dp", "beam", "beam_masked", "index_build", "query",
     "query_filtered", "agent_turn",
 )  # fmt: skip
 SYNTHETIC_VECTORS = 1_000_000  # from this many items on, item text vectors are seeded random ones
 TIMED_BATCHES = 20
+PROCESSES = 2  # data-parallel processes in the `*_epoch_dp` stages
 REQUESTS = 50  # timed single-user requests per latency stage (after one untimed)
 DENIED = 200
 SESSIONS = 5  # agent sessions timed (dataset users), each through TURNS
@@ -126,10 +134,10 @@ def run_size(
 
     split = LeaveOneOut.from_interactions(dataset.interactions)
     if "sasrec_epoch" in stages:
-        sasrec = SASRec(sasrec_config(name), items)
-        trained = SASRecTrainer(sasrec_train_config(name), sasrec, split, seed, False)
-        record("sasrec_epoch", seconds=_epoch_seconds(trained))
-    if not set(stages) - {"prepare", "sasrec_epoch"}:  # nothing else needs the item vectors
+        record("sasrec_epoch", seconds=_epoch_seconds(_sasrec_trainer(name, items, split, seed)))
+    if "sasrec_epoch_dp" in stages:
+        record("sasrec_epoch_dp", seconds=_data_parallel_seconds(_sasrec_trainer, (name, items, split, seed)))
+    if not set(stages) - {"prepare", "sasrec_epoch", "sasrec_epoch_dp"}:  # none needs the item vectors
         return records
 
     encoder = encoder or default_encoder()
@@ -141,19 +149,20 @@ def run_size(
     else:
         text = encoder.encode([item.text or item.title for item in dataset.catalog])
     genrec: GenRec | None = None
-    if {"semantic_ids", "genrec_epoch", "beam", "beam_masked", "agent_turn"} & set(stages):
+    if {"semantic_ids", "genrec_epoch", "genrec_epoch_dp", "beam", "beam_masked", "agent_turn"} & set(stages):
         id_config = semantic_id_config(name)
         vectors = content_vectors(text, genre_onehots(dataset.catalog), None, id_config.genre_weight)
         ids = semantic_ids_from_vectors(vectors, id_config, seed, dataset.catalog.fingerprint())
         record("semantic_ids", seconds=time.perf_counter() - start)
-        torch.manual_seed(seed)
         # no preference texts: their encoding is a one-off per training run, not part of an epoch
         config = dataclasses.replace(genrec_config(name), text_dropout=1.0, request_share=0.0)
-        genrec = GenRec(config, ids, encoder.dim)
+        made = (name, config, ids, encoder.dim, split, seed)
+        trainer = _genrec_trainer(*made)
+        genrec = trainer.model
         if "genrec_epoch" in stages:
-            no_texts = lambda windows, groups: _no_texts(len(windows), encoder.dim)  # noqa: E731
-            trainer = GenRecTrainer(genrec_train_config(name), genrec, split, no_texts, seed, progress=False)
             record("genrec_epoch", seconds=_epoch_seconds(trainer))
+        if "genrec_epoch_dp" in stages:
+            record("genrec_epoch_dp", seconds=_data_parallel_seconds(_genrec_trainer, made))
 
     users = rng.choice(len(split.train), size=min(REQUESTS + 1, len(split.train)), replace=False)
     histories = [split.history(int(u), "test") for u in users]
@@ -222,24 +231,71 @@ def _no_texts(windows: int, dim: int) -> WindowTexts:
 
 
 def _epoch_seconds(trainer: Trainer[Any]) -> float:
-    """Seconds an epoch takes: TIMED_BATCHES of this epoch's batches (after one untimed), scaled."""
+    """Seconds an epoch takes: TIMED_BATCHES of this epoch's batches (after one untimed), scaled. Under
+    several processes (`_data_parallel_seconds`) each takes its share of every batch."""
+    trainer.join_processes()
     optimizer = Optimizer(trainer.model, trainer.config)
-    batches = trainer._batches()
+    batches = trainer.batches()
     trainer.model.train()
-
-    def step(batch: np.ndarray) -> None:
-        loss = trainer._batch_loss(batch)
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
-
-    step(batches[0])
+    trainer.step(optimizer, batches[0])
     timed = batches[1 : TIMED_BATCHES + 1]
     start = time.perf_counter()
     for batch in timed:
-        step(batch)
+        trainer.step(optimizer, batch)
     trainer.model.eval()
     return (time.perf_counter() - start) / len(timed) * len(batches)
+
+
+def _data_parallel_seconds(make: Callable[..., Trainer[Any]], args: tuple[Any, ...]) -> float:
+    """`_epoch_seconds` of PROCESSES processes on a gloo group (what `torchrun --nproc_per_node=2` sets
+    up), one thread each; each builds its trainer with `make(*args)`; the slowest process's figure."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    spawn = multiprocessing.get_context("spawn")
+    out = spawn.Queue()
+    ranks = [
+        spawn.Process(target=_rank_seconds, args=(rank, port, make, args, out)) for rank in range(PROCESSES)
+    ]
+    for process in ranks:
+        process.start()
+    seconds = [out.get(timeout=4 * 3600) for _ in ranks]
+    for process in ranks:
+        process.join()
+    if any(process.exitcode != 0 for process in ranks):
+        raise RuntimeError(f"a data-parallel process failed: exit codes {[p.exitcode for p in ranks]}")
+    return max(seconds)
+
+
+def _rank_seconds(
+    rank: int, port: int, make: Callable[..., Trainer[Any]], args: tuple[Any, ...], out: Any
+) -> None:
+    os.environ.update(
+        {
+            "RANK": str(rank),
+            "WORLD_SIZE": str(PROCESSES),
+            "MASTER_ADDR": "127.0.0.1",
+            "MASTER_PORT": str(port),
+        }
+    )
+    torch.set_num_threads(1)
+    out.put(_epoch_seconds(make(*args)))
+    torch.distributed.destroy_process_group()
+
+
+def _sasrec_trainer(name: str, items: int, split: LeaveOneOut, seed: int) -> Trainer[Any]:
+    torch.manual_seed(seed)
+    return SASRecTrainer(sasrec_train_config(name), SASRec(sasrec_config(name), items), split, seed, False)
+
+
+def _genrec_trainer(
+    name: str, config: GenRecConfig, ids: SemanticIds, dim: int, split: LeaveOneOut, seed: int
+) -> Trainer[Any]:
+    """GenRec without preference texts (their encoding is a one-off per training run, not an epoch's)."""
+    torch.manual_seed(seed)
+    no_texts = lambda windows, groups: _no_texts(len(windows), dim)  # noqa: E731
+    genrec = GenRec(config, ids, dim)
+    return GenRecTrainer(genrec_train_config(name), genrec, split, no_texts, seed, progress=False)
 
 
 def _latency(request: Callable[[Any], Any], inputs: Sequence[Any]) -> dict[str, float]:

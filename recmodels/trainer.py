@@ -199,8 +199,7 @@ class Trainer(Generic[M]):
         processes before each step (an all-reduce, what DistributedDataParallel does), so every process
         holds the same weights, validates them the same and stops at the same epoch."""
         cfg = self.config
-        self.rank, self.world = data_parallel()
-        self._sync_weights()
+        self.join_processes()
         optimizer = Optimizer(self.model, cfg)
         start = time.perf_counter()
         if cfg.ema_decay > 0:
@@ -227,19 +226,29 @@ class Trainer(Generic[M]):
         batch loss."""
         self.model.train()
         losses = []
-        for batch in self._batches():
+        for batch in self.batches():
             if len(batch) < self.world:  # a last batch too small to share: skipped by every process
                 continue
-            loss = self._batch_loss(self._share(batch))
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            self._average_gradients()
-            optimizer.step()
-            if self.average is not None:
-                self.average.update_parameters(self.model)
-            losses.append(loss.item())
+            losses.append(self.step(optimizer, batch))
         self.reshuffle()
         return self._mean_over_processes(float(np.mean(losses)))
+
+    def step(self, optimizer: Optimizer, batch: np.ndarray) -> float:
+        """One optimisation step on this process's share of `batch` (gradients averaged over the
+        processes); returns its loss."""
+        loss = self._batch_loss(self._share(batch))
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        self._average_gradients()
+        optimizer.step()
+        if self.average is not None:
+            self.average.update_parameters(self.model)
+        return float(loss.item())
+
+    def join_processes(self) -> None:
+        """Find this process among the data-parallel ones (`data_parallel`) and take rank 0's weights."""
+        self.rank, self.world = data_parallel()
+        self._sync_weights()
 
     def _share(self, batch: np.ndarray) -> np.ndarray:
         """This process's part of a batch (all of it in one process)."""
@@ -251,10 +260,10 @@ class Trainer(Generic[M]):
         for param in self.model.parameters():
             if param.grad is None:
                 continue
-            if param.grad.is_sparse:  # summed dense (gloo), made sparse again for SparseAdam
-                dense = param.grad.to_dense()
-                dist.all_reduce(dense)
-                param.grad = (dense / self.world).to_sparse()
+            if param.grad.is_sparse:  # gloo sums sparse tensors as sparse: only the touched rows travel
+                grad = param.grad.coalesce()
+                dist.all_reduce(grad)
+                param.grad = (grad / self.world).coalesce()
             else:
                 dist.all_reduce(param.grad)
                 param.grad /= self.world
@@ -296,7 +305,7 @@ class Trainer(Generic[M]):
         """How `model` (the weights under validation) scores every item after each history."""
         raise NotImplementedError
 
-    def _batches(self) -> list[np.ndarray]:
+    def batches(self) -> list[np.ndarray]:
         """Window indices grouped by similar length (little padding), batches in random order.
 
         Lengths are jittered before sorting so that batch composition changes from epoch to epoch.

@@ -4,6 +4,7 @@ curves of one process."""
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 import socket
@@ -17,33 +18,35 @@ from recmodels.sasrec import SASRecConfig
 from recmodels.trainer import TrainConfig, TrainResult, train_sasrec
 
 CONFIG = SASRecConfig(d_model=16, layers=1, heads=1, dropout=0.0, max_len=8)
+SAMPLED = dataclasses.replace(CONFIG, negatives=8)  # 40 items >= 4 x 8: sampled softmax, sparse item table
 TRAIN = TrainConfig(lr=5e-3, batch_size=32, epochs=4, patience=10, samples="prefixes", weight_decay=0.0)
 
 
-def curves() -> TrainResult:
+def curves(config: SASRecConfig) -> TrainResult:
     split = cyclic_split(num_users=40)
-    return train_sasrec(CONFIG, TRAIN, split, num_items=40, seed=3, progress=False)[1]
+    return train_sasrec(config, TRAIN, split, num_items=40, seed=3, progress=False)[1]
 
 
-def one_rank(rank: int, world: int, port: int, out: Queue) -> None:
+def one_rank(rank: int, world: int, port: int, config: SASRecConfig, out: Queue) -> None:
     os.environ.update(
         {"RANK": str(rank), "WORLD_SIZE": str(world), "MASTER_ADDR": "127.0.0.1", "MASTER_PORT": str(port)}
     )
     torch.set_num_threads(1)
-    result = curves()
+    result = curves(config)
     out.put((rank, result.loss_curve, result.valid_curve, result.best_epoch))
     torch.distributed.destroy_process_group()
 
 
 @pytest.mark.slow
-def test_two_processes_give_the_loss_curve_of_one(one_thread: None) -> None:
-    alone = curves()
+@pytest.mark.parametrize("config", [CONFIG, SAMPLED], ids=["full-softmax", "sampled-sparse"])
+def test_two_processes_give_the_loss_curve_of_one(one_thread: None, config: SASRecConfig) -> None:
+    alone = curves(config)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     spawn = multiprocessing.get_context("spawn")
     out = spawn.Queue()
-    ranks = [spawn.Process(target=one_rank, args=(r, 2, port, out)) for r in range(2)]
+    ranks = [spawn.Process(target=one_rank, args=(r, 2, port, config, out)) for r in range(2)]
     for process in ranks:
         process.start()
     results = sorted(out.get(timeout=300) for _ in ranks)
