@@ -255,18 +255,23 @@ class Trainer(Generic[M]):
         return batch[self.rank :: self.world] if self.world > 1 else batch
 
     def _average_gradients(self) -> None:
+        """Average the gradients over the processes: the dense ones as one flat buffer (one all-reduce a
+        step: per tensor, 16 of SASRec's cost 22 ms a step against 6 ms), the sparse ones as sparse."""
         if self.world == 1:
             return
+        grads = [p.grad for p in self.model.parameters() if p.grad is not None]
+        dense = [g for g in grads if not g.is_sparse]
+        if dense:
+            flat = torch.cat([g.reshape(-1) for g in dense])
+            dist.all_reduce(flat)
+            flat /= self.world
+            for grad, part in zip(dense, flat.split([g.numel() for g in dense]), strict=True):
+                grad.copy_(part.view_as(grad))
         for param in self.model.parameters():
-            if param.grad is None:
-                continue
-            if param.grad.is_sparse:  # gloo sums sparse tensors as sparse: only the touched rows travel
+            if param.grad is not None and param.grad.is_sparse:  # gloo sums sparse tensors as sparse
                 grad = param.grad.coalesce()
                 dist.all_reduce(grad)
                 param.grad = (grad / self.world).coalesce()
-            else:
-                dist.all_reduce(param.grad)
-                param.grad /= self.world
 
     def _sync_weights(self) -> None:
         """Every process starts from rank 0's initial weights."""
