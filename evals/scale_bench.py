@@ -111,10 +111,11 @@ def run_size(
     reader: Reader | None = None,
     stages: Collection[str] = STAGES,
     log: Callable[[str], None] = print,
+    saved: Callable[[list[Record]], None] = lambda records: None,
 ) -> list[Record]:
     """The `stages` at one catalog size, in order (later stages use what earlier ones built; `prepare`
     always runs, the item vectors when a later stage needs them). `agent_turn` needs `reader`, the
-    offline understanding."""
+    offline understanding. `saved` gets the records so far after each stage (a failure keeps them)."""
     rng = np.random.default_rng(seed)
     shutil.rmtree(work, ignore_errors=True)
     info = synthesize(work / "source", items, interactions_per_item, seed)
@@ -127,6 +128,7 @@ def run_size(
         records.append(Record(items, info.interactions, stage, peak_mib=round(peak_mib(), 1), **values))
         shown = ", ".join(f"{k} {v:.4g}" for k, v in values.items() if v is not None) or "not measured"
         log(f"{items:>9,} items  {stage:<14} {shown}  (peak {records[-1].peak_mib:,.0f} MiB)")
+        saved(records)
 
     start = time.perf_counter()
     dataset = prepare_dataset(name, work / "home", source=work / "source", enrich_movies=False)

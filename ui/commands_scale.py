@@ -63,19 +63,22 @@ def scale_command(args: argparse.Namespace) -> int:
             args.seed,
             reader=reader,
             stages=stages,
+            saved=lambda so_far: args.json.write_text(json.dumps(as_json(so_far))),
         )
         args.json.write_text(json.dumps(as_json(one)))
         return 0
     records: list[Record] = []
     for size in sizes:
         out = work / f"{size}.json"
+        out.unlink(missing_ok=True)
         cmd = [sys.executable, "-m", "ui.cli", "scale-bench", "--one", "--items", str(size), "--json", str(out),
                "--interactions-per-item", str(args.interactions_per_item), "--seed", str(args.seed), "--work", str(work), "--stages", ",".join(stages)]  # fmt: skip
         done = subprocess.run(cmd, env=os.environ.copy())
+        if out.exists():  # a failed size keeps the stages it finished
+            records += [Record(**r) for r in json.loads(out.read_text())]
         if done.returncode != 0:
-            print(f"{size:,} items: the run failed (exit {done.returncode}); the sizes before it are below")
+            print(f"{size:,} items: the run failed (exit {done.returncode}); what it measured is below")
             break
-        records += [Record(**r) for r in json.loads(out.read_text())]
     print(table(records))
     print(
         "growth exponents (cost ~ items^b): "
