@@ -8,6 +8,7 @@ recagent evaluate --dataset ml-100k --models popularity,sasrec --seeds 3
 recagent index --dataset ml-latest-small
 recagent search --dataset ml-latest-small "a heist with a twist" --year-min 1990
 recagent steer --dataset ml-100k --seed 0
+recagent steer-bench --dataset ml-100k --seeds 3
 recagent chat --dataset ml-latest-small --user 15
 recagent simulate --dataset ml-100k --users 200 --max-turns 5 --renderer template --seed 0
 recagent ui --dataset ml-latest-small --port 7860
@@ -31,6 +32,7 @@ from ui import (
     commands_scale,
     commands_semantic_ids,
     commands_simulate,
+    commands_steer_bench,
     commands_steering,
     commands_together,
     commands_ui,
@@ -47,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
         commands_retriever,
         commands_semantic_ids,
         commands_steering,
+        commands_steer_bench,
         commands_chat,
         commands_import,
         commands_llm,
