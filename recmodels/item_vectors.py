@@ -94,6 +94,7 @@ def svd_factors(matrix: csr_matrix, dims: int, seed: int, singular_power: float)
 
 
 SEQUENCE_WINDOW = 3  # items up to this many positions apart count as co-occurring
+ROWS_AT_ONCE = 65_536  # rows a temporary of `content_vectors` holds
 
 
 def sequence_factors(train: Sequence[np.ndarray], num_items: int, dims: int, seed: int) -> np.ndarray:
@@ -120,11 +121,31 @@ def sequence_factors(train: Sequence[np.ndarray], num_items: int, dims: int, see
     return svd_factors(ppmi, dims, seed, singular_power=0.5)
 
 
-def standardise(block: np.ndarray) -> np.ndarray:
-    """(N, d) float64: zero mean and unit variance per dimension (constant dimensions become 0)."""
-    block = np.asarray(block, dtype=np.float64)
-    std = block.std(axis=0)  # (d,)
-    return (block - block.mean(axis=0)) / np.where(std > 0, std, 1.0)
+def standardise_into(block: np.ndarray, out: np.ndarray) -> None:
+    """Writes `block` (N, d) into `out` (N, d) float64, a column slice of a wider array or not, with zero
+    mean and unit variance per dimension (constant dimensions become 0): the values of
+    `(b - b.mean(0)) / b.std(0)` to the bit, without their (N, d) temporaries (3 GB each at a million
+    items)."""
+    out[...] = block
+    out -= out.mean(axis=0)
+    std = np.sqrt(_column_squares(out) / len(out))  # (d,)
+    out /= np.where(std > 0, std, 1.0)
+
+
+def _column_squares(rows: np.ndarray) -> np.ndarray:
+    """(d,) each column's sum of squares, ROWS_AT_ONCE rows at a time, added in row order as one
+    reduction over the column adds them (so to the bit what `(rows * rows).sum(0)` gives)."""
+    total = np.zeros((1, rows.shape[1]))
+    for start in range(0, len(rows), ROWS_AT_ONCE):
+        chunk = rows[start : start + ROWS_AT_ONCE]
+        total = np.add.reduce(np.vstack([total, chunk * chunk]), axis=0, keepdims=True)
+    return total[0]
+
+
+def _mean_row_squares(rows: np.ndarray) -> float:
+    """The mean over rows of each row's sum of squares, ROWS_AT_ONCE rows at a time."""
+    chunks = (rows[start : start + ROWS_AT_ONCE] for start in range(0, len(rows), ROWS_AT_ONCE))
+    return float(np.concatenate([(chunk * chunk).sum(axis=1) for chunk in chunks]).mean())
 
 
 def content_vectors(
@@ -134,14 +155,20 @@ def content_vectors(
     genre_weight: float = 0.0,
     cf_weight: float = 0.0,
 ) -> np.ndarray:
-    """(N, D) float64: standardised blocks, each scaled to `weight x` the text block's total variance."""
-    text_z = standardise(text)  # (N, d_text)
-    blocks = [text_z]
-    text_variance = float((text_z**2).sum(axis=1).mean())
-    for block, weight in ((genres, genre_weight), (cf, cf_weight)):
-        if block is None or weight <= 0 or block.shape[1] == 0:
-            continue
-        z = standardise(block)  # (N, d_block)
-        variance = float((z**2).sum(axis=1).mean())
-        blocks.append(z * np.sqrt(weight * text_variance / variance) if variance > 0 else z)
-    return np.concatenate(blocks, axis=1)
+    """(N, D) float64: standardised blocks, each scaled to `weight x` the text block's total variance.
+    Built in place: the result is the only (N, D) array made (3 GB at a million items)."""
+    weighted = [(b, w) for b, w in ((genres, genre_weight), (cf, cf_weight)) if b is not None and w > 0]
+    blocks = [text] + [b for b, _ in weighted if b.shape[1] > 0]
+    weights = [1.0] + [w for b, w in weighted if b.shape[1] > 0]
+    out = np.empty((len(text), sum(b.shape[1] for b in blocks)), dtype=np.float64)
+    edges = np.cumsum([0] + [b.shape[1] for b in blocks])
+    text_variance = 0.0
+    for block, weight, start, stop in zip(blocks, weights, edges[:-1], edges[1:], strict=True):
+        z = out[:, start:stop]
+        standardise_into(block, z)
+        variance = _mean_row_squares(z)
+        if start == 0:
+            text_variance = variance
+        elif variance > 0:
+            z *= np.sqrt(weight * text_variance / variance)
+    return out

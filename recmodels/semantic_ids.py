@@ -46,6 +46,7 @@ from sklearn.cluster import KMeans
 
 from recmodels.catalog import Dataset
 from recmodels.item_vectors import (
+    ROWS_AT_ONCE,
     collaborative_factors,
     content_vectors,
     genre_onehots,
@@ -286,8 +287,9 @@ def residual_quantise(
             centroids = kmeans.cluster_centers_  # (C, D)
         else:
             centroids = residual.mean(axis=0, keepdims=True)  # (1, D)
-        if level < len(sizes) - 1:
-            residual -= centroids[codes[:, level]]
+        for start in range(0, len(residual) if level < len(sizes) - 1 else 0, ROWS_AT_ONCE):
+            rows = slice(start, start + ROWS_AT_ONCE)  # no (N, D) temporary of gathered centroids
+            residual[rows] -= centroids[codes[rows, level]]
     return codes, residual, centroids
 
 

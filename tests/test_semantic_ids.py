@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from threadpoolctl import threadpool_limits
 
+from recmodels import item_vectors
 from recmodels.catalog import Catalog, Dataset, Interactions, Item, item_text
 from recmodels.datasets import describe
 from recmodels.item_vectors import (
@@ -201,6 +202,28 @@ def test_content_blocks_carry_their_weight_of_variance() -> None:
     mixed = content_vectors(text, genres, genre_weight=0.5)  # (50, 11)
     variance = (mixed**2).sum(axis=0)
     assert variance[8:].sum() == pytest.approx(0.5 * variance[:8].sum())
+
+
+@pytest.mark.parametrize("rows_at_once", [7, 65_536])
+def test_content_vectors_built_in_place_match_the_plain_formula_to_the_bit(
+    monkeypatch: pytest.MonkeyPatch, rows_at_once: int
+) -> None:
+    monkeypatch.setattr(item_vectors, "ROWS_AT_ONCE", rows_at_once)
+    rng = np.random.default_rng(1)
+    text = (rng.normal(size=(40, 6)) * 3 + 1).astype(np.float32)
+    genres = (rng.random((40, 3)) < 0.3).astype(np.float32)
+    genres[:, 0] = 1  # a constant column becomes 0
+
+    def z(block: np.ndarray) -> np.ndarray:
+        wide = block.astype(np.float64)
+        std = wide.std(axis=0)
+        return (wide - wide.mean(axis=0)) / np.where(std > 0, std, 1.0)
+
+    text_z, genres_z = z(text), z(genres)
+    scale = np.sqrt(0.5 * (text_z**2).sum(axis=1).mean() / (genres_z**2).sum(axis=1).mean())
+    assert np.array_equal(
+        content_vectors(text, genres, genre_weight=0.5), np.hstack([text_z, genres_z * scale])
+    )
 
 
 def test_collaborative_factors_use_only_the_given_sequences() -> None:
