@@ -15,6 +15,8 @@ from rapidfuzz import fuzz, process, utils
 
 from recmodels.catalog import Catalog
 
+KEY_WORDS = 4  # words of a title's lookup key
+
 # Words that name a genre, per canonical genre (catalogs may have a subset).
 GENRE_WORDS: dict[str, tuple[str, ...]] = {
     "Action": ("action", "explosive", "fight", "fights"),
@@ -77,15 +79,18 @@ class Vocabulary:
         # included ("A.I. Artificial Intelligence was great": not a request for science fiction)
         self.cased = {i for i, t in enumerate(self.lowered_titles) if len(t.split()) >= 3} - self.maskable
         self.by_title: dict[str, list[int]] = {}
-        self.by_first_word: dict[str, list[int]] = {}
-        self.by_head: dict[tuple[str, str], list[int]] = {}  # (first word, the second's first letter)
+        # titles by their first KEY_WORDS words (fewer when shorter): a title written at a word of a
+        # text has the words that start there as its key, so a lookup touches a handful of titles, not
+        # every title sharing a first word ("the": a tenth of a catalog)
+        self.by_words: dict[tuple[str, ...], list[int]] = {}
         for index, title in enumerate(self.lowered_titles):
             self.by_title.setdefault(title, []).append(index)
-            first = re.search(r"\w+", title)
-            if first:
-                self.by_first_word.setdefault(first.group(), []).append(index)
-            if first and first.start() == 0:
-                self.by_head.setdefault(_head(re.findall(r"\w+", title)), []).append(index)
+            self.by_words.setdefault(tuple(re.findall(r"\w+", title)[:KEY_WORDS]), []).append(index)
+
+    def _starting_at(self, words: list[re.Match[str]], at: int) -> list[int]:
+        """Titles whose first words are the text's words from `words[at]` on."""
+        tokens = [match.group() for match in words[at : at + KEY_WORDS]]
+        return [i for n in range(1, len(tokens) + 1) for i in self.by_words.get(tuple(tokens[:n]), ())]
 
     def find_titles(self, message: str, limit: int = 3) -> list[int]:
         """Catalog indices of titles the message names, best first.
@@ -121,8 +126,9 @@ class Vocabulary:
         words (titles of three words case included), longest first at each place, none overlapping, in
         message order."""
         lowered, hits = message.casefold(), list[tuple[int, int, int]]()
-        for match in re.finditer(r"\w+", lowered):
-            for index in self.by_first_word.get(match.group(), ()):
+        words = list(re.finditer(r"\w+", lowered))
+        for position, match in enumerate(words):
+            for index in self._starting_at(words, position):
                 title = self.lowered_titles[index]
                 at = match.start() - (len(title) - len(title.lstrip("('\"")))  # "(500) Days of Summer"
                 end = at + len(title)
@@ -148,12 +154,9 @@ class Vocabulary:
         that also occurs ("Harlem" in "A Great Day in Harlem") does not count on its own."""
         lowered = text.casefold()
         found = set()
-        matches = list(re.finditer(r"\w+", lowered))
-        for at, match in enumerate(matches):
-            heads = [(match.group(), "")]  # one-word titles, then those whose second word starts alike
-            if at + 1 < len(matches):
-                heads.append(_head([match.group(), matches[at + 1].group()]))
-            for index in (i for head in heads for i in self.by_head.get(head, ())):
+        words = list(re.finditer(r"\w+", lowered))
+        for position, match in enumerate(words):
+            for index in self._starting_at(words, position):
                 title = self.lowered_titles[index]
                 end = match.start() + len(title)
                 if lowered.startswith(title, match.start()) and not (
@@ -178,10 +181,3 @@ class Vocabulary:
         """The nearest titles to `text` even when none matches (for "we don't have that")."""
         found = process.extract(utils.default_process(text), self.titles, scorer=fuzz.WRatio, limit=limit)
         return [int(i) for _, _, i in found]
-
-
-def _head(words: list[str]) -> tuple[str, str]:
-    """A title's lookup key from its words: the first word and the second word's first letter (a title
-    that starts at a word of a text has the same first word there, and its second word begins where the
-    text's next word does)."""
-    return words[0], words[1][:1] if len(words) > 1 else ""
