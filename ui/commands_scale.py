@@ -102,7 +102,7 @@ def plot(records: list[Record], path: Path) -> None:
 
     fig, axes = plt.subplots(1, 2, figsize=(12, 5))
     for axis, x_of, label in ((axes[0], "items", "items"), (axes[1], "interactions", "interactions")):
-        for stage in dict.fromkeys(r.stage for r in records):
+        for number, stage in enumerate(dict.fromkeys(r.stage for r in records)):
             rows = [
                 (getattr(r, x_of), r.seconds if r.seconds is not None else r.p95_ms)
                 for r in records
@@ -111,7 +111,8 @@ def plot(records: list[Record], path: Path) -> None:
             rows = [(x, y) for x, y in rows if y]
             if rows:
                 unit = "s" if any(r.seconds for r in records if r.stage == stage) else "p95 ms"
-                axis.plot(*zip(*rows, strict=True), marker="o", label=f"{stage} ({unit})")
+                style = {"color": plt.get_cmap("tab20")(number % 20), "linestyle": ("-", "--")[number % 2]}
+                axis.plot(*zip(*rows, strict=True), marker="o", label=f"{stage} ({unit})", **style)
         axis.set(xscale="log", yscale="log", xlabel=label, ylabel="seconds or p95 ms")
         axis.grid(True, which="both", alpha=0.3)
     axes[0].legend(fontsize=8)
