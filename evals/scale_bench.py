@@ -158,7 +158,7 @@ def run_size(
         del vectors  # 3 GB at a million items; the IDs are what later stages use
         record("semantic_ids", seconds=time.perf_counter() - start)
         # no preference texts: their encoding is a one-off per training run, not part of an epoch
-        config = dataclasses.replace(genrec_config(name), text_dropout=1.0, request_share=0.0)
+        config = dataclasses.replace(genrec_config(name), text_dropout=1.0, request_share=0.0, negative_share=0.0)
         made = (name, config, ids, encoder.dim, split, seed)
         trainer = _genrec_trainer(*made)
         genrec = trainer.model
@@ -296,7 +296,7 @@ def _genrec_trainer(
 ) -> Trainer[Any]:
     """GenRec without preference texts (their encoding is a one-off per training run, not an epoch's)."""
     torch.manual_seed(seed)
-    no_texts = lambda windows, groups: _no_texts(len(windows), dim)  # noqa: E731
+    no_texts = lambda windows, groups, requests: _no_texts(len(windows), dim)  # noqa: E731
     genrec = GenRec(config, ids, dim)
     return GenRecTrainer(genrec_train_config(name), genrec, split, no_texts, seed, progress=False)
 

@@ -1,7 +1,7 @@
 """GenRec: a causal transformer over items written as semantic IDs (decoded in `genrec_serving`).
 
-Input: an optional preference text (sentence embedding -> one projected prefix token, Mender-Emb style;
-a learned "no preference" vector otherwise), then the history, each item embedded as the sum of its
+Input: an optional preference text (sentence embedding -> `prefix_tokens` projected prefix tokens,
+Mender-Emb style; learned "no preference" vectors otherwise), then the history, each item embedded as the sum of its
 ID embedding and its semantic-code embeddings (so items with similar content share parameters), plus,
 with `item_features`, a learned projection of its unquantised content vector (the vector its semantic
 ID was made from; stored in the checkpoint).
@@ -9,11 +9,14 @@ At every position the hidden state h predicts the next item twice:
 - generatively, code by code: level t's logits come from h and the embeddings of the codes chosen so
   far (`CodeDecoder`), so log p(item) = sum_t log p(code_t | h, code_<t);
 - densely, as SASRec does: h . item vector, full-softmax cross-entropy (the input vectors, tied).
+The text also acts where the items are scored: with `text_to_output`, an MLP of it is added to h
+before both heads, so a request can move whole groups of items (every horror film) directly.
 This module is the model and its training loss; inference (trie-constrained beam search over a
 read-only snapshot of the model) is `recmodels.genrec_serving.GenRecServer`.
 
     model = GenRec(GenRecConfig(), semantic_ids, text_dim=384)
     loss = model.loss(inputs, labels, text)  # (B, T) tokens, (B, T) item indices or -1, (B, D) or None
+    loss = model.loss(inputs, labels, text, Aims(masks, signs))  # + what each row's text asks for
     server = GenRecServer.build(model, DecodeConfig())
     items, scores = server.recommend([history], k=10, deny=[{5, 7}])
 """
@@ -43,10 +46,18 @@ class GenRecConfig:
     dropout: float = 0.2
     max_len: int = 200
     code_loss_weight: float = 1.0  # generative (code) loss next to the dense cross-entropy
-    text_dropout: float = 0.4  # share of training windows that see no preference text
-    request_share: float = 0.3  # share that see a request naming their last items (genrec_training)
+    text_dropout: float = 0.35  # share of training windows that see no preference text
+    request_share: float = 0.25  # share that see a request naming their last items (genrec_training)
     item_features: bool = False  # add a projection of each item's content vector to its embedding
     negatives: int = 8192  # the dense head's sampled softmax from 4x this many items on; 0: never
+    prefix_tokens: int = 2  # tokens the preference text becomes in front of the history
+    text_to_output: bool = True  # also add a projection of the text to h before the heads
+    negative_share: float = 0.25  # share of prefix samples that see a negative request (genrec_training)
+    aim_loss_weight: float = 1.0  # weight of the set loss of requests and negatives (`Aims`)
+
+    def __post_init__(self) -> None:
+        if self.text_dropout + self.request_share + self.negative_share > 1.0:
+            raise ValueError("text_dropout + request_share + negative_share must be at most 1")
 
     def backbone(self) -> SASRecConfig:
         return SASRecConfig(
@@ -57,6 +68,26 @@ class GenRecConfig:
             max_len=self.max_len,
             negatives=self.negatives,
         )
+
+
+@dataclass(frozen=True)
+class Aims:
+    """What each training row's text asks of the list: sign +1, probability onto the row's item set
+    (a request, -log P(set)); -1, off it (a negative, -log(1 - P(set))); 0, nothing."""
+
+    masks: torch.Tensor  # (B, N) bool: each row's item set
+    signs: torch.Tensor  # (B,) float in {-1, 0, 1}
+
+
+def aim_loss(logits: torch.Tensor, aims: Aims) -> torch.Tensor:
+    """Mean over the rows with a sign of the set loss (see `Aims`) under softmax(logits (B, N))."""
+    log_p = F.log_softmax(logits, dim=-1)  # (B, N)
+    in_set = torch.logsumexp(log_p.masked_fill(~aims.masks, -torch.inf), dim=-1)  # (B,) log P(set)
+    in_set = in_set.clamp(min=-30.0, max=-1e-6)  # an empty set, or the whole catalog
+    toward = -in_set  # -log P(set)
+    away = -torch.log(-torch.expm1(in_set))  # -log(1 - P(set))
+    per_row = torch.where(aims.signs > 0, toward, away) * (aims.signs != 0)
+    return per_row.sum() / (aims.signs != 0).sum().clamp(min=1)
 
 
 class CodeDecoder(nn.Module):
@@ -109,14 +140,22 @@ class GenRec(nn.Module):
         sparse = samples_negatives(n, config.negatives)  # only sampled rows get gradients
         self.item_emb = nn.Embedding(n + 1, d, padding_idx=PAD, sparse=sparse)  # item i -> token i + 1
         self.code_emb = nn.Embedding(ids.vocab_size, d)
-        self.pos_emb = nn.Embedding(config.max_len + 1, d)  # the last position is the preference prefix
-        self.text_proj = nn.Linear(text_dim, d)
-        self.no_text = nn.Parameter(torch.zeros(d))
+        self.pos_emb = nn.Embedding(config.max_len, d)
+        P = config.prefix_tokens
+        self.prefix_pos = nn.Parameter(torch.zeros(P, d))
+        self.text_proj = nn.Linear(text_dim, P * d)
+        self.no_text = nn.Parameter(torch.zeros(P, d))
+        self.text_out = (
+            nn.Sequential(nn.Linear(text_dim, 4 * d), nn.GELU(), nn.Linear(4 * d, d))
+            if config.text_to_output
+            else None
+        )  # not linear: "No Horror" must move items the other way from "I love Horror"
         self.drop = nn.Dropout(config.dropout)
         self.blocks = nn.ModuleList(Block(config.backbone()) for _ in range(config.layers))
         self.norm = nn.LayerNorm(d)
         self.decoder = CodeDecoder(d, ids.codebook_sizes)
         self.apply(_init_weights)
+        nn.init.normal_(self.prefix_pos, std=0.02)
         self.feature_proj: nn.Linear | None = None
         if config.item_features:
             if features is None or len(features) != n:
@@ -152,36 +191,56 @@ class GenRec(nn.Module):
         Rows of `text` that are all zero mean "no preference text".
         """
         B, T = tokens.shape
+        P, d = self.config.prefix_tokens, self.config.d_model
         x = self.embed(tokens) + self.pos_emb(
             torch.arange(self.config.max_len - T, self.config.max_len)
         )  # (B, T, d)
-        prefix = self.no_text.expand(B, -1)  # (B, d)
+        prefix = self.no_text.expand(B, -1, -1)  # (B, P, d)
+        given = torch.zeros(B, 1, dtype=torch.bool)  # (B, 1): the row has a text
         if text is not None:
-            given = text.abs().sum(dim=1, keepdim=True) > 0  # (B, 1)
-            prefix = torch.where(given, self.text_proj(text), prefix)
-        prefix = prefix + self.pos_emb.weight[self.config.max_len]
-        x = self.drop(torch.cat([prefix[:, None], x], dim=1))  # (B, 1 + T, d)
-        visible = torch.cat([torch.ones(B, 1, dtype=torch.bool), tokens != PAD], dim=1)  # (B, 1 + T)
-        causal = torch.ones(T + 1, T + 1, dtype=torch.bool).tril()  # (1 + T, 1 + T)
-        allowed = (causal & visible[:, None, :]) | torch.eye(T + 1, dtype=torch.bool)  # (B, 1 + T, 1 + T)
+            given = text.abs().sum(dim=1, keepdim=True) > 0
+            prefix = torch.where(given[..., None], self.text_proj(text).view(B, P, d), prefix)
+        x = self.drop(torch.cat([prefix + self.prefix_pos, x], dim=1))  # (B, P + T, d)
+        visible = torch.cat([torch.ones(B, P, dtype=torch.bool), tokens != PAD], dim=1)  # (B, P + T)
+        causal = torch.ones(P + T, P + T, dtype=torch.bool).tril()  # (P + T, P + T)
+        allowed = (causal & visible[:, None, :]) | torch.eye(P + T, dtype=torch.bool)  # (B, P + T, P + T)
         for i, block in enumerate(self.blocks):
             x = block(x, allowed[:, None], 1 if last_only and i == len(self.blocks) - 1 else None)
-        return (
-            self.norm(x)[:, -1:] if last_only else self.norm(x)[:, 1:]
-        )  # (B, T, d): j saw the prefix, items <= j
+        hidden = (
+            self.norm(x)[:, -1:] if last_only else self.norm(x)[:, P:]
+        )  # (B, T, d): j saw the text, items <= j
+        if text is not None and self.text_out is not None:
+            hidden = hidden + torch.where(given, self.text_out(text), 0.0)[:, None]
+        return hidden
 
-    def loss(self, tokens: torch.Tensor, labels: torch.Tensor, text: torch.Tensor | None) -> torch.Tensor:
+    def loss(
+        self, tokens: torch.Tensor, labels: torch.Tensor, text: torch.Tensor | None, aims: Aims | None = None
+    ) -> torch.Tensor:
         """Dense CE (every item, or sampled ones on a large catalog: `recmodels.softmax`) +
-        code_loss_weight * generative NLL at positions with a label (B, T)."""
+        code_loss_weight * generative NLL at positions with a label (B, T); with `aims` (prefix samples
+        on a fully-scored catalog only), + aim_loss_weight * the set loss of each row's text."""
         if bool((labels[:, :-1] < 0).all()):  # targets at the last position only (prefix samples)
             keep = labels[:, -1] >= 0  # (B,)
             h, target = self.forward(tokens, text, last_only=True)[:, -1][keep], labels[:, -1][keep]
         else:
+            if aims is not None:
+                raise ValueError("aims are for prefix samples (a label at the last position only)")
             hidden = self.forward(tokens, text)  # (B, T, d)
             keep = labels >= 0  # (B, T)
             h, target = hidden[keep], labels[keep]  # (P, d), (P,)
-        dense = item_cross_entropy(h, target, self.item_vectors, len(self.ids), self.config.negatives)
-        return dense + self.config.code_loss_weight * self.decoder.loss(h, self.codes[target])
+        generative = self.config.code_loss_weight * self.decoder.loss(h, self.codes[target])
+        if aims is None:
+            dense = item_cross_entropy(h, target, self.item_vectors, len(self.ids), self.config.negatives)
+            return dense + generative
+        if samples_negatives(len(self.ids), self.config.negatives):
+            raise ValueError("aims need the full softmax (a catalog below the sampled-softmax size)")
+        logits = h @ self.item_vectors().T  # (P, N)
+        kept = Aims(aims.masks[keep], aims.signs[keep])
+        return (
+            F.cross_entropy(logits, target)
+            + generative
+            + self.config.aim_loss_weight * aim_loss(logits, kept)
+        )
 
     def last_hidden(self, histories: Sequence[np.ndarray], text: torch.Tensor | None) -> torch.Tensor:
         """(B, d) hidden state after each history (its last max_len items)."""

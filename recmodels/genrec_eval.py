@@ -33,6 +33,7 @@ from recmodels.genrec_training import (
 from recmodels.preferences import hint_text, preference_text
 from recmodels.semantic_ids import SemanticIdConfig, item_content_vectors, semantic_ids_from_vectors
 from recmodels.split import LeaveOneOut, SplitProtocol
+from recmodels.steering import steering_gain
 from recmodels.text_encoder import TextEncoder, default_encoder
 from recmodels.trainer import TrainConfig, TrainResult
 
@@ -149,13 +150,15 @@ def train_genrec_model(
     model, result = train_genrec(
         config, train, dataset.catalog, split, ids, encoder, seed, progress, features
     )
-    decode, tried = tune_dense_weight(model, split)
+    steering = steering_gain(dataset.catalog, split, encoder)
+    decode, tried = tune_dense_weight(model, split, steering=steering)
     result = dataclasses.replace(
-        result, best_valid_ndcg=tried[decode.dense_weight], train_seconds=time.perf_counter() - start
+        result, best_valid_ndcg=tried[decode.dense_weight].ndcg, train_seconds=time.perf_counter() - start
     )
     payload = {"semantic_ids": ids.to_json(), "text_dim": encoder.dim, "decode": dataclasses.asdict(decode)}
-    weights = ", ".join(f"{w:g}: {v:.4f}" for w, v in tried.items())
-    return Trained(model, result, payload, f"valid ndcg@10 by dense weight {{{weights}}}")
+    weights = ", ".join(f"{w:g}: {t.ndcg:.4f} / {t.steering:+.3f}" for w, t in tried.items())
+    note = f"valid ndcg@10 / steering gain by dense weight {{{weights}}}, chose {decode.dense_weight:g}"
+    return Trained(model, result, payload, note)
 
 
 def fit_genrec_model(

@@ -1,10 +1,11 @@
 """Train GenRec with synthetic preference texts, tune its decoding on validation, load its checkpoint.
 
     model, result = train_genrec(GenRecConfig(), TrainConfig(), catalog, split, ids, encoder, seed=0)
-    decode, tried = tune_dense_weight(model, split)  # the DecodeConfig with the best validation NDCG@10
+    decode, tried = tune_dense_weight(model, split, steering=steering_gain(catalog, split, encoder))
     server, stored = load_genrec(checkpoint_dir(home, "ml-latest-small", "genrec", 0))
 
-Every epoch each training window is shown in one of three ways (Mender-style preference discerning):
+Every epoch each training window (`samples="windows"`) is shown in one of three ways (Mender-style
+preference discerning):
 - no text (probability `text_dropout`), so the model works without one;
 - a *profile*: one of `TEXT_VARIANTS` texts written from the window's first 80 % of items, cut back
   to a tie group's start so that no reshuffle of the ties (`recmodels.trainer`) moves a described item
@@ -13,6 +14,12 @@ Every epoch each training window is shown in one of three ways (Mender-style pre
 - a *request* (probability `request_share`): a text naming a genre and/or the decade of one of the
   window's items, with the loss only at the positions whose target has what it names. This is what
   teaches "I want Horror" to move the top 10 towards horror: p(next | history, next is horror).
+Prefix samples (`samples="prefixes"`, one target each) are shown with no text, a profile (when it
+describes nothing from the target's tie group on), or, from `recmodels.request_bank`, a *request*
+describing the target itself (probability `request_share`) or a *negative* request naming a genre or
+decade the target lacks and the recent history has (probability `negative_share`, "No Horror,
+please."), each with its set loss (`genrec.Aims`): what the text names gains probability, or loses it.
+Because the target alone decides the request, every history learns to give way to a text against it.
 Texts are embedded once by the sentence model before training. A checkpoint (`recmodels.checkpoints`)
 carries the semantic-ID tables, the text width and the tuned `DecodeConfig` in its payload, so it
 loads without the dataset.
@@ -31,10 +38,11 @@ import torch
 
 from recmodels.catalog import Catalog
 from recmodels.checkpoints import Stored, load
-from recmodels.genrec import GenRec, GenRecConfig
+from recmodels.genrec import Aims, GenRec, GenRecConfig
 from recmodels.genrec_serving import DecodeConfig, GenRecServer
 from recmodels.metrics import split_metrics
 from recmodels.preferences import preference_text, request_text
+from recmodels.request_bank import RequestBank
 from recmodels.sasrec import IGNORE
 from recmodels.semantic_ids import SemanticIds
 from recmodels.split import LeaveOneOut
@@ -44,6 +52,7 @@ from recmodels.trainer import Scorer, TrainConfig, Trainer, TrainResult, window_
 DENSE_WEIGHTS = (0.5, 1.0, 2.0, 4.0)
 VALIDATION_DECODE = DecodeConfig()  # how validation decodes while training, before the dense weight is tuned
 TEXT_VARIANTS = 2
+STEER_TOLERANCE = 0.01  # share of the best validation NDCG@10 a dense weight may give up to steer more
 TEXT_SOURCE_SHARE = 0.8  # profiles describe the first 80 % of a window: later targets stay unseen
 
 
@@ -52,7 +61,7 @@ class WindowTexts:
     """Per training window W, TEXT_VARIANTS embedded texts of each kind."""
 
     profiles: np.ndarray  # (W, V, D) float32
-    requests: np.ndarray  # (W, V, D) float32
+    requests: np.ndarray  # (W, V, D) float32 (none: (W, 0, D), when not asked for)
     request_fits: list[np.ndarray]  # per window (V, len - 1) bool, targets in the split's order
 
 
@@ -64,24 +73,34 @@ def profile_end(groups: np.ndarray) -> int:
 
 
 def window_texts(
-    windows: list[np.ndarray], groups: list[np.ndarray], catalog: Catalog, encoder: TextEncoder, seed: int
+    windows: list[np.ndarray],
+    groups: list[np.ndarray],
+    catalog: Catalog,
+    encoder: TextEncoder,
+    seed: int,
+    requests: bool = True,
 ) -> WindowTexts:
-    """Profiles from each window's early items and requests from its targets (see the module doc);
-    `groups`: each window's tie groups."""
+    """Profiles from each window's early items and (with `requests`) requests from its targets (see the
+    module doc); `groups`: each window's tie groups."""
     rng = np.random.default_rng(seed)
     W, V = len(windows), TEXT_VARIANTS
-    profiles, requests, fits = [], [], []
+    profiles, texts, fits = [], [], []
     for window, window_groups in zip(windows, groups, strict=True):
         early = window[: profile_end(window_groups)]
         profiles += [preference_text(early, catalog, rng) for _ in range(V)]
-        made = [
-            request_text(window[1:], catalog, rng) if len(window) > 1 else ("", np.zeros(0, bool))
-            for _ in range(V)
-        ]
-        requests += [text for text, _ in made]
-        fits.append(np.stack([match for _, match in made]))
-    embedded = encoder.encode(profiles + requests).astype(np.float32).reshape(2, W, V, -1)
-    return WindowTexts(embedded[0], embedded[1], fits)
+        if requests:
+            made = [
+                request_text(window[1:], catalog, rng) if len(window) > 1 else ("", np.zeros(0, bool))
+                for _ in range(V)
+            ]
+            texts += [text for text, _ in made]
+            fits.append(np.stack([match for _, match in made]))
+    embedded = encoder.encode(profiles + texts).astype(np.float32).reshape(2 if requests else 1, W, V, -1)
+    made_requests = embedded[1] if requests else np.zeros((W, 0, embedded.shape[-1]), np.float32)
+    return WindowTexts(embedded[0], made_requests, fits)
+
+
+TextsOf = Callable[[list[np.ndarray], list[np.ndarray], bool], WindowTexts]  # windows, groups, requests
 
 
 class GenRecTrainer(Trainer[GenRec]):
@@ -95,18 +114,26 @@ class GenRecTrainer(Trainer[GenRec]):
         config: TrainConfig,
         model: GenRec,
         split: LeaveOneOut,
-        texts_of: Callable[[list[np.ndarray], list[np.ndarray]], WindowTexts],
+        texts_of: TextsOf,
         seed: int,
         progress: bool = True,
         decode: DecodeConfig = VALIDATION_DECODE,
+        bank: RequestBank | None = None,
     ):
+        """`bank`: the requests of prefix samples (required with `samples="prefixes"` when the model's
+        request_share or negative_share is above 0)."""
         super().__init__(config, model, split, seed, model.config.max_len, progress)
-        if config.samples == "prefixes":  # texts per whole training sequence, shared by its prefixes
-            self.texts = texts_of(split.train, split.train_groups)
+        c = model.config
+        if config.samples == "prefixes":  # profiles per whole training sequence, shared by its prefixes
+            if bank is None and c.request_share + c.negative_share > 0:
+                raise ValueError("prefix samples draw their requests from a RequestBank")
+            self.texts = texts_of(split.train, split.train_groups, False)
             self.profile_ends = [profile_end(groups) if len(groups) else 0 for groups in split.train_groups]
         else:
-            self.texts = texts_of(self.windows, self.window_groups)
-        self.text_dropout, self.request_share = model.config.text_dropout, model.config.request_share
+            self.texts = texts_of(self.windows, self.window_groups, True)
+        self.bank = bank
+        self.text_dropout, self.request_share = c.text_dropout, c.request_share
+        self.negative_share = c.negative_share
         self.decode = decode
 
     def _scorer(self, model: GenRec) -> Scorer:
@@ -131,31 +158,43 @@ class GenRecTrainer(Trainer[GenRec]):
 
     def _prefix_loss(self, batch: np.ndarray) -> torch.Tensor:
         """Prefix samples: the loss on their last item only, with `_prefix_texts`."""
-        inputs, labels = window_batch([self.window(i) for i in batch])  # (B, T) each
+        windows = [self.window(i) for i in batch]
+        inputs, labels = window_batch(windows)  # (B, T) each
         labels[:, :-1] = IGNORE
-        return self.model.loss(inputs, labels, torch.from_numpy(self._prefix_texts(batch)))
+        text, aims = self._prefix_texts(batch, windows)
+        return self.model.loss(inputs, labels, torch.from_numpy(text), aims)
 
-    def _prefix_texts(self, batch: np.ndarray) -> np.ndarray:
-        """(B, D) texts of prefix samples, drawn from their sequence's: a profile only when it describes
-        none of the sample's target's group or later (`profile_end`); a request only when the target has
-        what it names; else none (zeros: the sample still teaches the history alone)."""
+    def _prefix_texts(self, batch: np.ndarray, windows: list[np.ndarray]) -> tuple[np.ndarray, Aims | None]:
+        """(B, D) texts of prefix samples and what they ask for: a request or negative request from the
+        bank (about the sample's target, `windows[b][-1]`), else a profile of the sample's sequence when
+        it describes none of the target's group or later (`profile_end`), else none (zeros: the sample
+        still teaches the history alone)."""
         sequences = self.spans[batch, 0]  # (B,)
         targets = self.spans[batch, 2] - 1  # (B,) positions in this epoch's order
         variant = self.rng.integers(TEXT_VARIANTS, size=len(batch))  # (B,)
         text = self.texts.profiles[sequences, variant]  # (B, D)
         draw = self.rng.random(len(batch))  # (B,)
         request = draw >= 1.0 - self.request_share  # (B,)
-        text[request] = self.texts.requests[sequences[request], variant[request]]
+        negative = ~request & (draw >= 1.0 - self.request_share - self.negative_share)  # (B,)
         none = draw < self.text_dropout
-        for row, (s, t) in enumerate(zip(sequences, targets, strict=True)):
-            if request[row]:
-                original = int(self.orders[s][t])  # the target's position in the split's order
-                fits = self.texts.request_fits[s][variant[row]]  # over the sequence's items 1..
-                none[row] |= original == 0 or not fits[original - 1]
+        none |= ~(request | negative) & (targets < np.array([self.profile_ends[s] for s in sequences]))
+        if self.bank is None:
+            text[none | request | negative] = 0.0
+            return text, None
+        rows = np.full(len(batch), -1, dtype=np.int64)  # (B,) bank rows
+        for b in np.flatnonzero(request | negative):
+            window = windows[b]
+            target = int(window[-1])
+            if request[b]:
+                rows[b] = self.bank.request(target, self.rng)
             else:
-                none[row] |= t < self.profile_ends[s]
-        text[none] = 0.0
-        return text
+                rows[b] = self.bank.negative(target, window[:-1], self.rng)
+        asked = rows >= 0
+        text[asked] = self.bank.embeddings[rows[asked]]
+        text[none | ((request | negative) & ~asked)] = 0.0
+        masks = self.bank.masks[np.maximum(rows, 0)] & asked[:, None]  # (B, N)
+        signs = np.where(asked, self.bank.signs[np.maximum(rows, 0)], 0.0).astype(np.float32)  # (B,)
+        return text, Aims(torch.from_numpy(masks), torch.from_numpy(signs))
 
 
 def train_genrec(
@@ -174,23 +213,40 @@ def train_genrec(
     `config.item_features`) and train it with early stopping, validating with `decode`."""
     torch.manual_seed(seed)
     model = GenRec(config, ids, encoder.dim, features)
-    texts = lambda windows, groups: window_texts(windows, groups, catalog, encoder, seed)  # noqa: E731
-    result = GenRecTrainer(train, model, split, texts, seed, progress, decode).fit()
+    texts: TextsOf = lambda w, g, requests: window_texts(w, g, catalog, encoder, seed, requests)  # noqa: E731
+    asks = config.request_share + config.negative_share > 0
+    bank = RequestBank.build(catalog, encoder, seed) if train.samples == "prefixes" and asks else None
+    result = GenRecTrainer(train, model, split, texts, seed, progress, decode, bank).fit()
     return model, result
 
 
+@dataclass(frozen=True)
+class WeightTrial:
+    """One dense weight on validation."""
+
+    ndcg: float  # NDCG@10 from the history alone
+    steering: float | None  # the steering measure (`steering.steering_gain`), when one was given
+
+
 def tune_dense_weight(
-    model: GenRec, split: LeaveOneOut, decode: DecodeConfig = VALIDATION_DECODE
-) -> tuple[DecodeConfig, dict[float, float]]:
-    """`decode` with the leaf-score weight of log p_dense that of DENSE_WEIGHTS with the best
-    validation NDCG@10 (test data is never looked at; the first weight wins a tie), and every
-    weight's validation NDCG@10. The model is only read."""
+    model: GenRec,
+    split: LeaveOneOut,
+    decode: DecodeConfig = VALIDATION_DECODE,
+    steering: Callable[[GenRecServer], float] | None = None,
+) -> tuple[DecodeConfig, dict[float, WeightTrial]]:
+    """`decode` with the leaf-score weight of log p_dense chosen from DENSE_WEIGHTS on validation (test
+    data is never looked at; the first weight wins a tie), and every weight's trial. Without
+    `steering`: the best NDCG@10. With it: of the weights within STEER_TOLERANCE of the best NDCG@10,
+    the one that steers most. The model is only read."""
     server = GenRecServer.build(model, decode)
     found = {}
     for weight in DENSE_WEIGHTS:
         trial = dataclasses.replace(server, decode=dataclasses.replace(decode, dense_weight=weight))
-        found[weight] = split_metrics(trial.score, split, "valid")["ndcg@10"]
-    best = max(found, key=lambda w: found[w])
+        ndcg = split_metrics(trial.score, split, "valid")["ndcg@10"]
+        found[weight] = WeightTrial(ndcg, None if steering is None else steering(trial))
+    top = max(t.ndcg for t in found.values())
+    close = [w for w, t in found.items() if t.ndcg >= (1.0 - STEER_TOLERANCE) * top]
+    best = max(close, key=lambda w: t.ndcg if (t := found[w]).steering is None else t.steering)
     return dataclasses.replace(decode, dense_weight=best), found
 
 

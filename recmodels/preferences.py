@@ -31,6 +31,21 @@ DECADE_PHRASES = (
     "Something made in the {d}.",
     "{d} classics, please.",
 )
+# Negative requests GenRec trains with. The steering benchmark says "Avoid ..." (evals.steer_bench_cases),
+# a phrasing kept out of training so that it measures words the model never saw.
+NO_GENRE_PHRASES = (
+    "No {g}, please.",
+    "I don't want any {g}.",
+    "Not in the mood for {g}.",
+    "Anything but {g}.",
+    "Skip the {g} films.",
+)
+NO_DECADE_PHRASES = (
+    "Nothing from the {d}.",
+    "No movies from the {d}, please.",
+    "Not the {d}.",
+    "Anything but the {d}.",
+)
 TITLE_PHRASES = (
     "I enjoyed {t}.",
     "Recently loved {t}.",

@@ -33,9 +33,13 @@ def ids() -> SemanticIds:
     return semantic_ids_from_vectors(vectors, SemanticIdConfig(levels=2, codebook_size=4), seed=0)
 
 
-def tiny_model(ids: SemanticIds, item_features: bool = False, negatives: int = 8192) -> GenRec:
+def tiny_model(
+    ids: SemanticIds, item_features: bool = False, negatives: int = 8192, **shares: float
+) -> GenRec:
+    """`shares`: text_dropout / request_share / negative_share."""
     torch.manual_seed(0)
     config = GenRecConfig(
+        **shares,  # type: ignore[arg-type]
         d_model=32,
         layers=1,
         heads=2,
@@ -254,13 +258,14 @@ def test_wide_beam_search_equals_brute_force_scoring_of_every_item(ids: Semantic
     assert np.allclose(scores[0], np.sort(expected_arr)[::-1][:10], atol=1e-4)
 
 
-def test_prefix_samples_get_a_profile_only_after_what_it_describes_and_a_request_only_where_it_holds(
+def test_prefix_samples_get_a_profile_only_after_what_it_describes_and_requests_about_their_target(
     ids: SemanticIds,
 ) -> None:
     from split_fixtures import split_of
 
     from recmodels.catalog import Catalog, Item
-    from recmodels.genrec_training import GenRecTrainer, profile_end, window_texts
+    from recmodels.genrec_training import GenRecTrainer, TextsOf, profile_end, window_texts
+    from recmodels.request_bank import RequestBank
 
     genres = ("Drama", "Comedy", "Horror")
     catalog = Catalog(
@@ -269,24 +274,40 @@ def test_prefix_samples_get_a_profile_only_after_what_it_describes_and_a_request
     times = [[0, 1, 2, 2, 2, 3, 4, 5, 6, 7, 8, 9], list(range(12))]  # user 0: a tie group at 2-4
     split = split_of([[(7 * u + 3 * t) % N_ITEMS for t in range(12)] for u in range(2)], times)
     encoder = HashEncoder(TEXT_DIM)
+    bank = RequestBank.build(catalog, encoder, seed=0)
     train = TrainConfig(samples="prefixes")
-    texts = lambda windows, groups: window_texts(windows, groups, catalog, encoder, seed=0)  # noqa: E731
-    trainer = GenRecTrainer(train, tiny_model(ids), split, texts, seed=0, progress=False)
+    texts: TextsOf = lambda w, g, requests: window_texts(w, g, catalog, encoder, 0, requests)  # noqa: E731
+    model = tiny_model(ids, request_share=0.3, negative_share=0.3, text_dropout=0.2)
+    with pytest.raises(ValueError, match="RequestBank"):
+        GenRecTrainer(train, model, split, texts, seed=0, progress=False)
+    trainer = GenRecTrainer(train, model, split, texts, seed=0, progress=False, bank=bank)
     ends = [profile_end(g) for g in split.train_groups]
-    kinds = set()
+    kinds, against_history = set(), []
     for _ in range(40):
         trainer.reshuffle()
         for i, (s, _, end) in enumerate(trainer.spans):
-            (text,) = trainer._prefix_texts(np.array([i]))
+            window = trainer.window(i)
+            (text,), aims = trainer._prefix_texts(np.array([i]), [window])
+            assert aims is not None
+            target, sign, mask = int(window[-1]), float(aims.signs[0]), aims.masks[0].numpy()
             t = end - 1  # the target's position in this epoch's order
             if not text.any():
                 kinds.add("none")
+                assert sign == 0 and not mask.any()
             elif any(np.array_equal(text, p) for p in trainer.texts.profiles[s]):
                 kinds.add("profile")
-                assert t >= ends[s]  # it describes only items before the target's group
+                assert sign == 0 and t >= ends[s]  # it describes only items before the target's group
             else:
-                (v,) = [v for v, r in enumerate(trainer.texts.requests[s]) if np.array_equal(text, r)]
-                original = int(trainer.orders[s][t])
-                assert original > 0 and trainer.texts.request_fits[s][v][original - 1]
-                kinds.add("request")
-    assert kinds == {"none", "profile", "request"}
+                same = [r for r, e in enumerate(bank.embeddings) if np.array_equal(text, e)]
+                (row,) = [r for r in same if np.array_equal(mask, bank.masks[r]) and sign == bank.signs[r]][
+                    :1
+                ]
+                if sign >= 0:  # a request (or a mixed text) names something the target has
+                    kinds.add("request" if sign > 0 else "mixed")
+                    assert bank.masks[row][target]
+                else:  # a negative names what the target lacks, from the recent history when it can
+                    kinds.add("negative")
+                    assert not bank.masks[row][target]
+                    against_history.append(bool(bank.masks[row][window[:-1]].any()))
+    assert kinds == {"none", "profile", "request", "mixed", "negative"}
+    assert 0.3 < np.mean(against_history) < 1.0  # some negatives go against the history, not all

@@ -13,6 +13,7 @@ from recmodels.genrec import GenRec, GenRecConfig
 from recmodels.genrec_serving import DecodeConfig, GenRecServer
 from recmodels.genrec_training import (
     DENSE_WEIGHTS,
+    STEER_TOLERANCE,
     GenRecTrainer,
     profile_end,
     tune_dense_weight,
@@ -42,8 +43,8 @@ def tiny_model(**overrides: float) -> GenRec:
 
 
 def test_request_rows_learn_only_at_targets_their_text_describes() -> None:
-    model = tiny_model(text_dropout=0.0, request_share=1.0)
-    texts = lambda windows, groups: window_texts(windows, groups, CATALOG, HashEncoder(TEXT_DIM), seed=0)  # noqa: E731
+    model = tiny_model(text_dropout=0.0, request_share=1.0, negative_share=0.0)
+    texts = lambda w, g, requests: window_texts(w, g, CATALOG, HashEncoder(TEXT_DIM), 0, requests)  # noqa: E731
     trainer = GenRecTrainer(TrainConfig(), model, SPLIT, texts, seed=0, progress=False)
     seen = {}
 
@@ -77,10 +78,26 @@ def test_tuned_dense_weight_is_the_best_on_validation() -> None:
     before = {k: v.clone() for k, v in model.state_dict().items()}
     decode = DecodeConfig(beam_width=8)
     best, tried = tune_dense_weight(model, SPLIT, decode)
-    assert set(tried) == set(DENSE_WEIGHTS) and tried[best.dense_weight] == max(tried.values())
+    ndcg = {w: t.ndcg for w, t in tried.items()}
+    assert set(tried) == set(DENSE_WEIGHTS) and ndcg[best.dense_weight] == max(ndcg.values())
+    assert all(t.steering is None for t in tried.values())
     assert best == DecodeConfig(beam_width=8, dense_weight=best.dense_weight)  # the rest of decode kept
     assert model.config == tiny_model().config  # the model is only read
     assert all(torch.equal(before[k], v) for k, v in model.state_dict().items())
+
+
+@pytest.mark.parametrize("prefer", [max, min])
+def test_with_a_steering_measure_the_weight_that_steers_most_within_the_tolerance_wins(prefer) -> None:
+    """A scripted measure (larger, or smaller, weights steer more): the winner is the most steering of
+    the weights within STEER_TOLERANCE of the best validation NDCG@10, whatever that costs."""
+    sign = 1.0 if prefer is max else -1.0
+    best, tried = tune_dense_weight(
+        tiny_model(), SPLIT, DecodeConfig(beam_width=8), lambda server: sign * server.decode.dense_weight
+    )
+    top = max(t.ndcg for t in tried.values())
+    close = [w for w, t in tried.items() if t.ndcg >= (1.0 - STEER_TOLERANCE) * top]
+    assert best.dense_weight == prefer(close)
+    assert all(t.steering == sign * w for w, t in tried.items())
 
 
 def test_steering_table_counts_catalog_matches() -> None:
