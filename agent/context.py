@@ -171,7 +171,7 @@ class TurnContext:
 
     def candidate(self, index: int) -> Candidate | None:
         meta = self.data.ranks.get(str(index))
-        return Candidate(index, 0.0, tuple(meta["sources"]), int(meta["rank"])) if meta else None
+        return Candidate.from_meta(index, meta) if meta else None
 
     def asked(self, index: int) -> Request | None:
         """The request an item was shown for (comparatives resolved), when it was shown."""

@@ -258,9 +258,7 @@ class Session:
             if item.year is not None and item.year - item.year % 10 in decades_off:
                 continue
             keep.append(c.index)
-            ctx.data.ranks[str(c.index)] = {
-                "rank": c.rank, "sources": list(c.sources), "asked": asked.said() if asked else None,
-            }  # fmt: skip
+            ctx.data.ranks[str(c.index)] = c.meta(asked)
         return keep
 
     def _cards(self, ctx: TurnContext, shown: list[int]) -> list[Recommendation]:
@@ -269,7 +267,7 @@ class Session:
         cards = []
         for slot, index in enumerate(shown, 1):
             meta = ctx.data.ranks[str(index)]
-            candidate = Candidate(index, 0.0, tuple(meta["sources"]), int(meta["rank"]))
+            candidate = Candidate.from_meta(index, meta)
             why = evidence(
                 catalog, vectors, index, ctx.history(), genres, decades, candidate, asked=ctx.asked(index)
             )

@@ -311,3 +311,30 @@ def test_prefix_samples_get_a_profile_only_after_what_it_describes_and_requests_
                     against_history.append(bool(bank.masks[row][window[:-1]].any()))
     assert kinds == {"none", "profile", "request", "mixed", "negative"}
     assert 0.3 < np.mean(against_history) < 1.0  # some negatives go against the history, not all
+
+
+def test_the_text_acts_on_the_heads_and_an_all_zero_text_is_no_text(ids: SemanticIds) -> None:
+    from recmodels.genrec import Aims, aim_loss
+
+    model = tiny_model(ids).eval()
+    tokens = torch.randint(1, N_ITEMS + 1, (4, 6))
+    torch.testing.assert_close(model.forward(tokens, None), model.forward(tokens, torch.zeros(4, TEXT_DIM)))
+    text = torch.randn(4, TEXT_DIM)
+    with torch.no_grad():
+        steered = model.forward(tokens, text, last_only=True)
+        head, model.text_out = model.text_out, None  # the prefix tokens alone
+        prefix_only = model.forward(tokens, text, last_only=True)
+        model.text_out = head
+        assert head is not None
+        torch.testing.assert_close(steered - prefix_only, head(text)[:, None])
+    labels = torch.full((4, 6), -1)
+    labels[:, -1] = torch.tensor([1, 2, 3, 4])
+    aims = Aims(torch.rand(4, N_ITEMS) < 0.3, torch.tensor([1.0, -1.0, 0.0, 1.0]))
+    h = steered[:, -1]
+    logits = h @ model.item_vectors().T
+    expected = torch.nn.functional.cross_entropy(logits, labels[:, -1])
+    expected = expected + model.config.code_loss_weight * model.decoder.loss(h, model.codes[labels[:, -1]])
+    expected = expected + model.config.aim_loss_weight * aim_loss(logits, aims)
+    torch.testing.assert_close(model.loss(tokens, labels, text, aims), expected, rtol=1e-5, atol=1e-5)
+    with pytest.raises(ValueError, match="prefix samples"):
+        model.loss(tokens, torch.randint(0, N_ITEMS, (4, 6)), text, aims)

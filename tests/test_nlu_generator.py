@@ -255,3 +255,21 @@ def test_tags_are_decoded_as_a_well_formed_sequence() -> None:
     decoded = best_tags(log_probs)
     assert decoded == ["O", "B-RTRANGE", "I-RTRANGE", "I-RTRANGE", "I-RTRANGE", "O"]
     assert [s.kind for s in spans(decoded)] == ["RTRANGE"]
+
+
+def test_a_genre_said_as_a_comparison_steers_and_does_not_filter() -> None:
+    """ "like #2 but funnier" prefers Comedy (`Request.prefer`); "a comedy" wants it (a filter)."""
+    ref = Part("REF", "#2", ("#2",))
+    soft = assemble("more_like", [ref, Part("GENRE", "funnier", ("Comedy",))]).request
+    assert soft.prefer == ["Comedy"] and soft.genres == []
+    assert assemble("more_like", [ref, Part("GENRE", "with more action", ("Action",))]).request.prefer == [
+        "Action"
+    ]
+    hard = assemble(
+        "recommend", [Part("GENRE", "a comedy", ("Comedy",)), Part("GENRE", "scarier", ("Horror",))]
+    )
+    assert hard.request.genres == ["Comedy"] and hard.request.prefer == ["Horror"]
+    both = assemble(
+        "recommend", [Part("GENRE", "comedy", ("Comedy",)), Part("GENRE", "funnier", ("Comedy",))]
+    )
+    assert both.request.genres == ["Comedy"] and both.request.prefer == []  # wanted already

@@ -134,3 +134,43 @@ def test_an_explanation_names_a_film_listed_twice_once() -> None:
     why = evidence(catalog, vectors, 0, [1, 2, 3])
     assert why.similar == (1, 3)
     assert evidence(catalog, vectors, 1, [2, 3]).similar == (3,)  # never the film itself under another id
+
+
+def test_soft_wishes_steer_genrec_and_filter_nothing(engine: Recommender) -> None:
+    """ "but funnier" (prefer Comedy) is in GenRec's text, never a mask; the candidates it moved up carry
+    GenRec's ranks with and without it, which the engine's own two lists confirm."""
+    from tools.recommend import POOL, lifted  # noqa: PLC0415
+
+    history = [1, 2, 3, 4, 5]
+    soft = Request(prefer=["Comedy"], k=8)
+    assert np.array_equal(engine.mask(soft), engine.mask(Request(k=8)))
+    found = engine.recommend(history, "", soft)
+    assert any("Comedy" not in CATALOG[c.index].genres for c in found.items)  # no filter
+    allowed = engine.mask(soft, deny=set(history))
+    steered = engine._genrec(history, "I'm in the mood for Comedy.", allowed)
+    plain = engine._genrec(history, "", allowed)
+    assert steered != plain and len(steered) == len(plain) == POOL
+    moved = lifted(plain, steered)
+    assert moved and all(c.moved == moved.get(c.index) for c in found.items)
+    assert all(c.moved is None for c in engine.recommend(history, "", Request(k=8)).items)
+
+
+def test_lifted_keeps_the_items_ranked_higher_after() -> None:
+    from tools.recommend import lifted  # noqa: PLC0415
+
+    assert lifted([1, 2, 3], [3, 1, 9, 2]) == {3: (3, 1), 9: (0, 3)}
+
+
+def test_the_explanation_says_what_a_soft_wish_did_and_claims_no_match() -> None:
+    from tools.catalog_tools import Evidence  # noqa: PLC0415
+    from tools.recommend import Candidate  # noqa: PLC0415
+
+    asked = Request(prefer=["Comedy"], genres=["Drama"])
+    why = Evidence(2, (), None, (), 4, ("genrec",), asked, (12, 3)).text(CATALOG)
+    assert "moved it up for your wish for more Comedy (#3 in its list, #12 without it)" in why
+    assert "it fits what you asked for (Drama)" in why and "leaning" not in why
+    out = Evidence(2, (), None, (), 4, ("genrec",), asked, (0, 7)).text(CATALOG)
+    assert "(#7 in its list, outside its top 50 without it)" in out
+    candidate = Candidate(2, 0.0, ("genrec",), 4, (12, 3))
+    assert Candidate.from_meta(2, candidate.meta(asked)) == candidate
+    assert Candidate.from_meta(2, Candidate(2, 0.0, ("meaning",), 1).meta(None)).moved is None

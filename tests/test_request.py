@@ -6,7 +6,7 @@ from pathlib import Path
 
 from agent.prompt import PromptContext, Shown, prompt_context, render, system_messages
 from tools.agent_tools import recommend, search_catalog
-from tools.request import Request, describe, keep, merge
+from tools.request import Request, describe, keep, merge, words
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "session_prompt.txt"
 
@@ -129,3 +129,11 @@ def test_a_comparative_never_loosens_a_bound_the_request_holds(tmp_path: Path) -
     capped = resolved(view, Request(runtime_max=100, shorter_than="#2"))
     assert isinstance(capped, Request) and capped.runtime_max == 100
     assert resolved(view, Request(older_than="#2")).year_max == catalog[long].year - 1  # type: ignore[union-attr]
+
+
+def test_soft_wishes_last_until_replaced_or_excluded() -> None:
+    funnier = Request(prefer=["Comedy"], genres=["Drama"])
+    assert merge(funnier, Request(decades=[1990])).prefer == ["Comedy"]  # kept
+    assert merge(funnier, Request(prefer=["Horror"])).prefer == ["Horror"]  # replaced
+    assert merge(funnier, Request(exclude_genres=["Comedy"])).prefer == []  # struck by an exclusion
+    assert "Comedy" in words(funnier) and "Comedy" not in words(funnier.model_copy(update={"prefer": []}))

@@ -108,7 +108,7 @@ def _refs(view: SessionView, refs: Sequence[str]) -> tuple[list[int], list[str]]
 def spelled(view: SessionView, ask: Request) -> Request | ToolError:
     """`ask` with genres in the catalog's spelling, or the error naming the unknown ones."""
     known = {g.casefold(): g for g in view.catalog.genres()}
-    keys = ("genres", "all_genres", "exclude_genres")
+    keys = ("genres", "all_genres", "exclude_genres", "prefer")
     unknown = [g for key in keys for g in getattr(ask, key) if g.casefold() not in known]
     if unknown:
         return ToolError("unknown genres " + ", ".join(unknown), view.catalog.genres())

@@ -19,7 +19,7 @@ import numpy as np
 
 from recmodels.catalog import Catalog
 from recmodels.preferences import decade_name, decade_of, join_words
-from tools.recommend import Candidate, Recommender
+from tools.recommend import POOL, Candidate, Recommender
 from tools.request import Request, describe
 
 MIN_VOTES = 1000  # "highest rated" ignores films with fewer IMDb votes than this
@@ -82,6 +82,7 @@ class Evidence:
     rank: int | None  # position in the list it was shown in
     sources: tuple[str, ...]  # which rankers proposed it
     asked: Request | None = None  # the request it was shown for (its filters hold for the item)
+    moved: tuple[int, int] | None = None  # GenRec's rank without / with the soft wishes (Candidate.moved)
 
     def text(self, catalog: Catalog) -> str:
         """One grounded sentence from the evidence (every fact comes from the catalog or the ranking)."""
@@ -99,11 +100,19 @@ class Evidence:
             reasons.append("it is close to the film you pointed at")
         if "meaning" in self.sources and self.asked is not None and self.asked.query:
             reasons.append(f'its description is among the closest to "{self.asked.query}"')
-        wanted = describe(self.asked.model_copy(update={"query": ""})) if self.asked is not None else ""
+        soft = {"query": "", "prefer": []}  # ranked by, not filtered by: no claim the item has them
+        wanted = describe(self.asked.model_copy(update=soft)) if self.asked is not None else ""
         if wanted:
             reasons.append(f"it fits what you asked for ({wanted})")
         if self.rank is not None and "genrec" in self.sources:
             reasons.append(f"the recommender ranked it #{self.rank} for you")
+        if self.moved is not None and self.asked is not None and self.asked.prefer:
+            before, after = self.moved
+            was = f"#{before}" if before else f"outside its top {POOL}"
+            wish = join_words(self.asked.prefer).replace(" and ", " or ")
+            reasons.append(
+                f"the recommender moved it up for your wish for more {wish} (#{after} in its list, {was} without it)"
+            )
         if "profile" in self.sources:
             reasons.append("its description is among the closest to your request and profile")
         by = next((s[len("top by ") :] for s in self.sources if s.startswith("top by ")), None)
@@ -149,4 +158,5 @@ def evidence(
         candidate.rank if candidate else None,
         candidate.sources if candidate else (),
         asked,
+        candidate.moved if candidate else None,
     )

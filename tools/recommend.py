@@ -5,6 +5,8 @@ rejected, the history) become one boolean mask over the catalog that GenRec's tr
 search honours (`allow`). The profile text plus the request's words are GenRec's preference text.
 Free words ("heist with a twist") also rank items by meaning (MiniLM item vectors), "more like #2"
 ranks items by closeness to #2, and the lists are fused by reciprocal rank; a user with no history and nothing to go on gets the retriever's ranking.
+Soft wishes (`Request.prefer`, "but funnier") only steer: they are in GenRec's text and filter nothing;
+a candidate they moved up in GenRec's list carries both ranks (`Candidate.moved`) for the explanation.
 Words to avoid ("nothing gory") leave out the tenth of the allowed items closest to them in meaning.
 When the mask is empty, `relax` names the one constraint whose removal frees the most items.
 
@@ -15,8 +17,10 @@ When the mask is empty, `relax` names the one constraint whose removal frees the
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import torch
@@ -26,7 +30,7 @@ from recmodels.genrec_serving import GenRecServer
 from recmodels.metrics import top_k
 from recmodels.text_encoder import TextEncoder
 from tools.item_columns import columns_of
-from tools.request import Request, words
+from tools.request import Request, soft_words, words
 
 RRF_K = 10  # reciprocal-rank fusion constant: 1 / (RRF_K + rank)
 POOL = 50  # candidates taken from each source before fusion
@@ -40,6 +44,26 @@ class Candidate:
     sources: tuple[str, ...]  # "genrec", "similar" (to the items asked about), "meaning" (the query),
     # "profile" (the profile's words, with no history), "acclaim" (nothing to go on)
     rank: int  # 1-based position in the fused list
+    moved: tuple[int, int] | None = None  # GenRec's rank without the soft wishes (0: outside its top
+    # POOL) and with them, when they moved the item up
+
+    def meta(self, asked: Request | None) -> dict[str, object]:
+        """What a session stores about a shown item (`from_meta` reads it back)."""
+        return {
+            "rank": self.rank, "sources": list(self.sources), "asked": asked.said() if asked else None,
+            "moved": list(self.moved) if self.moved else None,
+        }  # fmt: skip
+
+    @classmethod
+    def from_meta(cls, index: int, meta: dict[str, Any]) -> Candidate:
+        moved = meta.get("moved")
+        return cls(
+            index,
+            0.0,
+            tuple(meta["sources"]),
+            int(meta["rank"]),
+            (int(moved[0]), int(moved[1])) if moved else None,
+        )
 
 
 @dataclass(frozen=True)
@@ -83,8 +107,12 @@ class Recommender:
         context = [int(i) for i in history] + [int(i) for i in like]
         text = " ".join(t for t in (profile_text, words(ask)) if t)
         lists: dict[str, list[int]] = {}
+        moved: dict[int, tuple[int, int]] = {}
         if context and self.model is not None:
             lists["genrec"] = self._genrec(context, text, allowed)
+            if soft_words(ask):
+                plain = " ".join(t for t in (profile_text, words(ask.model_copy(update={"prefer": []}))) if t)
+                moved = lifted(self._genrec(context, plain, allowed), lists["genrec"])
         if like:  # "more like #2": the items closest to it in meaning join the candidates
             lists["similar"] = self._nearest(self.item_vectors[list(like)].mean(axis=0), allowed)
         if ask.query:
@@ -92,7 +120,8 @@ class Recommender:
         elif not lists:  # nothing else to go on: the profile's words, else acclaim
             source, words_ = ("profile", text) if text else ("acclaim", "popular acclaimed movies")
             lists[source] = self._by_meaning(words_, allowed)
-        return Found(fuse(lists, ask.k), None, int(allowed.sum()))
+        fused = [dataclasses.replace(c, moved=moved.get(c.index)) for c in fuse(lists, ask.k)]
+        return Found(fused, None, int(allowed.sum()))
 
     def _avoid(self, text: str, allowed: np.ndarray) -> np.ndarray:
         """`allowed` without the AVOID_SHARE of its items closest in meaning to `text`."""
@@ -129,6 +158,18 @@ class Recommender:
             if count > freed:
                 best, freed = name, count
         return best
+
+
+def lifted(before: list[int], after: list[int]) -> dict[int, tuple[int, int]]:
+    """Items of `after` ranked higher there than in `before` (both best first): item -> (1-based rank
+    in `before`, 0 when absent; rank in `after`)."""
+    was = {item: rank for rank, item in enumerate(before, 1)}
+    out = {}
+    for rank, item in enumerate(after, 1):
+        old = was.get(item, 0)
+        if old == 0 or old > rank:
+            out[item] = (old, rank)
+    return out
 
 
 def fuse(lists: dict[str, list[int]], k: int) -> list[Candidate]:

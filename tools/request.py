@@ -21,6 +21,9 @@ Conventions (the evaluation set and the training generator both follow them):
 - references: "#2", "last", "that" (the item talked about), "id:<catalog id>", or a title.
 - `query` holds topical words no field captures ("heist", "slow-burn"); `avoid` the words the user
   wants to stay away from that name no genre ("nothing gory" -> avoid "gory").
+- `prefer`: genres to lean towards without filtering, said as a comparison ("like #2 but funnier" =
+  like ["#2"], prefer ["Comedy"]): the recommender is steered by them (its preference text), the list
+  keeps every other genre. Hard wishes ("a comedy") are `genres`.
 - `lasting`: the genre likes and dislikes said here are standing preferences ("I never want horror",
   "I love comedies"), recorded in the profile, not only this list's filter.
 """
@@ -31,7 +34,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from recmodels.preferences import decade_name, join_words
+from recmodels.preferences import DECADE_PHRASES, GENRE_PHRASES, NO_GENRE_PHRASES, decade_name, join_words
 
 T = TypeVar("T")
 Ref = str  # "#2", "last", "that", "id:123", "list" (comparatives only) or a title
@@ -47,6 +50,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "rating_min": ("rating_min", "rating_max"),
     "rating_max": ("rating_min", "rating_max"),
     "mpaa": ("mpaa",),
+    "prefer": ("prefer",),
 }
 RELATIVE = ("like", "older_than", "newer_than", "shorter_than", "longer_than")  # about this turn only
 FILTERS = (
@@ -67,6 +71,10 @@ class Request(BaseModel):
         default_factory=list, description='every one of these genres, e.g. ["Comedy", "Romance"]'
     )
     exclude_genres: list[str] = Field(default_factory=list, description="none of these genres")
+    prefer: list[str] = Field(
+        default_factory=list,
+        description='genres to lean towards, not a filter ("funnier" -> ["Comedy"], "scarier" -> ["Horror"])',
+    )
     decades: list[int] = Field(default_factory=list, description="any of these decades, e.g. [1980]")
     exclude_decades: list[int] = Field(default_factory=list, description="none of these decades")
     year_min: int | None = Field(default=None, description="released in or after this year")
@@ -124,7 +132,7 @@ def merge(previous: Request, said: Request, also: bool = False) -> Request:
         out["genres"], out["all_genres"] = list(said.genres), list(said.all_genres)
     out["exclude_genres"] = _unique(previous.exclude_genres + said.exclude_genres)
     out["exclude_decades"] = _unique(previous.exclude_decades + said.exclude_decades)
-    for key in ("genres", "all_genres"):
+    for key in ("genres", "all_genres", "prefer"):
         out[key] = [g for g in out[key] if g not in out["exclude_genres"]]
     out["decades"] = [d for d in out["decades"] if d not in out["exclude_decades"]]
     if said.older_than is not None or said.newer_than is not None:
@@ -217,17 +225,25 @@ def _same(mine: object, theirs: object) -> bool:
 
 
 def words(ask: Request) -> str:
-    """The request as GenRec's preference sentence ("I want Comedy. Movies from the 1990s. No Horror.")."""
+    """The request as GenRec's preference sentence, in phrasings it trained on
+    (`recmodels.request_bank`): "Give me Comedy. Movies from the 1990s. No Horror, please."."""
     parts = []
     if ask.genres or ask.all_genres:
-        parts.append(f"I want {join_words(list(ask.all_genres + ask.genres))}.")
+        parts.append(GENRE_PHRASES[2].format(g=join_words(list(ask.all_genres + ask.genres))))
+    if ask.prefer:
+        parts.append(soft_words(ask))
     if ask.decades:
-        parts.append(f"Movies from the {join_words([decade_name(d) for d in ask.decades])}.")
+        parts.append(DECADE_PHRASES[0].format(d=join_words([decade_name(d) for d in ask.decades])))
     if ask.exclude_genres:
-        parts.append(f"No {join_words(list(ask.exclude_genres))}.")
+        parts.append(NO_GENRE_PHRASES[0].format(g=join_words(list(ask.exclude_genres))))
     if ask.query:
         parts.append(ask.query)
     return " ".join(parts)
+
+
+def soft_words(ask: Request) -> str:
+    """The part of `words` that only steers (`prefer`): "I'm in the mood for Comedy."; "" when none."""
+    return GENRE_PHRASES[3].format(g=join_words(list(ask.prefer))) if ask.prefer else ""
 
 
 def describe(ask: Request) -> str:
@@ -262,6 +278,8 @@ def describe(ask: Request) -> str:
         parts.append("rated " + " or ".join(ask.mpaa))
     if ask.query:
         parts.append(f'about "{ask.query}"')
+    if ask.prefer:
+        parts.append("leaning towards " + join_words(ask.prefer).replace(" and ", " or "))
     if ask.exclude_genres:
         parts.append("no " + join_words(ask.exclude_genres).replace(" and ", " or "))
     if ask.exclude_decades:
