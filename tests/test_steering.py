@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 import torch
@@ -20,7 +22,7 @@ from recmodels.genrec_training import (
     window_texts,
 )
 from recmodels.semantic_ids import SemanticIdConfig, semantic_ids_from_vectors
-from recmodels.steering import matches, steering_table
+from recmodels.steering import matches, mean_rows, negative_text, steering_table
 from recmodels.trainer import TrainConfig
 
 N_ITEMS, TEXT_DIM = 40, 8
@@ -107,5 +109,14 @@ def test_steering_table_counts_catalog_matches() -> None:
     assert sixties.sum() == 10
     server = GenRecServer.build(tiny_model(), DecodeConfig(beam_width=8))
     rows = steering_table(server, CATALOG, SPLIT, HashEncoder(TEXT_DIM), users=10, seed=0)
-    assert rows and all(0.0 <= x <= 1.0 for r in rows for x in (r.without_text, r.with_text))
+    shares = ("without_text", "with_text", "free_without", "free_negative")
+    assert rows and all(0.0 <= getattr(r, f) <= 1.0 for r in rows for f in shares)
+    assert negative_text("genre", "Horror") == "No Horror, please."
+    twice = mean_rows([rows, [dataclasses.replace(r, with_text=0.0, free_negative=1.0) for r in rows]])
+    assert [r.request for r in twice] == [r.request for r in rows]
+    assert all(m.with_text == pytest.approx(r.with_text / 2) for m, r in zip(twice, rows, strict=True))
+    assert all(
+        m.free_negative == pytest.approx((r.free_negative + 1) / 2) for m, r in zip(twice, rows, strict=True)
+    )
+    assert all(m.without_text == r.without_text for m, r in zip(twice, rows, strict=True))
     assert rows[0].request == "I love Horror movies." and rows[0].catalog_share == pytest.approx(14 / 40)
