@@ -122,7 +122,7 @@ def test_more_like_with_a_comparative(understander: Understander, vocab: Vocabul
     r = understander.read("more like the second one, but older", vocab, 5)
     assert (r.intent, r.items, r.request.older_than) == ("more_like", ["#2"], "#2")
     r = understander.read("something like The Matrix but funnier", vocab, 5)
-    assert (r.intent, r.items, r.request.genres) == ("more_like", ["id:2"], ["Comedy"])
+    assert (r.intent, r.items, r.request.prefer, r.request.genres) == ("more_like", ["id:2"], ["Comedy"], [])
 
 
 def test_slots_beyond_the_list_are_dropped(understander: Understander, vocab: Vocabulary) -> None:

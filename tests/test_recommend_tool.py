@@ -136,10 +136,22 @@ def test_an_explanation_names_a_film_listed_twice_once() -> None:
     assert evidence(catalog, vectors, 1, [2, 3]).similar == (3,)  # never the film itself under another id
 
 
-def test_soft_wishes_steer_genrec_and_filter_nothing(engine: Recommender) -> None:
-    """ "but funnier" (prefer Comedy) is in GenRec's text, never a mask; the candidates it moved up carry
-    GenRec's ranks with and without it, which the engine's own two lists confirm."""
+def test_soft_wishes_steer_genrec_and_filter_nothing() -> None:
+    """ "but funnier" (prefer Comedy) is GenRec's text, never a mask; the candidates it moved up carry
+    GenRec's ranks with and without it, which the engine's own two lists confirm. (An untrained GenRec
+    whose text head is scaled up, so that a text moves its list.)"""
     from tools.recommend import POOL, lifted  # noqa: PLC0415
+
+    torch.manual_seed(0)
+    vectors = np.random.default_rng(0).normal(size=(N, 6)).astype(np.float32)
+    ids = semantic_ids_from_vectors(vectors, SemanticIdConfig(levels=2, codebook_size=8), seed=0)
+    model = GenRec(GenRecConfig(d_model=16, heads=1, dropout=0.0, max_len=16), ids, DIM)
+    assert model.text_out is not None
+    with torch.no_grad():
+        model.text_out[-1].weight.mul_(1000.0)
+    server = GenRecServer.build(model, DecodeConfig(beam_width=16))
+    item_vectors = HashEncoder(DIM).encode([it.title for it in CATALOG])
+    engine = Recommender(CATALOG, server, HashEncoder(DIM), item_vectors)
 
     history = [1, 2, 3, 4, 5]
     soft = Request(prefer=["Comedy"], k=8)
@@ -152,13 +164,14 @@ def test_soft_wishes_steer_genrec_and_filter_nothing(engine: Recommender) -> Non
     assert steered != plain and len(steered) == len(plain) == POOL
     moved = lifted(plain, steered)
     assert moved and all(c.moved == moved.get(c.index) for c in found.items)
+    assert any(c.moved for c in found.items)  # the wish lifted some of what is shown
     assert all(c.moved is None for c in engine.recommend(history, "", Request(k=8)).items)
 
 
-def test_lifted_keeps_the_items_ranked_higher_after() -> None:
+def test_lifted_keeps_the_items_a_wish_moved_up_at_least_min_lift_places() -> None:
     from tools.recommend import lifted  # noqa: PLC0415
 
-    assert lifted([1, 2, 3], [3, 1, 9, 2]) == {3: (3, 1), 9: (0, 3)}
+    assert lifted(list(range(10)), [9, 0, 42, 1, 3]) == {9: (10, 1), 42: (0, 3)}  # 3 rose 0 places
 
 
 def test_the_explanation_says_what_a_soft_wish_did_and_claims_no_match() -> None:

@@ -5,7 +5,8 @@ rejected, the history) become one boolean mask over the catalog that GenRec's tr
 search honours (`allow`). The profile text plus the request's words are GenRec's preference text.
 Free words ("heist with a twist") also rank items by meaning (MiniLM item vectors), "more like #2"
 ranks items by closeness to #2, and the lists are fused by reciprocal rank; a user with no history and nothing to go on gets the retriever's ranking.
-Soft wishes (`Request.prefer`, "but funnier") only steer: they are in GenRec's text and filter nothing;
+Soft wishes (`Request.prefer`, "but funnier") only steer: GenRec's text is then the request's words
+alone (`steering_text`), and they filter nothing;
 a candidate they moved up in GenRec's list carries both ranks (`Candidate.moved`) for the explanation.
 Words to avoid ("nothing gory") leave out the tenth of the allowed items closest to them in meaning.
 When the mask is empty, `relax` names the one constraint whose removal frees the most items.
@@ -34,6 +35,7 @@ from tools.request import Request, soft_words, words
 
 RRF_K = 10  # reciprocal-rank fusion constant: 1 / (RRF_K + rank)
 POOL = 50  # candidates taken from each source before fusion
+MIN_LIFT = 3  # places a soft wish must move an item up for the explanation to say so
 AVOID_SHARE = 0.1  # "nothing gory": this share of the allowed items, the closest in meaning, is left out
 
 
@@ -105,13 +107,13 @@ class Recommender:
         if ask.avoid:
             allowed = self._avoid(ask.avoid, allowed)
         context = [int(i) for i in history] + [int(i) for i in like]
-        text = " ".join(t for t in (profile_text, words(ask)) if t)
+        text = steering_text(profile_text, ask)
         lists: dict[str, list[int]] = {}
         moved: dict[int, tuple[int, int]] = {}
         if context and self.model is not None:
             lists["genrec"] = self._genrec(context, text, allowed)
             if soft_words(ask):
-                plain = " ".join(t for t in (profile_text, words(ask.model_copy(update={"prefer": []}))) if t)
+                plain = steering_text(profile_text, ask.model_copy(update={"prefer": []}))
                 moved = lifted(self._genrec(context, plain, allowed), lists["genrec"])
         if like:  # "more like #2": the items closest to it in meaning join the candidates
             lists["similar"] = self._nearest(self.item_vectors[list(like)].mean(axis=0), allowed)
@@ -160,14 +162,22 @@ class Recommender:
         return best
 
 
+def steering_text(profile_text: str, ask: Request) -> str:
+    """GenRec's preference text: the profile and the request's words; a request with soft wishes alone
+    (the wish would drown in a long profile, whose likes the history holds and whose dislikes are masks)."""
+    if soft_words(ask):
+        return words(ask)
+    return " ".join(t for t in (profile_text, words(ask)) if t)
+
+
 def lifted(before: list[int], after: list[int]) -> dict[int, tuple[int, int]]:
-    """Items of `after` ranked higher there than in `before` (both best first): item -> (1-based rank
-    in `before`, 0 when absent; rank in `after`)."""
+    """Items of `after` ranked at least MIN_LIFT places higher there than in `before`, or absent from
+    it (both best first): item -> (1-based rank in `before`, 0 when absent; rank in `after`)."""
     was = {item: rank for rank, item in enumerate(before, 1)}
     out = {}
     for rank, item in enumerate(after, 1):
         old = was.get(item, 0)
-        if old == 0 or old > rank:
+        if old == 0 or old - rank >= MIN_LIFT:
             out[item] = (old, rank)
     return out
 
