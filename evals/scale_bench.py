@@ -158,7 +158,9 @@ def run_size(
         del vectors  # 3 GB at a million items; the IDs are what later stages use
         record("semantic_ids", seconds=time.perf_counter() - start)
         # no preference texts: their encoding is a one-off per training run, not part of an epoch
-        config = dataclasses.replace(genrec_config(name), text_dropout=1.0, request_share=0.0, negative_share=0.0)
+        config = dataclasses.replace(
+            genrec_config(name), text_dropout=1.0, request_share=0.0, negative_share=0.0
+        )
         made = (name, config, ids, encoder.dim, split, seed)
         trainer = _genrec_trainer(*made)
         genrec = trainer.model
