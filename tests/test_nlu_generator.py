@@ -21,6 +21,7 @@ from agent.nlu.reading import INTENTS
 from agent.nlu.speller import Speller
 from agent.nlu.tags import TAG_INDEX, TAGS, Span, best_tags, spans, tokenize
 from agent.nlu.template import join, render
+from tools.request import Request
 
 QUIET = NoiseConfig(
     typo=(0.0,), shorthand=0, apostrophes=0, lower=0, upper=0, capitalise=0, strip_punctuation=0, ending=0
@@ -259,17 +260,16 @@ def test_tags_are_decoded_as_a_well_formed_sequence() -> None:
 
 def test_a_genre_said_as_a_comparison_steers_and_does_not_filter() -> None:
     """ "like #2 but funnier" prefers Comedy (`Request.prefer`); "a comedy" wants it (a filter)."""
+    from agent.nlu.soft import softened  # noqa: PLC0415
+
+    def read(intent: str, *parts: Part) -> Request:
+        return softened(assemble(intent, list(parts)), list(parts)).request  # type: ignore[arg-type]
+
     ref = Part("REF", "#2", ("#2",))
-    soft = assemble("more_like", [ref, Part("GENRE", "funnier", ("Comedy",))]).request
+    soft = read("more_like", ref, Part("GENRE", "funnier", ("Comedy",)))
     assert soft.prefer == ["Comedy"] and soft.genres == []
-    assert assemble("more_like", [ref, Part("GENRE", "with more action", ("Action",))]).request.prefer == [
-        "Action"
-    ]
-    hard = assemble(
-        "recommend", [Part("GENRE", "a comedy", ("Comedy",)), Part("GENRE", "scarier", ("Horror",))]
-    )
-    assert hard.request.genres == ["Comedy"] and hard.request.prefer == ["Horror"]
-    both = assemble(
-        "recommend", [Part("GENRE", "comedy", ("Comedy",)), Part("GENRE", "funnier", ("Comedy",))]
-    )
-    assert both.request.genres == ["Comedy"] and both.request.prefer == []  # wanted already
+    assert read("more_like", ref, Part("GENRE", "with more action", ("Action",))).prefer == ["Action"]
+    hard = read("recommend", Part("GENRE", "a comedy", ("Comedy",)), Part("GENRE", "scarier", ("Horror",)))
+    assert hard.genres == ["Comedy"] and hard.prefer == ["Horror"] and hard.all_genres == []
+    both = read("recommend", Part("GENRE", "comedy", ("Comedy",)), Part("GENRE", "funnier", ("Comedy",)))
+    assert both.genres == ["Comedy"] and both.prefer == []  # wanted plainly too

@@ -14,7 +14,6 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from agent.nlu.genre_words import COMPARATIVE
 from agent.nlu.reading import Intent, Reading
 from tools.request import Request
 
@@ -37,12 +36,6 @@ BOUNDED_BY = {
 LEADING = re.compile(
     r"^(?:(?:about|with|without|featuring|involving|some|a|an|the|any|lots of|plenty of|too much|"
     r"too many|too|overly|very|so|really|that|is|are|are about|of|something|anything|stuff)\s+)+"
-)
-# A genre said as a comparison ("but funnier", "something scarier") steers, it does not filter (`prefer`).
-SOFT = re.compile(
-    r"\b(?:"
-    + "|".join(sorted({re.escape(w) for ws in COMPARATIVE.values() for w in ws}, key=len, reverse=True))
-    + r")\b"
 )
 TRAILING = re.compile(r"(?:\s+(?:movies?|films?|flicks?|stuff|ones?|things?|please|vibes?))+$")
 
@@ -147,13 +140,11 @@ def _request_fields(
 ) -> dict[str, object]:
     fields: dict[str, object] = {}
     ok = (lambda g: g in known) if known is not None else (lambda g: True)
-    wanted, excluded, query, avoid, soft = [], [], [], [], []
+    wanted, excluded, query, avoid = [], [], [], []
     mixed = False
     for part in parts:
         named = [g for g in part.names if ok(g)]
-        if part.kind == "GENRE" and part.names and SOFT.search(part.text.lower()):
-            soft += [g for g in named if g not in soft]
-        elif part.kind == "GENRE" and part.names:
+        if part.kind == "GENRE" and part.names:
             wanted += [g for g in named if g not in wanted]
             mixed = mixed or len(part.names) > 1
         elif part.kind == "NOGENRE" and part.names:
@@ -169,7 +160,6 @@ def _request_fields(
         fields["genres"] = wanted
     if excluded:
         fields["exclude_genres"] = excluded
-    fields["prefer"] = [g for g in soft if g not in excluded and g not in wanted]
     fields["query"] = " ".join(q for q in query if q)
     fields["avoid"] = " ".join(a for a in avoid if a)
     _numbers(parts, fields)

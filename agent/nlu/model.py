@@ -26,6 +26,7 @@ from agent.nlu.frame import Conventions, Flags, Part, assemble
 from agent.nlu.lexicon import AVOID_MODIFIERS, AVOID_NOUNS
 from agent.nlu.network import JointNet
 from agent.nlu.reading import INTENTS, Intent, Reading
+from agent.nlu.soft import softened
 from agent.nlu.speller import Speller
 from agent.nlu.tags import FLAGS, best_tags, spans, tokenize
 from agent.nlu.training import shapes_of
@@ -147,6 +148,7 @@ class Understander:
         genres = self._catalog_genres(vocabulary) if vocabulary is not None else None
         confidence = round(prediction.confidence(intent, found), 4)
         reading = assemble(intent, found, prediction.flags, genres, on_screen, self.conventions, confidence)
+        reading = softened(reading, found)
         reading = _unnegated(_avoided_genre(reading, vocabulary, self.bank, text), text)
         return _unadded(_named_genre(reading, text, vocabulary), text)
 
