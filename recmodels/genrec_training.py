@@ -128,7 +128,7 @@ class GenRecTrainer(Trainer[GenRec]):
             if bank is None and c.request_share + c.negative_share > 0:
                 raise ValueError("prefix samples draw their requests from a RequestBank")
             self.texts = texts_of(split.train, split.train_groups, False)
-            self.profile_ends = [profile_end(groups) if len(groups) else 0 for groups in split.train_groups]
+            self.profile_ends = np.array([profile_end(g) if len(g) else 0 for g in split.train_groups])
         else:
             self.texts = texts_of(self.windows, self.window_groups, True)
         self.bank = bank
@@ -177,7 +177,7 @@ class GenRecTrainer(Trainer[GenRec]):
         request = draw >= 1.0 - self.request_share  # (B,)
         negative = ~request & (draw >= 1.0 - self.request_share - self.negative_share)  # (B,)
         none = draw < self.text_dropout
-        none |= ~(request | negative) & (targets < np.array([self.profile_ends[s] for s in sequences]))
+        none |= ~(request | negative) & (targets < self.profile_ends[sequences])
         if self.bank is None:
             text[none | request | negative] = 0.0
             return text, None

@@ -111,8 +111,8 @@ class RequestBank:
         """A row naming a genre of `target`, its decade, or both (a genre or the decade alone comes as a
         mixed text MIXED_SHARE of the time); -1 when it has neither."""
         genres, decade = self.item_genres[target], int(self.item_decades[target])
-        kinds = [k for k in KIND_WEIGHTS if (k != "decade" or decade >= 0) and (k == "decade" or genres)]
-        kinds = [k for k in kinds if k != "both" or decade >= 0]
+        named = {"genre": bool(genres), "decade": decade >= 0, "both": bool(genres) and decade >= 0}
+        kinds = [k for k in KIND_WEIGHTS if named[k]]
         if not kinds:
             return -1
         weights = np.array([KIND_WEIGHTS[k] for k in kinds])
@@ -138,10 +138,10 @@ class RequestBank:
         kinds = (
             ("no-decade", "no-genre") if rng.random() < NEGATIVE_DECADE_SHARE else ("no-genre", "no-decade")
         )
-        pools = (seen, set(self.rows)) if rng.random() < AGAINST_HISTORY else (set(self.rows),)
-        for pool in pools:
+        every = self.rows.keys()
+        for pool in (seen & every, every) if rng.random() < AGAINST_HISTORY else (every,):
             for kind in kinds:
-                keys = sorted(k for k in pool - own if k[0] == kind and k in self.rows)
+                keys = sorted(k for k in pool - own if k[0] == kind)
                 if keys:
                     return self._pick(keys[int(rng.integers(len(keys)))], rng)
         return -1

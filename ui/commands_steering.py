@@ -37,14 +37,13 @@ def steer_command(args: argparse.Namespace) -> int:
     home = recagent_home()
     dataset = load_dataset(args.dataset, home)
     split = LeaveOneOut.from_interactions(dataset.interactions)
-    tables = []
+    tables, encoder = [], default_encoder()
     for seed in range(args.seeds):
         directory = checkpoint_dir(home, dataset.name, "genrec", seed)
         model, _, note = fit_genrec_model(dataset, split, seed, directory, home, False, True)
         metrics = split_metrics(model.score, split, "test")
         print(f"genrec seed {seed} on {dataset.name}: {note}")
         print(f"history only (test): ndcg@10 {metrics['ndcg@10']:.4f}  hr@10 {metrics['hr@10']:.4f}")
-        encoder = default_encoder()
         tables.append(steering_table(model, dataset.catalog, split, encoder, args.users, seed, args.decades))
     users = min(args.users, len(split.users("test")))
     print(f"top-10 lists of {users} test users, mean over {args.seeds} seed(s):")
