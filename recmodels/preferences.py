@@ -32,19 +32,38 @@ DECADE_PHRASES = (
     "{d} classics, please.",
 )
 # Negative requests GenRec trains with. The steering benchmark says "Avoid ..." (evals.steer_bench_cases),
-# a phrasing kept out of training so that it measures words the model never saw.
+# a word kept out of training (and its close synonyms: "stay away from", "steer clear of") so that it
+# measures words the model never saw. The phrasings vary in form on purpose, several of them shaped
+# like the positive ones ("I don't want {g} movies." next to "I love {g} movies."): with negatives in
+# only a few forms, a negative in an unseen form embeds nearer the positive of the same attribute.
 NO_GENRE_PHRASES = (
     "No {g}, please.",
     "I don't want any {g}.",
     "Not in the mood for {g}.",
     "Anything but {g}.",
     "Skip the {g} films.",
+    "I don't want {g} movies.",
+    "No {g} movies.",
+    "I hate {g} films.",
+    "Leave out {g} movies.",
+    "Don't give me {g}.",
+    "Without {g}, please.",
+    "I'm tired of {g} movies.",
+    "{g} is not for me.",
+    "Keep {g} films out of it.",
 )
 NO_DECADE_PHRASES = (
     "Nothing from the {d}.",
     "No movies from the {d}, please.",
     "Not the {d}.",
     "Anything but the {d}.",
+    "I don't want movies from the {d}.",
+    "No films from the {d}.",
+    "Leave out movies from the {d}.",
+    "Nothing made in the {d}.",
+    "I dislike films from the {d}.",
+    "Keep the {d} out of it.",
+    "Not from the {d}, please.",
 )
 TITLE_PHRASES = (
     "I enjoyed {t}.",

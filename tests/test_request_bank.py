@@ -66,9 +66,10 @@ def test_mixed_texts_hold_their_relevant_part_among_others(bank: RequestBank) ->
 
 def test_training_never_uses_the_steering_benchmarks_negative_phrasing(bank: RequestBank) -> None:
     """The benchmark says "Avoid ..." (evals.steer_bench_cases): training texts never do, so its
-    sentiment axis measures words the model did not train on."""
+    sentiment axis measures words the model did not train on (nor its close synonyms)."""
     assert avoid_phrase(Attribute("genre", "Horror")).startswith("Avoid")
-    assert not any("avoid" in text.lower() for text in bank.texts)
+    for word in ("avoid", "stay away", "steer clear"):
+        assert not any(word in text.lower() for text in bank.texts)
 
 
 def test_the_set_loss_rewards_probability_where_the_text_asks_for_it() -> None:
