@@ -180,10 +180,14 @@ def test_the_explanation_says_what_a_soft_wish_did_and_claims_no_match() -> None
 
     asked = Request(prefer=["Comedy"], genres=["Drama"])
     why = Evidence(2, (), None, (), 4, ("genrec",), asked, (12, 3)).text(CATALOG)
-    assert "moved it up for your wish for more Comedy (#3 in its list, #12 without it)" in why
+    assert (
+        "the recommender ranked it #4 for you, and your wish for more Comedy moved it up its own list "
+        "(from #12 to #3)" in why
+    )
     assert "it fits what you asked for (Drama)" in why and "leaning" not in why
     out = Evidence(2, (), None, (), 4, ("genrec",), asked, (0, 7)).text(CATALOG)
-    assert "(#7 in its list, outside its top 50 without it)" in out
+    assert "moved it up its own list (from outside its top 50 to #7)" in out
+    assert "moved" not in Evidence(2, (), None, (), 4, ("genrec",), Request(), (12, 3)).text(CATALOG)
     candidate = Candidate(2, 0.0, ("genrec",), 4, (12, 3))
     assert Candidate.from_meta(2, candidate.meta(asked)) == candidate
     assert Candidate.from_meta(2, Candidate(2, 0.0, ("meaning",), 1).meta(None)).moved is None

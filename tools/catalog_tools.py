@@ -105,14 +105,14 @@ class Evidence:
         if wanted:
             reasons.append(f"it fits what you asked for ({wanted})")
         if self.rank is not None and "genrec" in self.sources:
-            reasons.append(f"the recommender ranked it #{self.rank} for you")
-        if self.moved is not None and self.asked is not None and self.asked.prefer:
-            before, after = self.moved
-            was = f"#{before}" if before else f"outside its top {POOL}"
-            wish = join_words(self.asked.prefer).replace(" and ", " or ")
-            reasons.append(
-                f"the recommender moved it up for your wish for more {wish} (#{after} in its list, {was} without it)"
-            )
+            ranked = f"the recommender ranked it #{self.rank} for you"
+            if self.moved is not None and self.asked is not None and self.asked.prefer:
+                # self.rank is the shown list's; moved holds GenRec's own ranks, so say which is which
+                before, after = self.moved
+                was = f"#{before}" if before else f"outside its top {POOL}"
+                wish = join_words(self.asked.prefer).replace(" and ", " or ")
+                ranked += f", and your wish for more {wish} moved it up its own list (from {was} to #{after})"
+            reasons.append(ranked)
         if "profile" in self.sources:
             reasons.append("its description is among the closest to your request and profile")
         by = next((s[len("top by ") :] for s in self.sources if s.startswith("top by ")), None)
