@@ -19,11 +19,12 @@ import torch
 from tqdm.auto import tqdm
 
 from recmodels.catalog import Catalog, Dataset
-from recmodels.checkpoints import Identity, Trained, checkpoint_dir, reuse_or_train
+from recmodels.checkpoints import Identity, Trained, checkpoint_dir, reuse_or_train, save
 from recmodels.evaluate import FitContext, Fitted, Variant, data_fingerprint
 from recmodels.genrec import GenRec, GenRecConfig
 from recmodels.genrec_serving import GenRecServer
 from recmodels.genrec_training import (
+    DENSE_WEIGHTS,
     VALIDATION_DECODE,
     genrec_from,
     train_genrec,
@@ -150,15 +151,28 @@ def train_genrec_model(
     model, result = train_genrec(
         config, train, dataset.catalog, split, ids, encoder, seed, progress, features
     )
+    result = dataclasses.replace(result, train_seconds=time.perf_counter() - start)
+    payload = {"semantic_ids": ids.to_json(), "text_dim": encoder.dim}
+    return tuned(Trained(model, result, payload), dataset, split, encoder)
+
+
+def tuned(
+    trained: Trained[GenRec], dataset: Dataset, split: LeaveOneOut, encoder: TextEncoder
+) -> Trained[GenRec]:
+    """`trained` with its dense weight chosen on validation over DENSE_WEIGHTS (the payload records the
+    decoding and the grid; the tuning time is added to `train_seconds`)."""
+    start = time.perf_counter()
     steering = steering_gain(dataset.catalog, split, encoder)
-    decode, tried = tune_dense_weight(model, split, steering=steering)
+    decode, tried = tune_dense_weight(trained.model, split, steering=steering)
     result = dataclasses.replace(
-        result, best_valid_ndcg=tried[decode.dense_weight].ndcg, train_seconds=time.perf_counter() - start
+        trained.result,
+        best_valid_ndcg=tried[decode.dense_weight].ndcg,
+        train_seconds=trained.result.train_seconds + time.perf_counter() - start,
     )
-    payload = {"semantic_ids": ids.to_json(), "text_dim": encoder.dim, "decode": dataclasses.asdict(decode)}
+    payload = {**trained.payload, "decode": dataclasses.asdict(decode), "dense_weights": list(DENSE_WEIGHTS)}
     weights = ", ".join(f"{w:g}: {t.ndcg:.4f} / {t.steering:+.3f}" for w, t in tried.items())
     note = f"valid ndcg@10 / steering gain by dense weight {{{weights}}}, chose {decode.dense_weight:g}"
-    return Trained(model, result, payload, note)
+    return Trained(trained.model, result, payload, note)
 
 
 def fit_genrec_model(
@@ -173,15 +187,22 @@ def fit_genrec_model(
     """Reuse the checkpoint in `directory` when it was made the same way (on a split of the same
     protocol, too), else train and save one; returns the model as a server with its tuned decoding,
     its training record and how it was got."""
+    identity = genrec_identity(dataset, seed, split.protocol)
     found = reuse_or_train(
         directory,
-        genrec_identity(dataset, seed, split.protocol),
+        identity,
         lambda: train_genrec_model(dataset, split, seed, home, progress),
         genrec_from,
         retrain=retrain,
         log=tqdm.write if progress else None,
     )
-    return GenRecServer.build(found.model, tuned_decode(found.payload)), found.result, found.note
+    payload, result, note = found.payload, found.result, found.note
+    if payload.get("dense_weights") != list(DENSE_WEIGHTS):  # tuned over another grid: tune again
+        again = tuned(Trained(found.model, result, payload), dataset, split, default_encoder())
+        save(directory, identity, again)
+        payload, result = again.payload, again.result
+        note += f"; its dense weight tuned again over {list(DENSE_WEIGHTS)}: {again.detail}"
+    return GenRecServer.build(found.model, tuned_decode(payload)), result, note
 
 
 def hint_lookup(split: LeaveOneOut, catalog: Catalog) -> TextFor:
