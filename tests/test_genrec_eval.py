@@ -5,6 +5,7 @@ longer has."""
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -23,7 +24,9 @@ from recmodels.trainer import TrainResult
 pytestmark = pytest.mark.usefixtures("one_thread")
 
 
-def test_a_checkpoint_tuned_over_another_grid_is_tuned_again_and_not_retrained(tmp_path, monkeypatch) -> None:
+def test_a_checkpoint_tuned_over_another_grid_is_tuned_again_and_not_retrained(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     dataset = tiny_dataset()
     split = LeaveOneOut.from_interactions(dataset.interactions)
     torch.manual_seed(0)
