@@ -52,6 +52,7 @@ LABELS = {
     "num_items": "number of items",  # SASRec
     "semantic_id_config": "semantic-ID configuration",  # GenRec
     "decode": "validation decoding",  # GenRec: how validation decoded while training
+    "texts": "training texts",  # GenRec: the phrasings and profiles it trained with (`training_texts`)
     "training_version": "training version",
 }
 

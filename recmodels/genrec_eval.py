@@ -9,6 +9,8 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import inspect
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +20,7 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
+from recmodels import preferences, request_bank
 from recmodels.catalog import Catalog, Dataset
 from recmodels.checkpoints import Identity, Trained, checkpoint_dir, reuse_or_train, save
 from recmodels.evaluate import FitContext, Fitted, Variant, data_fingerprint
@@ -129,8 +132,21 @@ def genrec_identity(dataset: Dataset, seed: int, protocol: SplitProtocol) -> Ide
         protocol,
         genrec_config(dataset.name),
         genrec_train_config(dataset.name),
-        {"semantic_id_config": semantic_id_config(dataset.name), "decode": VALIDATION_DECODE},
+        {
+            "semantic_id_config": semantic_id_config(dataset.name),
+            "decode": VALIDATION_DECODE,
+            "texts": training_texts(),
+        },
     )
+
+
+def training_texts() -> str:
+    """A fingerprint of the modules that write GenRec's training texts (the requests, the negatives and
+    the profiles): a checkpoint trained on other texts is trained again, never served as if current."""
+    digest = hashlib.sha256()
+    for module in (preferences, request_bank):
+        digest.update(Path(inspect.getfile(module)).read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def train_genrec_model(
