@@ -21,9 +21,10 @@ old checkpoint or the new one, never half of either.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import MISSING, asdict, dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -65,6 +66,15 @@ def checkpoint_dir(
     """Where the checkpoint of `model` trained with `seed` under `protocol` lives."""
     label = model if protocol == "tie-aware" else f"{model}-{protocol}"
     return home / "checkpoints" / dataset / f"{label}-seed{seed}"
+
+
+def source_fingerprint(paths: Iterable[Path]) -> str:
+    """sha256 of the files' bytes, in order: the sources a trained model was made by (a checkpoint made by
+    other versions of them is trained again)."""
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def _plain(value: Any) -> Any:

@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
+import functools
 import inspect
 import time
 from collections.abc import Callable
@@ -22,7 +22,7 @@ from tqdm.auto import tqdm
 
 from recmodels import preferences, request_bank
 from recmodels.catalog import Catalog, Dataset
-from recmodels.checkpoints import Identity, Trained, checkpoint_dir, reuse_or_train, save
+from recmodels.checkpoints import Identity, Trained, checkpoint_dir, reuse_or_train, save, source_fingerprint
 from recmodels.evaluate import FitContext, Fitted, Variant, data_fingerprint
 from recmodels.genrec import GenRec, GenRecConfig
 from recmodels.genrec_serving import GenRecServer
@@ -140,13 +140,11 @@ def genrec_identity(dataset: Dataset, seed: int, protocol: SplitProtocol) -> Ide
     )
 
 
+@functools.cache
 def training_texts() -> str:
     """A fingerprint of the modules that write GenRec's training texts (the requests, the negatives and
     the profiles): a checkpoint trained on other texts is trained again, never served as if current."""
-    digest = hashlib.sha256()
-    for module in (preferences, request_bank):
-        digest.update(Path(inspect.getfile(module)).read_bytes())
-    return digest.hexdigest()[:16]
+    return source_fingerprint(Path(inspect.getfile(m)) for m in (preferences, request_bank))
 
 
 def train_genrec_model(

@@ -12,7 +12,6 @@ writes it atomically (a temporary folder renamed into place), so a crash never l
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import tempfile
@@ -31,6 +30,7 @@ from agent.nlu.network import JointNet, NetConfig
 from agent.nlu.reading import INTENTS
 from agent.nlu.tags import FLAGS, TAGS
 from agent.nlu.training import TrainConfig, Trained, train
+from recmodels.checkpoints import source_fingerprint
 from recmodels.home import replace_dir
 
 FORMAT = 1  # bump when the tags, the network or the generator's conventions change
@@ -44,10 +44,7 @@ SOURCES = (
 
 def fingerprint() -> str:
     """sha256 of the training modules' source text."""
-    digest = hashlib.sha256()
-    for name in SOURCES:
-        digest.update((Path(__file__).parent / f"{name}.py").read_bytes())
-    return digest.hexdigest()
+    return source_fingerprint(Path(__file__).parent / f"{name}.py" for name in SOURCES)
 
 
 def model_dir(home: Path) -> Path:
