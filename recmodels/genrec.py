@@ -35,6 +35,9 @@ from recmodels.sasrec import PAD, Block, SASRecConfig, _init_weights, left_pad
 from recmodels.semantic_ids import SemanticIds
 from recmodels.softmax import item_cross_entropy, samples_negatives
 
+AVOID_DEPTH = 10  # the list length `avoid_loss` keeps a negative's items out of (the agent shows 10)
+AVOID_MARGIN = 1.0  # how far below the list's last logit they are pushed
+
 
 @dataclass(frozen=True)
 class GenRecConfig:
@@ -54,6 +57,7 @@ class GenRecConfig:
     text_to_output: bool = True  # also add a projection of the text to h before the heads
     negative_share: float = 0.25  # share of prefix samples that see a negative request (genrec_training)
     aim_loss_weight: float = 1.0  # weight of the set loss of requests and negatives (`Aims`)
+    avoid_loss_weight: float = 0.0  # weight of `avoid_loss` on negatives (0: the set loss alone)
 
     def __post_init__(self) -> None:
         if self.text_dropout + self.request_share + self.negative_share > 1.0:
@@ -88,6 +92,26 @@ def aim_loss(logits: torch.Tensor, aims: Aims) -> torch.Tensor:
     away = -torch.log(-torch.expm1(in_set))  # -log(1 - P(set))
     per_row = torch.where(aims.signs > 0, toward, away) * (aims.signs != 0)
     return per_row.sum() / (aims.signs != 0).sum().clamp(min=1)
+
+
+def avoid_loss(logits: torch.Tensor, aims: Aims, seen: torch.Tensor) -> torch.Tensor:
+    """Mean over the negative rows of how far the named set reaches into a list of AVOID_DEPTH: with t
+    the AVOID_DEPTH-th best logit outside the set (fixed, not pushed), the mean of softplus(AVOID_MARGIN +
+    x - t) over the set's AVOID_DEPTH best logits x; the items of the row's history (`seen` (B, N)) are
+    in neither, as they are never recommended. -log(1 - P(set)) stops pushing once the set's share is
+    small, yet over thousands of items a small share still puts some of them in the top 10.
+    `GenRec.loss` scores against detached item vectors, so only the hidden state moves: trained into
+    the item vectors too (ml-latest-small, weight 0.5), the loss ran away within an epoch (51, then 596)
+    as the named items' vectors and the hidden states of other rows chased each other."""
+    rows = aims.signs < 0  # (B,)
+    if not bool(rows.any()):
+        return logits.new_zeros(())
+    scores = logits[rows].masked_fill(seen[rows], -torch.inf)  # (R, N)
+    in_set = aims.masks[rows]  # (R, N)
+    inside = scores.masked_fill(~in_set, -torch.inf).topk(AVOID_DEPTH, dim=-1).values  # (R, K)
+    outside = scores.masked_fill(in_set, -torch.inf).topk(AVOID_DEPTH, dim=-1).values[:, -1:]  # (R, 1)
+    hinge = F.softplus(AVOID_MARGIN + inside - outside.detach())  # (R, K)
+    return torch.where(torch.isfinite(inside), hinge, 0.0).mean()
 
 
 class CodeDecoder(nn.Module):
@@ -218,7 +242,8 @@ class GenRec(nn.Module):
     ) -> torch.Tensor:
         """Dense CE (every item, or sampled ones on a large catalog: `recmodels.softmax`) +
         code_loss_weight * generative NLL at positions with a label (B, T); with `aims` (prefix samples
-        on a fully-scored catalog only), + aim_loss_weight * the set loss of each row's text."""
+        on a fully-scored catalog only), + aim_loss_weight * the set loss of each row's text and
+        avoid_loss_weight * `avoid_loss` of the negatives'."""
         if bool((labels[:, :-1] < 0).all()):  # targets at the last position only (prefix samples)
             keep = labels[:, -1] >= 0  # (B,)
             h, target = self.forward(tokens, text, last_only=True)[:, -1][keep], labels[:, -1][keep]
@@ -234,13 +259,16 @@ class GenRec(nn.Module):
             return dense + generative
         if samples_negatives(len(self.ids), self.config.negatives):
             raise ValueError("aims need the full softmax (a catalog below the sampled-softmax size)")
-        logits = h @ self.item_vectors().T  # (P, N)
+        vectors = self.item_vectors()  # (N, d)
+        logits = h @ vectors.T  # (P, N)
         kept = Aims(aims.masks[keep], aims.signs[keep])
-        return (
-            F.cross_entropy(logits, target)
-            + generative
-            + self.config.aim_loss_weight * aim_loss(logits, kept)
-        )
+        aimed = self.config.aim_loss_weight * aim_loss(logits, kept)
+        loss = F.cross_entropy(logits, target) + generative + aimed
+        if self.config.avoid_loss_weight > 0:  # moves h only (the item vectors ran away: avoid_loss)
+            seen = torch.zeros(len(tokens), len(self.ids) + 1, dtype=torch.bool).scatter_(1, tokens, True)
+            avoid = avoid_loss(h @ vectors.detach().T, kept, seen[keep, 1:])
+            loss = loss + self.config.avoid_loss_weight * avoid
+        return loss
 
     def last_hidden(self, histories: Sequence[np.ndarray], text: torch.Tensor | None) -> torch.Tensor:
         """(B, d) hidden state after each history (its last max_len items)."""

@@ -18,7 +18,8 @@ Prefix samples (`samples="prefixes"`, one target each) are shown with no text, a
 describes nothing from the target's tie group on), or, from `recmodels.request_bank`, a *request*
 describing the target itself (probability `request_share`) or a *negative* request naming a genre or
 decade the target lacks and the recent history has (probability `negative_share`, "No Horror,
-please."), each with its set loss (`genrec.Aims`): what the text names gains probability, or loses it.
+please."), each with its set loss (`genrec.Aims`): what the text names gains probability, or loses it;
+with `avoid_loss_weight`, a negative's items are also pushed below the tenth other item (`avoid_loss`).
 Because the target alone decides the request, every history learns to give way to a text against it.
 Texts are embedded once by the sentence model before training. A checkpoint (`recmodels.checkpoints`)
 carries the semantic-ID tables, the text width and the tuned `DecodeConfig` in its payload, so it

@@ -314,7 +314,7 @@ def test_prefix_samples_get_a_profile_only_after_what_it_describes_and_requests_
 
 
 def test_the_text_acts_on_the_heads_and_an_all_zero_text_is_no_text(ids: SemanticIds) -> None:
-    from recmodels.genrec import Aims, aim_loss
+    from recmodels.genrec import Aims, aim_loss, avoid_loss
 
     model = tiny_model(ids).eval()
     tokens = torch.randint(1, N_ITEMS + 1, (4, 6))
@@ -336,5 +336,21 @@ def test_the_text_acts_on_the_heads_and_an_all_zero_text_is_no_text(ids: Semanti
     expected = expected + model.config.code_loss_weight * model.decoder.loss(h, model.codes[labels[:, -1]])
     expected = expected + model.config.aim_loss_weight * aim_loss(logits, aims)
     torch.testing.assert_close(model.loss(tokens, labels, text, aims), expected, rtol=1e-5, atol=1e-5)
+    model.config = dataclasses.replace(model.config, avoid_loss_weight=2.0)  # + the negatives' avoid loss
+    seen = torch.zeros(4, N_ITEMS, dtype=torch.bool)
+    seen[torch.arange(4)[:, None], tokens - 1] = True  # the items of each row's history
+    expected = expected + 2.0 * avoid_loss(logits, aims, seen)
+    torch.testing.assert_close(model.loss(tokens, labels, text, aims), expected, rtol=1e-5, atol=1e-5)
+    grads = []  # the avoid loss moves the hidden state, never the item vectors it scores against
+    for weight in (0.0, 2.0):
+        model.config = dataclasses.replace(model.config, avoid_loss_weight=weight)
+        model.zero_grad()
+        model.loss(tokens, labels, text, aims).backward()
+        assert model.item_emb.weight.grad is not None and model.text_proj.weight.grad is not None
+        grads.append((model.item_emb.weight.grad.clone(), model.text_proj.weight.grad.clone()))
+    scored_only = torch.ones(N_ITEMS + 1, dtype=torch.bool)
+    scored_only[tokens.flatten()] = False  # rows of the histories' items reach h as inputs
+    torch.testing.assert_close(grads[0][0][scored_only], grads[1][0][scored_only])
+    assert not torch.allclose(grads[0][1], grads[1][1])
     with pytest.raises(ValueError, match="prefix samples"):
         model.loss(tokens, torch.randint(0, N_ITEMS, (4, 6)), text, aims)

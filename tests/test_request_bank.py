@@ -85,3 +85,28 @@ def test_the_set_loss_rewards_probability_where_the_text_asks_for_it() -> None:
     # rows with sign 0 count nowhere: the mean is over the two signed rows
     both = aim_loss(logits, Aims(masks, torch.tensor([1.0, -1.0, 0.0])))
     torch.testing.assert_close(both, (toward + away) / 2)
+
+
+def test_the_avoid_loss_pushes_the_named_items_out_of_the_list_not_only_their_share() -> None:
+    """Two of 60 items named, each with a small share (2 %) yet both in the top 10: the set loss is
+    nearly spent (-log 0.96), the avoid loss is not; it vanishes once they sit far below the tenth
+    other item, and it ignores items of the history, which are never recommended anyway."""
+    from recmodels.genrec import AVOID_DEPTH, avoid_loss
+
+    n = 60
+    named = torch.zeros(1, n, dtype=torch.bool)
+    named[0, :2] = True
+    listed = torch.zeros(1, n)
+    listed[0, :2] = 1.0  # the named items above every other
+    none_seen = torch.zeros(1, n, dtype=torch.bool)
+    negative = Aims(named, torch.tensor([-1.0]))
+    assert aim_loss(listed, negative) < 0.1 < avoid_loss(listed, negative, none_seen)
+    buried = listed - 20.0 * named.float()
+    assert avoid_loss(buried, negative, none_seen) < 1e-6
+    assert avoid_loss(listed, negative, named) == 0.0  # both named items were seen: none can be listed
+    assert avoid_loss(listed, Aims(named, torch.tensor([1.0])), none_seen) == 0.0  # requests: no avoid loss
+    # the fixed tenth logit outside the set: only the named items get a gradient
+    logits = listed.clone().requires_grad_(True)
+    avoid_loss(logits, negative, none_seen).backward()
+    assert logits.grad is not None and bool((logits.grad[0, :2] > 0).all())
+    assert bool((logits.grad[0, 2:] == 0).all()) and AVOID_DEPTH == 10
