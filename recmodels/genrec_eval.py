@@ -45,8 +45,8 @@ from recmodels.trainer import TrainConfig, TrainResult
 GENREC_OVERRIDES: dict[str, dict[str, Any]] = {
     # Chosen on validation NDCG@10 (seed 0; seed 1 checked): the code loss at 0.3 instead of 1.0 and
     # a moving average of the weights (GENREC_TRAINING; smooth validation curve, no lucky epoch) gave
-    # 0.121 / 0.110 against 0.106 / 0.105 for the defaults (docs/results.md); ml-latest-small: measured in
-    # round 3 of issue 20, below. Then (fourth session, seeds 0-2): the items' content vectors as an input feature
+    # 0.121 / 0.110 against 0.106 / 0.105 for the defaults (docs/results.md; ml-latest-small: issue 20's
+    # round 3, below). Then (fourth session, seeds 0-2): the items' content vectors as an input feature
     # gave validation 0.1170 / 0.1203 / 0.1267 against 0.1159 / 0.1228 / 0.1127 without (mean 0.1213
     # against 0.1171); on ml-latest-small they made validation worse (seeds 0 / 1: 0.0676 / 0.0623
     # against 0.0779 / 0.0639).
